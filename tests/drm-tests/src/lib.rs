@@ -1,0 +1,1 @@
+//! Simulated servers and integration test support.
