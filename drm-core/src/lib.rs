@@ -2,3 +2,10 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+pub mod crypto;
+pub mod error;
+pub mod platform;
+pub mod secret;
+
+pub use error::{Error, Result};

@@ -1,0 +1,133 @@
+//! The one error type of `drm-core`, with stable numeric codes.
+//!
+//! Codes mirror PlayReady's result codes where `PROTOCOL.md` lists them; the others are the
+//! project's own, in the `0x8004_D5xx` range (never reused, never renumbered).
+//! Cryptographic failures are deliberately opaque: one [`Error::VerificationFailed`], never which
+//! byte or which step.
+
+use core::fmt;
+
+/// Errors of `drm-core`. Every variant has a stable code ([`Error::code`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum Error {
+    /// An argument is out of range or inconsistent (caller error).
+    InvalidArgument,
+    /// A caller-supplied buffer is too small for the output.
+    BufferTooSmall,
+    /// Base64 text is not strict RFC 4648 §4 base64 with padding, or decodes to the wrong length.
+    Base64,
+    /// A binary structure (XMR, BCert) is truncated, overlong, or otherwise malformed.
+    Malformed,
+    /// An XMR or BCert object marked must-understand is not known to this implementation.
+    UnknownMustUnderstand,
+    /// A required XMR object is missing (PlayReady `DRM_E_XMR_REQUIRED_OBJECT_MISSING`).
+    RequiredObjectMissing,
+    /// A signature, MAC or digest did not verify, or a decryption failed (opaque on purpose;
+    /// PlayReady `DRM_E_INVALID_SIGNATURE`).
+    VerificationFailed,
+    /// The license is bound to another device's key.
+    NotBound,
+    /// The certificate chain is malformed, broken, or does not end at the trusted root.
+    InvalidCertificate,
+    /// A required key (by usage) is missing from a certificate.
+    KeyNotFound,
+    /// An algorithm, key type, cipher type or version that this implementation does not support.
+    Unsupported,
+    /// The license has expired (PlayReady `DRM_E_LICENSE_EXPIRED`).
+    LicenseExpired,
+    /// The license is not yet valid (PlayReady `DRM_E_LICENSE_NOT_YET_VALID`).
+    LicenseNotYetValid,
+    /// The clock is not set or was rolled back, and the license is time-bound
+    /// (PlayReady `DRM_E_CLOCK_NOT_SET`).
+    ClockNotSet,
+    /// The device's security level is below the license's minimum.
+    SecurityLevelTooLow,
+    /// The XML is not well formed, or not the document that was expected.
+    XmlMalformed,
+    /// The XML document exceeds a size limit (document, name, text or attribute count).
+    XmlTooLarge,
+    /// The XML document nests deeper than the reader's limit.
+    XmlTooDeep,
+    /// The XML document has a DTD, an entity declaration or an unknown entity reference.
+    XmlForbidden,
+    /// The server answered with a SOAP fault; `status` is the PlayReady result code it carried
+    /// (0 when the fault had none).
+    SoapFault {
+        /// The `detail/Exception/StatusCode` of the fault, or 0.
+        status: u32,
+    },
+    /// The random number generator failed.
+    Rng,
+    /// An internal invariant did not hold. This is a bug in the kit, reported instead of a panic.
+    LogicBug,
+}
+
+impl Error {
+    /// The stable numeric code of this error (for a C layer and for logs).
+    #[must_use]
+    pub const fn code(&self) -> u32 {
+        match self {
+            Error::InvalidArgument => 0x8007_0057, // E_INVALIDARG
+            Error::BufferTooSmall => 0x8007_007A,  // ERROR_INSUFFICIENT_BUFFER as HRESULT
+            Error::Base64 => 0x8004_D501,
+            Error::Malformed => 0x8004_D502,
+            Error::UnknownMustUnderstand => 0x8004_D503,
+            Error::RequiredObjectMissing => 0x8004_C0E2,
+            Error::VerificationFailed => 0x8004_80CF,
+            Error::NotBound => 0x8004_D504,
+            Error::InvalidCertificate => 0x8004_D505,
+            Error::KeyNotFound => 0x8004_D506,
+            Error::Unsupported => 0x8004_D507,
+            Error::LicenseExpired => 0x8004_C009,
+            Error::LicenseNotYetValid => 0x8004_C00A,
+            Error::ClockNotSet => 0x8004_C05B,
+            Error::SecurityLevelTooLow => 0x8004_D508,
+            Error::XmlMalformed => 0x8004_D509,
+            Error::XmlTooLarge => 0x8004_D50A,
+            Error::XmlTooDeep => 0x8004_D50B,
+            Error::XmlForbidden => 0x8004_D50C,
+            Error::SoapFault { .. } => 0x8004_D50D,
+            Error::Rng => 0x8004_D50E,
+            Error::LogicBug => 0x8004_D5FF,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            Error::InvalidArgument => "invalid argument",
+            Error::BufferTooSmall => "buffer too small",
+            Error::Base64 => "invalid base64",
+            Error::Malformed => "malformed structure",
+            Error::UnknownMustUnderstand => "unknown must-understand object",
+            Error::RequiredObjectMissing => "required object missing",
+            Error::VerificationFailed => "verification failed",
+            Error::NotBound => "license is bound to another device",
+            Error::InvalidCertificate => "invalid certificate chain",
+            Error::KeyNotFound => "key not found in certificate",
+            Error::Unsupported => "unsupported algorithm or version",
+            Error::LicenseExpired => "license expired",
+            Error::LicenseNotYetValid => "license not yet valid",
+            Error::ClockNotSet => "clock not set or rolled back",
+            Error::SecurityLevelTooLow => "security level too low",
+            Error::XmlMalformed => "malformed XML",
+            Error::XmlTooLarge => "XML exceeds a size limit",
+            Error::XmlTooDeep => "XML nested too deep",
+            Error::XmlForbidden => "XML DTD or entity declaration refused",
+            Error::SoapFault { status } => {
+                return write!(f, "SOAP fault (status 0x{status:08X})");
+            }
+            Error::Rng => "random number generator failed",
+            Error::LogicBug => "internal logic error",
+        };
+        write!(f, "{text} (0x{:08X})", self.code())
+    }
+}
+
+impl core::error::Error for Error {}
+
+/// Result type of `drm-core`.
+pub type Result<T> = core::result::Result<T, Error>;
