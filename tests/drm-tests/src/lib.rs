@@ -32,13 +32,18 @@
     )
 )]
 
+pub mod backend;
 pub mod crypto;
 pub mod error;
+pub mod license_server;
 pub mod pki;
 pub mod rng;
+pub mod secure_delete;
+pub mod soap;
 mod wire;
 pub mod xmr;
 
+pub use backend::Backend;
 pub use error::ServerError;
 pub use rng::TestRng;
 
