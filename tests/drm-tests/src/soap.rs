@@ -630,3 +630,132 @@ pub fn body_element<'a, 'i>(
     let body = only_child(envelope, NS_SOAP, "Body")?;
     only_child(body, ns, name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c14n_of(xml: &str, name: &str) -> String {
+        let doc = Document::parse(xml).unwrap();
+        let node = doc.descendants().find(|n| n.has_tag_name(name)).unwrap();
+        exclusive_c14n(node)
+    }
+
+    #[test]
+    fn exclusive_c14n_cases() {
+        // Redundant declarations dropped, attributes sorted, text escaped, no self-closing tags.
+        let doc = "<a xmlns=\"u\"><b xmlns=\"u\" y=\"2\" x=\"1\">t&amp;&lt;&gt;</b><c/></a>";
+        assert_eq!(
+            c14n_of(doc, "a"),
+            "<a xmlns=\"u\"><b x=\"1\" y=\"2\">t&amp;&lt;&gt;</b><c></c></a>"
+        );
+        // An apex gets the declarations it uses from its ancestors.
+        assert_eq!(
+            c14n_of(doc, "b"),
+            "<b xmlns=\"u\" x=\"1\" y=\"2\">t&amp;&lt;&gt;</b>"
+        );
+        // Prefixes: only visibly used ones, where first used.
+        let doc = "<p:a xmlns:p=\"u\" xmlns:q=\"v\"><p:b q:z=\"1\"/></p:a>";
+        assert_eq!(
+            c14n_of(doc, "a"),
+            "<p:a xmlns:p=\"u\"><p:b xmlns:q=\"v\" q:z=\"1\"></p:b></p:a>"
+        );
+        // Namespace declarations first; unqualified attributes before xml:space.
+        let doc = "<a xml:space=\"preserve\" Id=\"x\" xmlns=\"u\"></a>";
+        assert_eq!(
+            c14n_of(doc, "a"),
+            "<a xmlns=\"u\" Id=\"x\" xml:space=\"preserve\"></a>"
+        );
+        // Un-declaring the default namespace is kept.
+        let doc = "<a xmlns=\"u\"><b xmlns=\"\"></b></a>";
+        assert_eq!(c14n_of(doc, "a"), "<a xmlns=\"u\"><b xmlns=\"\"></b></a>");
+        // Attribute value escapes.
+        let doc = "<a v=\"&quot;&#9;&#10;&lt;\"></a>";
+        assert_eq!(c14n_of(doc, "a"), "<a v=\"&quot;&#x9;&#xA;&lt;\"></a>");
+    }
+
+    #[test]
+    fn canonical_check_compares_bytes() {
+        let doc = Document::parse("<r><a xmlns=\"u\" Id=\"x\"><b></b></a></r>").unwrap();
+        let a = doc.descendants().find(|n| n.has_tag_name("a")).unwrap();
+        assert!(check_canonical(a, "a").is_ok());
+        for bad in [
+            "<r><a Id=\"x\" xmlns=\"u\"><b></b></a></r>",
+            "<r><a xmlns=\"u\" Id=\"x\"><b/></a></r>",
+            "<r><a xmlns=\"u\" Id='x'><b></b></a></r>",
+            "<r><a xmlns=\"u\" Id=\"x\"> <b></b></a></r>",
+        ] {
+            let doc = Document::parse(bad).unwrap();
+            let a = doc.descendants().find(|n| n.has_tag_name("a")).unwrap();
+            assert_eq!(
+                check_canonical(a, "a"),
+                Err(ServerError::NotCanonical("a")),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn data_payload_round_trip_and_shape_errors() {
+        let p = data_plaintext(b"CHAIN", &["KeyExchange"]);
+        assert!(p.contains("<CertificateChain> Q0hBSU4= </CertificateChain>"));
+        let d = parse_data(p.as_bytes()).unwrap();
+        assert_eq!(
+            (d.chain.as_slice(), d.features.as_slice()),
+            (&b"CHAIN"[..], &["KeyExchange".to_owned()][..])
+        );
+        assert!(
+            parse_data(data_plaintext(b"x", &[]).as_bytes())
+                .unwrap()
+                .features
+                .is_empty()
+        );
+        for bad in [
+            "<Data></Data>",
+            "<Data><CertificateChains></CertificateChains></Data>",
+            "<Data><CertificateChains><CertificateChain>!!</CertificateChain></CertificateChains></Data>",
+            "<Data xmlns=\"u\"><CertificateChains><CertificateChain>QQ==</CertificateChain></CertificateChains></Data>",
+            "<Data><CertificateChains><CertificateChain>QQ==</CertificateChain></CertificateChains><X></X></Data>",
+        ] {
+            assert!(parse_data(bad.as_bytes()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn fault_is_well_formed_and_escaped() {
+        let f = fault(0x8004_C601, "bad <thing> & more");
+        let doc = Document::parse(&f).unwrap();
+        let code = doc
+            .descendants()
+            .find(|n| n.has_tag_name("StatusCode"))
+            .unwrap();
+        assert_eq!(code.text(), Some("0x8004c601"));
+        let s = doc
+            .descendants()
+            .find(|n| n.has_tag_name("faultstring"))
+            .unwrap();
+        assert_eq!(s.text(), Some("bad <thing> & more"));
+        assert!(
+            doc.descendants()
+                .any(|n| n.has_tag_name((NS_SOAP, "Fault")))
+        );
+    }
+
+    #[test]
+    fn encrypted_data_round_trip_and_wrong_key() {
+        let mut rng = TestRng::from_seed(30);
+        let server = KeyPair::generate(&mut rng);
+        let xml = encrypted_data_element(b"hello", &server.public(), &mut rng).unwrap();
+        let doc = Document::parse(&xml).unwrap();
+        assert_eq!(
+            decrypt_encrypted_data(doc.root_element(), &server).unwrap(),
+            b"hello"
+        );
+        let other = KeyPair::generate(&mut rng);
+        assert_eq!(
+            decrypt_encrypted_data(doc.root_element(), &other),
+            Err(ServerError::Decrypt)
+        );
+        assert!(check_canonical(doc.root_element(), "EncryptedData").is_ok());
+    }
+}
