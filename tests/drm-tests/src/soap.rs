@@ -722,6 +722,16 @@ mod tests {
     }
 
     #[test]
+    fn production_wmrm_key_is_a_p256_point() {
+        assert!(point_from_bytes(&WMRM_SERVER_PUBLIC_KEY).is_some());
+        assert_eq!(crate::crypto::hex(&WMRM_SERVER_PUBLIC_KEY[..4]), "c8b6af16");
+        assert_eq!(
+            crate::crypto::hex(&WMRM_SERVER_PUBLIC_KEY[60..]),
+            "efeea562"
+        );
+    }
+
+    #[test]
     fn fault_is_well_formed_and_escaped() {
         let f = fault(0x8004_C601, "bad <thing> & more");
         let doc = Document::parse(&f).unwrap();
