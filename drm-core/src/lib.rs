@@ -7,5 +7,7 @@ pub mod crypto;
 pub mod error;
 pub mod platform;
 pub mod secret;
+mod wire;
+pub mod xmr;
 
 pub use error::{Error, Result};

@@ -1,0 +1,355 @@
+//! The client's XMR parser (`drm_core::xmr`) against licenses built by the simulated license
+//! server's builder (`drm_tests::xmr`), which shares no code with it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+use drm_core::Error;
+use drm_core::xmr::{self, KeyType, KxAlgorithm, KxOperation, ParsedLicense};
+use drm_tests::TestRng;
+use drm_tests::crypto::KeyPair;
+use drm_tests::xmr::{
+    BuiltLicense, Defect, KEY_TYPE_AES_CBC, KEY_TYPE_AES_CTR, KEY_TYPE_AES_ECB, KxAlgorithm as A,
+    KxOperation as O, LicenseSpec, build_license,
+};
+
+const LID: [u8; 16] = [0x11; 16];
+const KID: [u8; 16] = [0x22; 16];
+
+fn content_spec() -> LicenseSpec {
+    LicenseSpec::content(LID, KID, KEY_TYPE_AES_CBC, [0x33; 16])
+}
+
+/// Every algorithm and operation pair the format allows, with a key of the right length.
+fn kx_specs(rng: &mut TestRng) -> Vec<LicenseSpec> {
+    let public = KeyPair::generate(rng).public().to_vec();
+    let private = KeyPair::generate(rng).secret_bytes().to_vec();
+    [
+        (A::AesCbc, O::Encrypt, vec![0x41; 16]),
+        (A::AesCbc, O::Decrypt, vec![0x42; 16]),
+        (A::HmacSha256, O::Sign, vec![0x43; 32]),
+        (A::HmacSha256, O::Verify, vec![0x44; 32]),
+        (A::EcdsaP256, O::Sign, private),
+        (A::EcdsaP256, O::Verify, public),
+    ]
+    .into_iter()
+    .map(|(a, o, key)| LicenseSpec::key_exchange(LID, KID, a, o, key))
+    .collect()
+}
+
+fn build(spec: &LicenseSpec, device: &KeyPair, rng: &mut TestRng) -> BuiltLicense {
+    build_license(spec, &device.public(), rng).unwrap()
+}
+
+fn with(spec: &LicenseSpec, defect: Defect) -> LicenseSpec {
+    let mut s = spec.clone();
+    s.defects.push(defect);
+    s
+}
+
+fn parse_err(bytes: &[u8]) -> Error {
+    ParsedLicense::parse(bytes).unwrap_err()
+}
+
+#[test]
+fn content_license_fields() {
+    let mut rng = TestRng::from_seed(300);
+    let device = KeyPair::generate(&mut rng);
+    for (key_type, expected) in [
+        (KEY_TYPE_AES_CTR, KeyType::AesCtr),
+        (KEY_TYPE_AES_ECB, KeyType::AesEcb),
+        (KEY_TYPE_AES_CBC, KeyType::AesCbc),
+    ] {
+        let mut spec = LicenseSpec::content(LID, KID, key_type, [0x33; 16]);
+        spec.expiration = Some((1_000, 2_000));
+        spec.issue_date = Some(999);
+        spec.min_security_level = 2000;
+        spec.persistent = false;
+        let lic = build(&spec, &device, &mut rng);
+        let p = ParsedLicense::parse(&lic.bytes).unwrap();
+        assert_eq!(p.rights_id(), &LID);
+        assert_eq!(p.kid(), &KID);
+        assert_eq!(p.key_type(), expected);
+        assert!(!p.is_key_exchange());
+        assert_eq!(p.expiration(), Some((1_000, 2_000)));
+        assert_eq!(p.issue_date(), Some(999));
+        assert!(p.is_time_bound());
+        assert_eq!(p.min_security_level(), 2000);
+        assert!(!p.is_persistent());
+        assert_eq!(p.settings(), xmr::SETTINGS_CANNOT_PERSIST);
+        assert!(p.has_playback_policy());
+        assert_eq!(p.output_protection(), Some([100, 250, 150, 100, 100]));
+        assert_eq!(p.device_key(), &device.public());
+        assert_eq!(p.key_exchange_policy(), None);
+        assert!(p.key_exchange_key().is_none());
+        assert_eq!(p.signature_type(), xmr::SIG_AES_CMAC);
+        assert_eq!(p.signature(), &lic.bytes[lic.bytes.len() - 16..]);
+        // The signed part is everything but the 12-byte signature header and the 16-byte tag.
+        assert_eq!(p.signed_bytes(), &lic.bytes[..lic.bytes.len() - 28]);
+        assert_eq!(p.bytes(), lic.bytes.as_slice());
+    }
+    // The defaults: persistent, no dates, no playback container.
+    let mut spec = content_spec();
+    spec.playback_container = false;
+    let lic = build(&spec, &device, &mut rng);
+    let p = ParsedLicense::parse(&lic.bytes).unwrap();
+    assert!(p.is_persistent());
+    assert_eq!(p.expiration(), None);
+    assert_eq!(p.issue_date(), None);
+    assert!(!p.is_time_bound());
+    assert!(!p.has_playback_policy());
+    assert_eq!(p.output_protection(), None);
+    assert_eq!(p.min_security_level(), 150);
+    // Debug shows no key material.
+    let debug = format!("{p:?}");
+    assert!(debug.contains("ParsedLicense"), "{debug}");
+    assert!(!debug.contains("encrypted"), "{debug}");
+}
+
+#[test]
+fn key_exchange_license_fields() {
+    let mut rng = TestRng::from_seed(301);
+    let device = KeyPair::generate(&mut rng);
+    for spec in kx_specs(&mut rng) {
+        let lic = build(&spec, &device, &mut rng);
+        let p = ParsedLicense::parse(&lic.bytes).unwrap();
+        let drm_tests::xmr::LicenseKey::KeyExchange {
+            algorithm,
+            operation,
+            key,
+        } = &spec.key
+        else {
+            unreachable!()
+        };
+        let policy = p.key_exchange_policy().unwrap();
+        assert_eq!(policy.algorithm().value(), *algorithm as u16);
+        assert_eq!(policy.operation().value(), *operation as u16);
+        assert_eq!(policy.key_len(), key.len());
+        assert_eq!(p.key_type(), KeyType::KeyExchange);
+        assert!(p.is_key_exchange());
+        assert!(!p.has_playback_policy());
+        match p.key_exchange_key() {
+            None => assert_eq!(policy.algorithm(), KxAlgorithm::AesCbc),
+            Some(k) => assert_eq!(k.wrapped_key().len(), key.len()),
+        }
+    }
+}
+
+#[test]
+fn policy_pairs_outside_the_format_are_unsupported() {
+    use KxAlgorithm::*;
+    use KxOperation::*;
+    let mut valid = 0;
+    for a in [AesCbc, HmacSha256, EcdsaP256] {
+        for o in [Encrypt, Decrypt, Sign, Verify] {
+            let r = xmr::KeyExchangePolicy::new(a, o);
+            let expected = matches!(
+                (a, o),
+                (AesCbc, Encrypt | Decrypt) | (HmacSha256 | EcdsaP256, Sign | Verify)
+            );
+            assert_eq!(r.is_ok(), expected, "{a:?} {o:?}");
+            if let Err(e) = r {
+                assert_eq!(e, Error::Unsupported);
+            }
+            valid += usize::from(expected);
+        }
+    }
+    assert_eq!(valid, 6);
+    assert_eq!(
+        xmr::KeyExchangePolicy::from_values(0, 1),
+        Err(Error::Unsupported)
+    );
+    assert_eq!(
+        xmr::KeyExchangePolicy::from_values(1, 5),
+        Err(Error::Unsupported)
+    );
+}
+
+#[test]
+fn unknown_objects_must_understand_refused_optional_skipped() {
+    let mut rng = TestRng::from_seed(302);
+    let device = KeyPair::generate(&mut rng);
+    let unknown = |must_understand| {
+        let spec = with(&content_spec(), Defect::UnknownObject { must_understand });
+        build(&spec, &device, &mut rng.clone())
+    };
+    assert_eq!(
+        parse_err(&unknown(true).bytes),
+        Error::UnknownMustUnderstand
+    );
+    let lic = unknown(false);
+    let p = ParsedLicense::parse(&lic.bytes).unwrap();
+    assert_eq!(p.kid(), &KID);
+}
+
+#[test]
+fn truncated_overlong_short_and_trailing_are_malformed() {
+    let mut rng = TestRng::from_seed(303);
+    let device = KeyPair::generate(&mut rng);
+    for spec in std::iter::once(content_spec()).chain(kx_specs(&mut rng)) {
+        let good = build(&spec, &device, &mut rng);
+        // Every truncation, from the empty license to one byte short.
+        for cut in 0..good.bytes.len() {
+            assert_eq!(
+                parse_err(&good.bytes[..cut]),
+                Error::Malformed,
+                "cut to {cut}"
+            );
+        }
+        for defect in [
+            Defect::OverlongObject,
+            Defect::ShortObject,
+            Defect::TrailingBytes,
+            Defect::Truncate(1),
+        ] {
+            let lic = build(&with(&spec, defect.clone()), &device, &mut rng);
+            assert_eq!(parse_err(&lic.bytes), Error::Malformed, "{defect:?}");
+        }
+        // A single trailing byte as well.
+        let mut long = good.bytes.clone();
+        long.push(0);
+        assert_eq!(parse_err(&long), Error::Malformed);
+    }
+}
+
+#[test]
+fn header_version_and_type_overrides() {
+    let mut rng = TestRng::from_seed(304);
+    let device = KeyPair::generate(&mut rng);
+    let good = build(&content_spec(), &device, &mut rng);
+    let mut bad = good.bytes.clone();
+    bad[0] = b'Y';
+    assert_eq!(parse_err(&bad), Error::Malformed);
+    let mut bad = good.bytes.clone();
+    bad[7] = 2;
+    assert_eq!(parse_err(&bad), Error::Unsupported, "XMR version 2");
+    for (defect, expected) in [
+        (Defect::CipherType(2), Error::Unsupported),
+        (Defect::KeyType(9), Error::Unsupported),
+        (Defect::SignatureType(7), Error::Unsupported),
+        // An HMAC signature type with a 16-byte value: wrong length for its type.
+        (Defect::SignatureType(2), Error::Malformed),
+        // A content license claiming key type 6 has no key exchange policy.
+        (Defect::KeyType(6), Error::RequiredObjectMissing),
+        // A key exchange policy in a content license.
+        (Defect::AddPolicy(A::AesCbc, O::Encrypt), Error::Malformed),
+    ] {
+        let lic = build(&with(&content_spec(), defect.clone()), &device, &mut rng);
+        assert_eq!(parse_err(&lic.bytes), expected, "{defect:?}");
+    }
+}
+
+#[test]
+fn key_exchange_format_rules() {
+    let mut rng = TestRng::from_seed(305);
+    let device = KeyPair::generate(&mut rng);
+    let specs = kx_specs(&mut rng);
+    let hmac = &specs[2];
+    let aes = &specs[0];
+    for (spec, defect, expected) in [
+        (hmac, Defect::PolicyVersion(2), Error::Unsupported),
+        (hmac, Defect::PolicyReserved(9), Error::Malformed),
+        (hmac, Defect::NoPolicy, Error::RequiredObjectMissing),
+        (hmac, Defect::NoKeyObject, Error::RequiredObjectMissing),
+        (hmac, Defect::ExtraKeyObject, Error::Malformed),
+        (hmac, Defect::KeyObjectKid([9; 16]), Error::Malformed),
+        (hmac, Defect::PlaybackContainer, Error::Malformed),
+        (hmac, Defect::KeyType(5), Error::Malformed),
+        (aes, Defect::ExtraKeyObject, Error::Malformed),
+        (aes, Defect::PlaybackContainer, Error::Malformed),
+        (aes, Defect::NoPolicy, Error::RequiredObjectMissing),
+        // A policy naming an operation the algorithm does not have.
+        (
+            aes,
+            Defect::AddPolicy(A::AesCbc, O::Sign),
+            Error::Unsupported,
+        ),
+    ] {
+        let lic = build(&with(spec, defect.clone()), &device, &mut rng);
+        assert_eq!(parse_err(&lic.bytes), expected, "{defect:?}");
+    }
+    // A key object whose length does not match the policy's key: an ECDSA verify key (64 bytes)
+    // delivered for HMAC.
+    let mut spec = hmac.clone();
+    spec.key = drm_tests::xmr::LicenseKey::KeyExchange {
+        algorithm: A::HmacSha256,
+        operation: O::Sign,
+        key: vec![7; 64],
+    };
+    let lic = build(&spec, &device, &mut rng);
+    assert_eq!(parse_err(&lic.bytes), Error::Malformed);
+}
+
+/// Byte edits at known offsets of a content license without dates: outer container at 24, global
+/// policy at 32, settings object at 40 (`flags 1, type 0x000D, length 10, value`).
+#[test]
+fn containment_and_flags() {
+    let mut rng = TestRng::from_seed(306);
+    let device = KeyPair::generate(&mut rng);
+    let good = build(&content_spec(), &device, &mut rng);
+    assert_eq!(&good.bytes[40..48], &[0, 1, 0, 0x0D, 0, 0, 0, 10]);
+    let edit = |at: usize, value: u8| {
+        let mut b = good.bytes.clone();
+        b[at] = value;
+        parse_err(&b)
+    };
+    // The settings leaf claims to be a container.
+    assert_eq!(edit(41, 3), Error::Malformed);
+    // A content key (key material) inside the global policy container.
+    assert_eq!(edit(43, 0x0A), Error::Malformed);
+    // A global policy container inside the global policy container.
+    assert_eq!(edit(43, 0x02), Error::Malformed);
+    // A signature inside the global policy container.
+    assert_eq!(edit(43, 0x0B), Error::Malformed);
+    // The global policy container without its container flag.
+    assert_eq!(edit(33, 1), Error::Malformed);
+    // The outer container renamed to a global policy container.
+    assert_eq!(edit(27, 2), Error::Malformed);
+    // An object length below the header length.
+    assert_eq!(edit(47, 7), Error::Malformed);
+    assert_eq!(edit(47, 0), Error::Malformed);
+    // An unknown must-understand type in place of settings.
+    assert_eq!(edit(43, 0xF1), Error::UnknownMustUnderstand);
+    // The same without must-understand: skipped, the license still parses.
+    let mut b = good.bytes.clone();
+    b[41] = 0;
+    b[43] = 0xF1;
+    assert_eq!(ParsedLicense::parse(&b).unwrap().settings(), 0);
+    // Settings is known: its flags do not matter for must-understand.
+    let mut b = good.bytes.clone();
+    b[41] = 0;
+    assert!(ParsedLicense::parse(&b).is_ok());
+}
+
+#[test]
+fn every_byte_flip_parses_or_fails_typed() {
+    let mut rng = TestRng::from_seed(307);
+    let device = KeyPair::generate(&mut rng);
+    let mut specs = kx_specs(&mut rng);
+    specs.push(content_spec());
+    for spec in &specs {
+        let good = build(spec, &device, &mut rng);
+        for at in 0..good.bytes.len() {
+            for mask in [0x01, 0x80, 0xFF] {
+                let mut b = good.bytes.clone();
+                b[at] ^= mask;
+                // Must return (never panic); an error is one of the parser's.
+                if let Err(e) = ParsedLicense::parse(&b) {
+                    assert!(
+                        matches!(
+                            e,
+                            Error::Malformed
+                                | Error::Unsupported
+                                | Error::UnknownMustUnderstand
+                                | Error::RequiredObjectMissing
+                        ),
+                        "{e:?} at {at}"
+                    );
+                }
+            }
+        }
+    }
+}
