@@ -8,6 +8,7 @@ pub mod error;
 pub mod platform;
 pub mod secret;
 mod wire;
+pub mod xml;
 pub mod xmr;
 
 pub use error::{Error, Result};

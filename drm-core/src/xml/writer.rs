@@ -1,0 +1,723 @@
+//! A no-alloc XML writer that emits canonical form directly (PROTOCOL §4).
+//!
+//! Every element it writes is already in the form exclusive XML canonicalisation (without
+//! comments) gives it:
+//!
+//! - start and end tags, never self-closing;
+//! - on each start tag, first the namespace declarations the element *visibly uses* (its own
+//!   prefix, its attributes' prefixes) that are not already in force from an ancestor written by
+//!   this writer, default namespace first, then by prefix; then the attributes ordered by
+//!   (namespace URI, local name), unqualified ones first;
+//! - text escaped as `&amp;` `&lt;` `&gt;` `&#xD;`, attribute values as `&amp;` `&lt;` `&quot;`
+//!   `&#x9;` `&#xA;` `&#xD;`;
+//! - no XML declaration except through [`Writer::declaration`] at the very start, and no
+//!   whitespace the caller does not write.
+//!
+//! An element started with [`Writer::start_apex`] is written as if it were the apex of a
+//! canonicalisation: it declares every namespace it uses even when an ancestor already did. Its
+//! bytes then equal the exclusive canonicalisation of the element inside the whole document, which
+//! is what an XML signature digests. [`Writer::begin_digest`] and [`Writer::end_digest`] hash the
+//! bytes written in between, on any sink, so a signed element is hashed as it is written.
+//!
+//! Sinks: [`SliceSink`] (a caller buffer, [`Error::BufferTooSmall`] on overflow) and
+//! [`CountingSink`] (only counts, to size the buffer first).
+
+use crate::crypto::Sha256;
+use crate::error::{Error, Result};
+use crate::xml::{is_ncname, is_xml_char, ns};
+
+/// Where a [`Writer`] puts its bytes.
+pub trait Sink {
+    /// Appends `bytes`, or fails without a partial write.
+    ///
+    /// # Errors
+    /// [`Error::BufferTooSmall`] when they do not fit.
+    fn write(&mut self, bytes: &[u8]) -> Result<()>;
+    /// Bytes written so far.
+    fn len(&self) -> usize;
+    /// Whether nothing was written yet.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A sink over a caller buffer.
+#[derive(Debug)]
+pub struct SliceSink<'b> {
+    buf: &'b mut [u8],
+    len: usize,
+}
+
+impl<'b> SliceSink<'b> {
+    /// An empty sink over `buf`.
+    pub fn new(buf: &'b mut [u8]) -> Self {
+        Self { buf, len: 0 }
+    }
+    /// The bytes written so far.
+    #[must_use]
+    pub fn written(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(&[])
+    }
+    /// Gives the written part of the buffer back.
+    #[must_use]
+    pub fn into_written(self) -> &'b mut [u8] {
+        let len = self.len;
+        self.buf.get_mut(..len).unwrap_or(&mut [])
+    }
+}
+
+impl Sink for SliceSink<'_> {
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        let end = self
+            .len
+            .checked_add(bytes.len())
+            .ok_or(Error::BufferTooSmall)?;
+        let dst = self
+            .buf
+            .get_mut(self.len..end)
+            .ok_or(Error::BufferTooSmall)?;
+        dst.copy_from_slice(bytes);
+        self.len = end;
+        Ok(())
+    }
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+/// A sink that only counts: run the same writing code on it to learn the size to allocate.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CountingSink {
+    len: usize,
+}
+
+impl CountingSink {
+    /// A sink that has counted nothing.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self { len: 0 }
+    }
+}
+
+impl Sink for CountingSink {
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        self.len = self
+            .len
+            .checked_add(bytes.len())
+            .ok_or(Error::BufferTooSmall)?;
+        Ok(())
+    }
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+/// A qualified element or attribute name: a prefix (empty for none), the namespace URI it stands
+/// for (empty for no namespace) and the local name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Name<'s> {
+    /// The prefix written in the tag; empty for the default namespace (elements) or no
+    /// namespace (attributes).
+    pub prefix: &'s str,
+    /// The namespace URI; empty for none.
+    pub ns: &'s str,
+    /// The local name.
+    pub local: &'s str,
+}
+
+impl<'s> Name<'s> {
+    /// An element in namespace `ns` through the default namespace (no prefix).
+    #[must_use]
+    pub const fn new(ns: &'s str, local: &'s str) -> Self {
+        Self {
+            prefix: "",
+            ns,
+            local,
+        }
+    }
+    /// A name written with `prefix`, bound to `ns`.
+    #[must_use]
+    pub const fn prefixed(prefix: &'s str, ns: &'s str, local: &'s str) -> Self {
+        Self { prefix, ns, local }
+    }
+}
+
+/// An attribute: name and (unescaped) value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attr<'s> {
+    /// The name.
+    pub name: Name<'s>,
+    /// The value, unescaped (the writer escapes it).
+    pub value: &'s str,
+}
+
+impl<'s> Attr<'s> {
+    /// An attribute in no namespace.
+    #[must_use]
+    pub const fn new(local: &'s str, value: &'s str) -> Self {
+        Self {
+            name: Name::new("", local),
+            value,
+        }
+    }
+    /// An attribute in the `xml:` namespace (`xml:space`, `xml:lang`).
+    #[must_use]
+    pub const fn xml(local: &'s str, value: &'s str) -> Self {
+        Self {
+            name: Name::prefixed("xml", ns::XML, local),
+            value,
+        }
+    }
+}
+
+/// A namespace declaration: prefix (empty for the default namespace) and URI.
+pub type NsDecl<'s> = (&'s str, &'s str);
+
+/// Most namespace declarations on one start tag.
+const MAX_DECLS_PER_TAG: usize = 8;
+
+#[derive(Debug, Clone, Copy)]
+struct Frame<'s> {
+    name: Name<'s>,
+    /// Namespace bindings in force before this element.
+    ns_len: usize,
+    /// The lookup floor before this element.
+    floor: usize,
+    /// Whether an isolated region (apex or declared extras) begins here.
+    apex: bool,
+}
+
+const EMPTY_FRAME: Frame<'static> = Frame {
+    name: Name::new("", ""),
+    ns_len: 0,
+    floor: 0,
+    apex: false,
+};
+
+/// The canonical XML writer. `NS` bounds the namespace bindings in force at once, `DEPTH` the
+/// element nesting.
+pub struct Writer<'s, S: Sink, const NS: usize = 16, const DEPTH: usize = 24> {
+    sink: S,
+    bindings: [NsDecl<'s>; NS],
+    ns_len: usize,
+    /// Bindings below this index are invisible (inside an apex region).
+    floor: usize,
+    stack: [Frame<'s>; DEPTH],
+    depth: usize,
+    /// Number of open apex regions (extra declarations are refused inside one).
+    apex_open: usize,
+    digest: Option<Sha256>,
+}
+
+impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> {
+    /// A writer at the start of a document.
+    pub fn new(sink: S) -> Self {
+        Self {
+            sink,
+            bindings: [("", ""); NS],
+            ns_len: 0,
+            floor: 0,
+            stack: [EMPTY_FRAME; DEPTH],
+            depth: 0,
+            apex_open: 0,
+            digest: None,
+        }
+    }
+
+    /// The sink, to read what was written so far.
+    pub fn sink(&self) -> &S {
+        &self.sink
+    }
+
+    /// Bytes written so far.
+    pub fn len(&self) -> usize {
+        self.sink.len()
+    }
+
+    /// Whether nothing was written yet.
+    pub fn is_empty(&self) -> bool {
+        self.sink.is_empty()
+    }
+
+    /// Ends the document and gives the sink back.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] if an element is still open or a digest is running.
+    pub fn finish(self) -> Result<S> {
+        if self.depth != 0 || self.digest.is_some() {
+            return Err(Error::InvalidArgument);
+        }
+        Ok(self.sink)
+    }
+
+    fn emit(&mut self, bytes: &[u8]) -> Result<()> {
+        self.sink.write(bytes)?;
+        if let Some(h) = self.digest.as_mut() {
+            h.update(bytes);
+        }
+        Ok(())
+    }
+
+    /// Writes `<?xml version="1.0" encoding="utf-8"?>`; only as the first thing in the document.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] if anything was written before; the sink's error.
+    pub fn declaration(&mut self) -> Result<()> {
+        if !self.sink.is_empty() || self.digest.is_some() {
+            return Err(Error::InvalidArgument);
+        }
+        self.emit(b"<?xml version=\"1.0\" encoding=\"utf-8\"?>")
+    }
+
+    /// Starts hashing every byte written from now on (SHA-256).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] if a digest is already running.
+    pub fn begin_digest(&mut self) -> Result<()> {
+        if self.digest.is_some() {
+            return Err(Error::InvalidArgument);
+        }
+        self.digest = Some(Sha256::new());
+        Ok(())
+    }
+
+    /// Stops hashing; the SHA-256 of the bytes written since [`Self::begin_digest`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] if no digest is running.
+    pub fn end_digest(&mut self) -> Result<[u8; 32]> {
+        self.digest
+            .take()
+            .map(Sha256::finalize)
+            .ok_or(Error::InvalidArgument)
+    }
+
+    /// Starts an element, canonical relative to the ancestors written by this writer.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an invalid name, prefix, binding or value, or duplicate
+    /// attributes; [`Error::XmlTooDeep`] / [`Error::XmlTooLarge`] when the fixed stacks are
+    /// full; the sink's error.
+    pub fn start(&mut self, name: Name<'s>, attrs: &[Attr<'s>]) -> Result<()> {
+        self.open(name, attrs, &[], false)
+    }
+
+    /// Starts an element written as the apex of an exclusive canonicalisation: every namespace it
+    /// uses is declared on it, whatever its ancestors declared. Use it for a signed element.
+    ///
+    /// # Errors
+    /// As [`Self::start`].
+    pub fn start_apex(&mut self, name: Name<'s>, attrs: &[Attr<'s>]) -> Result<()> {
+        self.open(name, attrs, &[], true)
+    }
+
+    /// Starts an element that also declares `extra` namespaces it does not use itself (the SOAP
+    /// envelope declares `xsi` and `xsd`). Such an element is not canonical, so it is refused
+    /// inside an apex element.
+    ///
+    /// # Errors
+    /// As [`Self::start`]; [`Error::InvalidArgument`] inside an apex element.
+    pub fn start_declaring(
+        &mut self,
+        name: Name<'s>,
+        attrs: &[Attr<'s>],
+        extra: &[NsDecl<'s>],
+    ) -> Result<()> {
+        if self.apex_open != 0 && !extra.is_empty() {
+            return Err(Error::InvalidArgument);
+        }
+        self.open(name, attrs, extra, false)
+    }
+
+    /// Writes text content (escaped).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] outside an element or for a character XML does not allow; the
+    /// sink's error.
+    pub fn text(&mut self, text: &str) -> Result<()> {
+        if self.depth == 0 || !text.chars().all(is_xml_char) {
+            return Err(Error::InvalidArgument);
+        }
+        self.escaped(text, false)
+    }
+
+    /// Ends the innermost open element.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] if none is open; the sink's error.
+    pub fn end(&mut self) -> Result<()> {
+        let top = self.depth.checked_sub(1).ok_or(Error::InvalidArgument)?;
+        let frame = *self.stack.get(top).ok_or(Error::LogicBug)?;
+        self.emit(b"</")?;
+        self.qname(frame.name)?;
+        self.emit(b">")?;
+        self.depth = top;
+        self.ns_len = frame.ns_len;
+        self.floor = frame.floor;
+        if frame.apex {
+            self.apex_open = self.apex_open.saturating_sub(1);
+        }
+        Ok(())
+    }
+
+    /// Writes a whole element holding only `text`.
+    ///
+    /// # Errors
+    /// As [`Self::start`] and [`Self::text`].
+    pub fn leaf(&mut self, name: Name<'s>, attrs: &[Attr<'s>], text: &str) -> Result<()> {
+        self.start(name, attrs)?;
+        self.text(text)?;
+        self.end()
+    }
+
+    /// Writes a whole element with no content (`<x ...></x>`).
+    ///
+    /// # Errors
+    /// As [`Self::start`].
+    pub fn empty(&mut self, name: Name<'s>, attrs: &[Attr<'s>]) -> Result<()> {
+        self.start(name, attrs)?;
+        self.end()
+    }
+
+    /// The URI bound to `prefix` in the visible scope ("" when none).
+    fn lookup(&self, prefix: &str) -> &'s str {
+        let visible = self.bindings.get(self.floor..self.ns_len).unwrap_or(&[]);
+        visible
+            .iter()
+            .rev()
+            .find(|(p, _)| *p == prefix)
+            .map_or("", |(_, u)| u)
+    }
+
+    fn open(
+        &mut self,
+        name: Name<'s>,
+        attrs: &[Attr<'s>],
+        extra: &[NsDecl<'s>],
+        apex: bool,
+    ) -> Result<()> {
+        check_element_name(name)?;
+        for (i, a) in attrs.iter().enumerate() {
+            check_attr(a)?;
+            let later = attrs.get(i.saturating_add(1)..).unwrap_or(&[]);
+            if later
+                .iter()
+                .any(|b| b.name.ns == a.name.ns && b.name.local == a.name.local)
+            {
+                return Err(Error::InvalidArgument);
+            }
+        }
+        for (p, u) in extra {
+            check_decl(p, u)?;
+        }
+        if self.depth >= DEPTH {
+            return Err(Error::XmlTooDeep);
+        }
+        let frame = Frame {
+            name,
+            ns_len: self.ns_len,
+            floor: self.floor,
+            apex: apex || !extra.is_empty(),
+        };
+        if apex {
+            self.floor = self.ns_len;
+        }
+
+        // The declarations to render: visibly used bindings not in force, plus `extra`.
+        let mut decls: [NsDecl<'s>; MAX_DECLS_PER_TAG] = [("", ""); MAX_DECLS_PER_TAG];
+        let mut n = 0usize;
+        let used = core::iter::once((name.prefix, name.ns))
+            .chain(
+                attrs
+                    .iter()
+                    .filter(|a| !a.name.prefix.is_empty() && a.name.prefix != "xml")
+                    .map(|a| (a.name.prefix, a.name.ns)),
+            )
+            .chain(extra.iter().copied());
+        let mut result = Ok(());
+        for (p, u) in used {
+            if let Some((_, bound)) = decls.get(..n).unwrap_or(&[]).iter().find(|(q, _)| *q == p) {
+                if *bound != u {
+                    result = Err(Error::InvalidArgument);
+                }
+                continue;
+            }
+            if self.lookup(p) == u && !extra.contains(&(p, u)) {
+                continue;
+            }
+            let Some(slot) = decls.get_mut(n) else {
+                result = Err(Error::XmlTooLarge);
+                break;
+            };
+            *slot = (p, u);
+            n = n.saturating_add(1);
+        }
+        if let Err(e) = result {
+            self.floor = frame.floor;
+            return Err(e);
+        }
+        let decls = decls.get_mut(..n).ok_or(Error::LogicBug)?;
+        decls.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        if self.ns_len.saturating_add(n) > NS {
+            self.floor = frame.floor;
+            return Err(Error::XmlTooLarge);
+        }
+
+        self.emit(b"<")?;
+        self.qname(name)?;
+        for (p, u) in decls.iter() {
+            if p.is_empty() {
+                self.emit(b" xmlns=\"")?;
+            } else {
+                self.emit(b" xmlns:")?;
+                self.emit(p.as_bytes())?;
+                self.emit(b"=\"")?;
+            }
+            self.escaped(u, true)?;
+            self.emit(b"\"")?;
+        }
+        // Attributes in canonical order: by (namespace URI, local name); selection without a
+        // scratch array.
+        let mut last: Option<(&str, &str)> = None;
+        for _ in attrs {
+            let next = attrs
+                .iter()
+                .filter(|a| last.is_none_or(|l| (a.name.ns, a.name.local) > l))
+                .min_by(|a, b| (a.name.ns, a.name.local).cmp(&(b.name.ns, b.name.local)))
+                .ok_or(Error::LogicBug)?;
+            last = Some((next.name.ns, next.name.local));
+            self.emit(b" ")?;
+            self.qname(next.name)?;
+            self.emit(b"=\"")?;
+            self.escaped(next.value, true)?;
+            self.emit(b"\"")?;
+        }
+        self.emit(b">")?;
+
+        for d in decls.iter() {
+            let slot = self.bindings.get_mut(self.ns_len).ok_or(Error::LogicBug)?;
+            *slot = *d;
+            self.ns_len = self.ns_len.saturating_add(1);
+        }
+        let slot = self.stack.get_mut(self.depth).ok_or(Error::LogicBug)?;
+        *slot = frame;
+        self.depth = self.depth.saturating_add(1);
+        if frame.apex {
+            self.apex_open = self.apex_open.saturating_add(1);
+        }
+        Ok(())
+    }
+
+    fn qname(&mut self, name: Name<'_>) -> Result<()> {
+        if !name.prefix.is_empty() {
+            self.emit(name.prefix.as_bytes())?;
+            self.emit(b":")?;
+        }
+        self.emit(name.local.as_bytes())
+    }
+
+    /// Writes `s` with the canonical escapes for text (`attr` false) or attribute values.
+    fn escaped(&mut self, s: &str, attr: bool) -> Result<()> {
+        let bytes = s.as_bytes();
+        let mut from = 0usize;
+        for (i, b) in bytes.iter().enumerate() {
+            let rep: &[u8] = match (b, attr) {
+                (b'&', _) => b"&amp;",
+                (b'<', _) => b"&lt;",
+                (b'>', false) => b"&gt;",
+                (b'"', true) => b"&quot;",
+                (b'\t', true) => b"&#x9;",
+                (b'\n', true) => b"&#xA;",
+                (b'\r', _) => b"&#xD;",
+                _ => continue,
+            };
+            self.emit(bytes.get(from..i).ok_or(Error::LogicBug)?)?;
+            self.emit(rep)?;
+            from = i.saturating_add(1);
+        }
+        self.emit(bytes.get(from..).ok_or(Error::LogicBug)?)
+    }
+}
+
+fn check_element_name(name: Name<'_>) -> Result<()> {
+    let ok = is_ncname(name.local)
+        && (name.prefix.is_empty() || (is_ncname(name.prefix) && !name.ns.is_empty()))
+        && !name.prefix.eq_ignore_ascii_case("xml")
+        && !name.prefix.eq_ignore_ascii_case("xmlns")
+        && name.ns != ns::XML
+        && name.ns != ns::XMLNS;
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument)
+    }
+}
+
+fn check_attr(a: &Attr<'_>) -> Result<()> {
+    let n = a.name;
+    let name_ok = is_ncname(n.local)
+        && if n.prefix.is_empty() {
+            n.ns.is_empty() && n.local != "xmlns"
+        } else if n.prefix == "xml" {
+            n.ns == ns::XML
+        } else {
+            is_ncname(n.prefix)
+                && !n.prefix.eq_ignore_ascii_case("xmlns")
+                && !n.prefix.eq_ignore_ascii_case("xml")
+                && !n.ns.is_empty()
+                && n.ns != ns::XML
+                && n.ns != ns::XMLNS
+        };
+    if name_ok && a.value.chars().all(is_xml_char) {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument)
+    }
+}
+
+fn check_decl(prefix: &str, uri: &str) -> Result<()> {
+    let ok = (prefix.is_empty() || (is_ncname(prefix) && !uri.is_empty()))
+        && !prefix.eq_ignore_ascii_case("xml")
+        && !prefix.eq_ignore_ascii_case("xmlns")
+        && uri != ns::XML
+        && uri != ns::XMLNS
+        && uri.chars().all(is_xml_char);
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    fn written<F: FnOnce(&mut Writer<'static, SliceSink<'_>>) -> Result<()>>(
+        buf: &mut [u8],
+        f: F,
+    ) -> Result<&str> {
+        let mut w = Writer::new(SliceSink::new(buf));
+        f(&mut w)?;
+        let out = w.finish()?.into_written();
+        Ok(core::str::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn canonical_order_and_escapes() {
+        let mut buf = [0u8; 256];
+        let out = written(&mut buf, |w| {
+            w.start(
+                Name::new("u", "a"),
+                &[
+                    Attr::xml("space", "preserve"),
+                    Attr::new("z", "\"\t\n\r<&>"),
+                    Attr::new("Id", "x"),
+                ],
+            )?;
+            w.text("t&<>\r\"'")?;
+            w.empty(Name::new("u", "b"), &[])?;
+            w.end()
+        })
+        .unwrap();
+        assert_eq!(
+            out,
+            "<a xmlns=\"u\" Id=\"x\" z=\"&quot;&#x9;&#xA;&#xD;&lt;&amp;>\" xml:space=\"preserve\">\
+t&amp;&lt;&gt;&#xD;\"'<b></b></a>"
+        );
+    }
+
+    #[test]
+    fn apex_redeclares_and_prefixes_are_declared_where_used() {
+        let mut buf = [0u8; 256];
+        let out = written(&mut buf, |w| {
+            w.start(Name::new("u", "a"), &[])?;
+            w.start_apex(Name::new("u", "b"), &[])?;
+            w.start(Name::new("u", "c"), &[])?;
+            w.end()?;
+            w.end()?;
+            w.start(
+                Name::prefixed("p", "v", "d"),
+                &[Attr {
+                    name: Name::prefixed("q", "w", "x"),
+                    value: "1",
+                }],
+            )?;
+            w.end()?;
+            w.end()
+        })
+        .unwrap();
+        assert_eq!(
+            out,
+            "<a xmlns=\"u\"><b xmlns=\"u\"><c></c></b>\
+<p:d xmlns:p=\"v\" xmlns:q=\"w\" q:x=\"1\"></p:d></a>"
+        );
+    }
+
+    #[test]
+    fn overflow_counting_and_digest() {
+        let mut count = Writer::<_>::new(CountingSink::new());
+        count.declaration().unwrap();
+        count.leaf(Name::new("u", "a"), &[], "hello").unwrap();
+        let need = count.finish().unwrap().len();
+        let mut buf = [0u8; 128];
+        let text = written(&mut buf, |w| {
+            w.declaration()?;
+            w.begin_digest()?;
+            w.leaf(Name::new("u", "a"), &[], "hello")?;
+            let d = w.end_digest()?;
+            assert_eq!(d, crate::crypto::sha256(b"<a xmlns=\"u\">hello</a>"));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(text.len(), need);
+        for short in 0..need {
+            let mut small = [0u8; 128];
+            let mut w = Writer::<_>::new(SliceSink::new(&mut small[..short]));
+            let r = w
+                .declaration()
+                .and_then(|()| w.leaf(Name::new("u", "a"), &[], "hello"));
+            assert_eq!(r, Err(Error::BufferTooSmall));
+        }
+    }
+
+    #[test]
+    fn refusals() {
+        let mut buf = [0u8; 128];
+        let mut w = Writer::<_>::new(SliceSink::new(&mut buf));
+        assert_eq!(w.text("x"), Err(Error::InvalidArgument));
+        assert_eq!(w.end(), Err(Error::InvalidArgument));
+        assert_eq!(
+            w.start(Name::new("", "1a"), &[]),
+            Err(Error::InvalidArgument)
+        );
+        assert_eq!(
+            w.start(Name::prefixed("p", "", "a"), &[]),
+            Err(Error::InvalidArgument)
+        );
+        assert_eq!(
+            w.start(
+                Name::new("", "a"),
+                &[Attr::new("x", "1"), Attr::new("x", "2")]
+            ),
+            Err(Error::InvalidArgument)
+        );
+        assert_eq!(
+            w.start(Name::new("", "a"), &[Attr::new("x", "\u{1}")]),
+            Err(Error::InvalidArgument)
+        );
+        w.start_apex(Name::new("u", "a"), &[]).unwrap();
+        assert_eq!(
+            w.start_declaring(Name::new("u", "b"), &[], &[("x", "y")]),
+            Err(Error::InvalidArgument)
+        );
+        assert_eq!(w.text("\u{FFFF}"), Err(Error::InvalidArgument));
+        assert!(!w.is_empty());
+        w.end().unwrap();
+        let mut deep = Writer::<_, 4, 2>::new(CountingSink::new());
+        deep.start(Name::new("", "a"), &[]).unwrap();
+        deep.start(Name::new("", "a"), &[]).unwrap();
+        assert_eq!(deep.start(Name::new("", "a"), &[]), Err(Error::XmlTooDeep));
+    }
+}
