@@ -60,6 +60,9 @@ pub enum Error {
     },
     /// The random number generator failed.
     Rng,
+    /// The porting layer failed: a device identity, counter, clock or storage back end reported
+    /// an error of its own (I/O, a secure element that did not answer).
+    Platform,
     /// An internal invariant did not hold. This is a bug in the kit, reported instead of a panic.
     LogicBug,
 }
@@ -90,6 +93,7 @@ impl Error {
             Error::XmlForbidden => 0x8004_D50C,
             Error::SoapFault { .. } => 0x8004_D50D,
             Error::Rng => 0x8004_D50E,
+            Error::Platform => 0x8004_D50F,
             Error::LogicBug => 0x8004_D5FF,
         }
     }
@@ -121,6 +125,7 @@ impl fmt::Display for Error {
                 return write!(f, "SOAP fault (status 0x{status:08X})");
             }
             Error::Rng => "random number generator failed",
+            Error::Platform => "porting layer failure",
             Error::LogicBug => "internal logic error",
         };
         write!(f, "{text} (0x{:08X})", self.code())

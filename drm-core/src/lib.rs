@@ -3,8 +3,10 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod base64;
 pub mod crypto;
 pub mod error;
+pub mod ids;
 pub mod platform;
 pub mod secret;
 mod wire;
@@ -12,3 +14,4 @@ pub mod xml;
 pub mod xmr;
 
 pub use error::{Error, Result};
+pub use ids::{Id, Kid, Lid, SessionId};

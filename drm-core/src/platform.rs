@@ -3,8 +3,9 @@
 //! Flash comes in as `embedded_storage::nor_flash::NorFlash`; randomness as
 //! `rand_core::CryptoRng` (re-exported here); the rest are the traits below.
 
-use crate::error::Result;
-use crate::secret::{HmacKey, Secret32};
+use crate::crypto;
+use crate::error::{Error, Result};
+use crate::secret::{EccPrivateKey, HmacKey, Secret32};
 
 pub use rand_core::{CryptoRng, Rng};
 
@@ -17,7 +18,8 @@ pub trait Clock {
 /// The device's identity: its two P-256 key pairs and its certificate chain.
 ///
 /// Behind a trait so that a device can keep the private keys in a TEE or secure element; the
-/// kit never sees them. A software implementation for hosts lives in `drm-target-host`.
+/// kit never sees them. [`SoftwareIdentity`] keeps them in memory (hosts, tests, and devices
+/// without key protection).
 pub trait DeviceIdentity {
     /// The device's BCert chain, leaf first, as bytes.
     fn certificate_chain(&self) -> &[u8];
@@ -45,4 +47,111 @@ pub trait MonotonicCounter {
     fn read(&mut self) -> Result<u64>;
     /// Adds one and returns the new value. Must be durable before it returns.
     fn increment(&mut self) -> Result<u64>;
+}
+
+/// A [`DeviceIdentity`] that keeps its keys in memory: the signing and encryption private keys,
+/// a device secret for [`DeviceIdentity::derive_key`], the certificate chain and the security
+/// level. `no_std`; the chain is any byte container (`&'static [u8]`, an array, a `Vec<u8>`).
+///
+/// For hosts, tests and devices without key protection. It offers no protection of the keys
+/// beyond zeroizing them when dropped; a real device should keep them in a TEE or secure
+/// element behind its own [`DeviceIdentity`].
+pub struct SoftwareIdentity<C: AsRef<[u8]>> {
+    signing: EccPrivateKey,
+    signing_public: [u8; 64],
+    encryption: EccPrivateKey,
+    encryption_public: [u8; 64],
+    device_secret: HmacKey,
+    chain: C,
+    security_level: u32,
+}
+
+impl<C: AsRef<[u8]>> SoftwareIdentity<C> {
+    /// An identity from its parts; the public keys are computed here.
+    /// [`Error::InvalidArgument`] when a private key is not a valid P-256 scalar.
+    ///
+    /// Nothing checks that `chain` certifies these keys: the certificate verifier does that
+    /// when the chain is used.
+    pub fn new(
+        signing: EccPrivateKey,
+        encryption: EccPrivateKey,
+        device_secret: HmacKey,
+        chain: C,
+        security_level: u32,
+    ) -> Result<Self> {
+        let signing_public = crypto::ecc_public_key(&signing)?;
+        let encryption_public = crypto::ecc_public_key(&encryption)?;
+        Ok(Self {
+            signing,
+            signing_public,
+            encryption,
+            encryption_public,
+            device_secret,
+            chain,
+            security_level,
+        })
+    }
+
+    /// Replaces the certificate chain (for example once the chain for these keys is issued)
+    /// and returns the identity with the new chain.
+    pub fn with_chain<D: AsRef<[u8]>>(self, chain: D) -> SoftwareIdentity<D> {
+        let Self {
+            signing,
+            signing_public,
+            encryption,
+            encryption_public,
+            device_secret,
+            chain: _,
+            security_level,
+        } = self;
+        SoftwareIdentity {
+            signing,
+            signing_public,
+            encryption,
+            encryption_public,
+            device_secret,
+            chain,
+            security_level,
+        }
+    }
+}
+
+impl<C: AsRef<[u8]>> core::fmt::Debug for SoftwareIdentity<C> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SoftwareIdentity")
+            .field("security_level", &self.security_level)
+            .field("chain_len", &self.chain.as_ref().len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: AsRef<[u8]>> DeviceIdentity for SoftwareIdentity<C> {
+    fn certificate_chain(&self) -> &[u8] {
+        self.chain.as_ref()
+    }
+    fn security_level(&self) -> u32 {
+        self.security_level
+    }
+    fn signing_public_key(&self) -> [u8; 64] {
+        self.signing_public
+    }
+    fn encryption_public_key(&self) -> [u8; 64] {
+        self.encryption_public
+    }
+    fn sign_digest(&self, digest: &[u8; 32]) -> Result<[u8; 64]> {
+        crypto::ecdsa_p256_sign_digest(&self.signing, digest)
+    }
+    fn elgamal_decrypt(&self, ciphertext: &[u8; 128]) -> Result<Secret32> {
+        crypto::elgamal_decrypt(&self.encryption, ciphertext)
+    }
+    /// HMAC-SHA256 keyed with the device secret over `purpose`.
+    fn derive_key(&self, purpose: &[u8]) -> Result<HmacKey> {
+        if purpose.is_empty() {
+            return Err(Error::InvalidArgument);
+        }
+        let mut key = crypto::hmac_sha256(&self.device_secret, purpose);
+        let derived = HmacKey::from_bytes(key);
+        zeroize::Zeroize::zeroize(&mut key);
+        Ok(derived)
+    }
 }

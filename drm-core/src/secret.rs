@@ -99,3 +99,21 @@ secret_type!(
     Secret32,
     32
 );
+
+impl Secret32 {
+    /// Splits into two AES-128 keys: the first and the last 16 bytes (for ElGamal-wrapped
+    /// `CI ‖ CK`, the content-integrity key and the content key; for a Secure Delete point,
+    /// `IV ‖ key`).
+    #[must_use]
+    pub fn split_aes128(&self) -> (Aes128Key, Aes128Key) {
+        let (first, last) = self.0.split_at(16);
+        let mut a = [0u8; 16];
+        let mut b = [0u8; 16];
+        a.copy_from_slice(first);
+        b.copy_from_slice(last);
+        let keys = (Aes128Key::from_bytes(a), Aes128Key::from_bytes(b));
+        a.zeroize();
+        b.zeroize();
+        keys
+    }
+}

@@ -1,0 +1,170 @@
+//! Reader for the known-answer files in `tests/vectors/`: blocks of `name = value` lines
+//! separated by blank lines, `#` comments. A value is hex, "quoted ASCII", or `HH x N` (the
+//! byte HH repeated N times).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
+
+use std::collections::HashMap;
+
+/// One block of a vector file.
+pub struct Block {
+    pub line: usize,
+    fields: HashMap<String, String>,
+}
+
+impl Block {
+    /// The decoded bytes of field `name`.
+    pub fn bytes(&self, name: &str) -> Vec<u8> {
+        let raw = self.text(name);
+        decode_value(raw).unwrap_or_else(|| panic!("line {}: bad value for {name}", self.line))
+    }
+    /// The field as an array of `N` bytes.
+    pub fn array<const N: usize>(&self, name: &str) -> [u8; N] {
+        self.bytes(name)
+            .try_into()
+            .unwrap_or_else(|_| panic!("line {}: {name} is not {N} bytes", self.line))
+    }
+    /// The raw text of field `name`.
+    pub fn text(&self, name: &str) -> &str {
+        self.fields
+            .get(name)
+            .unwrap_or_else(|| panic!("line {}: missing {name}", self.line))
+    }
+    /// Whether the block has field `name`.
+    pub fn has(&self, name: &str) -> bool {
+        self.fields.contains_key(name)
+    }
+}
+
+/// Parses a vector file.
+pub fn parse(text: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut current: Option<Block> = None;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.starts_with('#') {
+            continue;
+        }
+        if line.is_empty() {
+            if let Some(b) = current.take() {
+                blocks.push(b);
+            }
+            continue;
+        }
+        let (name, value) = line
+            .split_once('=')
+            .unwrap_or_else(|| panic!("line {}: expected name = value", i + 1));
+        let block = current.get_or_insert_with(|| Block {
+            line: i + 1,
+            fields: HashMap::new(),
+        });
+        let old = block
+            .fields
+            .insert(name.trim().to_string(), value.trim().to_string());
+        assert!(old.is_none(), "line {}: duplicate field", i + 1);
+    }
+    if let Some(b) = current.take() {
+        blocks.push(b);
+    }
+    blocks
+}
+
+fn decode_value(raw: &str) -> Option<Vec<u8>> {
+    if let Some(inner) = raw.strip_prefix('"') {
+        return Some(inner.strip_suffix('"')?.as_bytes().to_vec());
+    }
+    if let Some((byte, count)) = raw.split_once(" x ") {
+        let byte = u8::from_str_radix(byte.trim(), 16).ok()?;
+        return Some(vec![byte; count.trim().parse().ok()?]);
+    }
+    hex(raw)
+}
+
+/// Bytes of a hex string.
+pub fn hex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// A deterministic generator for tests only: SHA-256 of `seed ‖ counter` blocks.
+pub struct TestRng {
+    seed: u64,
+    counter: u64,
+    buf: [u8; 32],
+    used: usize,
+}
+
+impl TestRng {
+    pub fn new(seed: u64) -> Self {
+        Self {
+            seed,
+            counter: 0,
+            buf: [0; 32],
+            used: 32,
+        }
+    }
+}
+
+impl rand_core::TryRng for TestRng {
+    type Error = core::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        let mut b = [0u8; 4];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        let mut b = [0u8; 8];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        for out in dst {
+            if self.used == 32 {
+                let mut input = [0u8; 16];
+                input[..8].copy_from_slice(&self.seed.to_le_bytes());
+                input[8..].copy_from_slice(&self.counter.to_le_bytes());
+                self.buf = drm_core::crypto::sha256(&input);
+                self.counter += 1;
+                self.used = 0;
+            }
+            *out = self.buf[self.used];
+            self.used += 1;
+        }
+        Ok(())
+    }
+}
+
+impl rand_core::TryCryptoRng for TestRng {}
+
+/// A generator that always fails.
+pub struct FailingRng;
+
+#[derive(Debug)]
+pub struct RngFailure;
+
+impl core::fmt::Display for RngFailure {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("no entropy")
+    }
+}
+
+impl core::error::Error for RngFailure {}
+
+impl rand_core::TryRng for FailingRng {
+    type Error = RngFailure;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Err(RngFailure)
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Err(RngFailure)
+    }
+    fn try_fill_bytes(&mut self, _dst: &mut [u8]) -> Result<(), Self::Error> {
+        Err(RngFailure)
+    }
+}
+
+impl rand_core::TryCryptoRng for FailingRng {}
