@@ -81,7 +81,7 @@ fn decode_value(raw: &str) -> Option<Vec<u8>> {
 
 /// Bytes of a hex string.
 pub fn hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())
