@@ -183,7 +183,7 @@ struct Frame<'s> {
     ns_len: usize,
     /// The lookup floor before this element.
     floor: usize,
-    /// Whether an isolated region (apex or declared extras) begins here.
+    /// Whether an apex region begins here.
     apex: bool,
 }
 
@@ -204,8 +204,8 @@ pub struct Writer<'s, S: Sink, const NS: usize = 16, const DEPTH: usize = 24> {
     floor: usize,
     stack: [Frame<'s>; DEPTH],
     depth: usize,
-    /// Number of open apex regions (extra declarations are refused inside one).
-    apex_open: usize,
+    /// Whether an apex element is open (another apex or extra declarations are refused inside).
+    in_apex: bool,
     digest: Option<Sha256>,
 }
 
@@ -219,7 +219,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
             floor: 0,
             stack: [EMPTY_FRAME; DEPTH],
             depth: 0,
-            apex_open: 0,
+            in_apex: false,
             digest: None,
         }
     }
@@ -306,14 +306,16 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// uses is declared on it, whatever its ancestors declared. Use it for a signed element.
     ///
     /// # Errors
-    /// As [`Self::start`].
+    /// As [`Self::start`]; [`Error::InvalidArgument`] inside another apex element, or for an
+    /// element in no namespace under a default namespace (it would need `xmlns=""`, which its
+    /// canonical form leaves out).
     pub fn start_apex(&mut self, name: Name<'s>, attrs: &[Attr<'s>]) -> Result<()> {
         self.open(name, attrs, &[], true)
     }
 
     /// Starts an element that also declares `extra` namespaces it does not use itself (the SOAP
     /// envelope declares `xsi` and `xsd`). Such an element is not canonical, so it is refused
-    /// inside an apex element.
+    /// inside an apex element. An apex below it is canonical again.
     ///
     /// # Errors
     /// As [`Self::start`]; [`Error::InvalidArgument`] inside an apex element.
@@ -323,9 +325,6 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
         attrs: &[Attr<'s>],
         extra: &[NsDecl<'s>],
     ) -> Result<()> {
-        if self.apex_open != 0 && !extra.is_empty() {
-            return Err(Error::InvalidArgument);
-        }
         self.open(name, attrs, extra, false)
     }
 
@@ -355,7 +354,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
         self.ns_len = frame.ns_len;
         self.floor = frame.floor;
         if frame.apex {
-            self.apex_open = self.apex_open.saturating_sub(1);
+            self.in_apex = false;
         }
         Ok(())
     }
@@ -381,7 +380,12 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
 
     /// The URI bound to `prefix` in the visible scope ("" when none).
     fn lookup(&self, prefix: &str) -> &'s str {
-        let visible = self.bindings.get(self.floor..self.ns_len).unwrap_or(&[]);
+        self.lookup_from(self.floor, prefix)
+    }
+
+    /// The URI bound to `prefix` by the bindings from index `floor` up ("" when none).
+    fn lookup_from(&self, floor: usize, prefix: &str) -> &'s str {
+        let visible = self.bindings.get(floor..self.ns_len).unwrap_or(&[]);
         visible
             .iter()
             .rev()
@@ -410,6 +414,11 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
         for (p, u) in extra {
             check_decl(p, u)?;
         }
+        // Inside an apex, extra declarations or a nested apex (which declares again what the
+        // outer apex has in force) would make the outer apex non-canonical.
+        if self.in_apex && (apex || !extra.is_empty()) {
+            return Err(Error::InvalidArgument);
+        }
         if self.depth >= DEPTH {
             return Err(Error::XmlTooDeep);
         }
@@ -417,10 +426,21 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
             name,
             ns_len: self.ns_len,
             floor: self.floor,
-            apex: apex || !extra.is_empty(),
+            apex,
         };
         if apex {
             self.floor = self.ns_len;
+        }
+        // Inside an apex, an element in no namespace under an outer default namespace would need
+        // `xmlns=""`, which its canonical form leaves out: such a document cannot be canonical.
+        if name.prefix.is_empty()
+            && name.ns.is_empty()
+            && self.lookup("").is_empty()
+            && !self.lookup_from(0, "").is_empty()
+            && (apex || self.floor != 0)
+        {
+            self.floor = frame.floor;
+            return Err(Error::InvalidArgument);
         }
 
         // The declarations to render: visibly used bindings not in force, plus `extra`.
@@ -503,7 +523,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
         *slot = frame;
         self.depth = self.depth.saturating_add(1);
         if frame.apex {
-            self.apex_open = self.apex_open.saturating_add(1);
+            self.in_apex = true;
         }
         Ok(())
     }
@@ -715,6 +735,25 @@ t&amp;&lt;&gt;&#xD;\"'<b></b></a>"
         assert_eq!(w.text("\u{FFFF}"), Err(Error::InvalidArgument));
         assert!(!w.is_empty());
         w.end().unwrap();
+        // No namespace inside an apex under a default namespace: cannot be canonical.
+        let mut w = Writer::<_>::new(CountingSink::new());
+        w.start(Name::new("u", "a"), &[]).unwrap();
+        assert_eq!(
+            w.start_apex(Name::new("", "b"), &[]),
+            Err(Error::InvalidArgument)
+        );
+        w.start_apex(Name::prefixed("p", "v", "b"), &[]).unwrap();
+        assert_eq!(
+            w.start(Name::new("", "c"), &[]),
+            Err(Error::InvalidArgument)
+        );
+        assert_eq!(
+            w.start_apex(Name::new("v", "c"), &[]),
+            Err(Error::InvalidArgument)
+        );
+        // Under an apex that declares a default namespace, `xmlns=""` is canonical.
+        w.start(Name::new("w", "c"), &[]).unwrap();
+        w.empty(Name::new("", "d"), &[]).unwrap();
         let mut deep = Writer::<_, 4, 2>::new(CountingSink::new());
         deep.start(Name::new("", "a"), &[]).unwrap();
         deep.start(Name::new("", "a"), &[]).unwrap();
