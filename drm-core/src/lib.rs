@@ -4,6 +4,7 @@
 #![deny(missing_docs)]
 
 pub mod base64;
+pub mod bcert;
 pub mod crypto;
 pub mod error;
 pub mod ids;

@@ -73,3 +73,12 @@ pub(crate) fn exact<'a, T>(
     r.finish()?;
     Ok(value)
 }
+
+/// Stores `value` in an empty slot; `error` when the slot is taken (a duplicated object).
+pub(crate) fn once<T>(slot: &mut Option<T>, value: T, error: Error) -> Result<()> {
+    if slot.is_some() {
+        return Err(error);
+    }
+    *slot = Some(value);
+    Ok(())
+}

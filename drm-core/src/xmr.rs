@@ -5,7 +5,9 @@
 //! its container exactly, containers nest only where §2 allows, nothing trails the outer
 //! container), must-understand (an unknown must-understand object is refused, an unknown optional
 //! one skipped), the payload layout of every known object, and the rules of the key exchange
-//! format. Nothing in a [`ParsedLicense`] is trusted yet.
+//! format. Flag bits outside the five of §2 are refused, and the signature object, which is not
+//! covered by the signature, must have exactly the flags `0x0001`: no byte of a license can
+//! change without the license being refused. Nothing in a [`ParsedLicense`] is trusted yet.
 //!
 //! [`verify`] checks that the license is bound to the device, unwraps `CI ‖ CK` with the device's
 //! encryption key, checks the AES-128-CMAC signature over the signed bytes, and only then unwraps
@@ -16,8 +18,13 @@
 
 use core::fmt;
 
+use zeroize::Zeroizing;
+
+use crate::crypto;
 use crate::error::{Error, Result};
-use crate::wire::{Reader, exact};
+use crate::platform::DeviceIdentity;
+use crate::secret::{Aes128Key, EccPrivateKey, HmacKey};
+use crate::wire::{self, Reader, exact};
 
 /// `"XMR\0"`, the first four bytes of every license.
 pub const MAGIC: [u8; 4] = *b"XMR\0";
@@ -38,6 +45,13 @@ pub const FLAG_ALLOW_EXTERNAL_PARSE: u16 = 0x0004;
 pub const FLAG_BEST_EFFORT: u16 = 0x0008;
 /// Object flag: has secure state.
 pub const FLAG_SECURE_STATE: u16 = 0x0010;
+
+/// Every flag bit this parser knows; an object with any other bit set is malformed.
+const KNOWN_FLAGS: u16 = FLAG_MUST_UNDERSTAND
+    | FLAG_CONTAINER
+    | FLAG_ALLOW_EXTERNAL_PARSE
+    | FLAG_BEST_EFFORT
+    | FLAG_SECURE_STATE;
 
 /// Outer container.
 pub const OBJ_OUTER: u16 = 0x0001;
@@ -447,13 +461,9 @@ const fn home(ty: u16) -> Option<(u16, bool)> {
     }
 }
 
-/// Stores `value` in an empty slot; a second occurrence of an object is malformed.
+/// Stores `value` in an empty slot; a second occurrence is [`Error::Malformed`].
 fn once<T>(slot: &mut Option<T>, value: T) -> Result<()> {
-    if slot.is_some() {
-        return Err(Error::Malformed);
-    }
-    *slot = Some(value);
-    Ok(())
+    wire::once(slot, value, Error::Malformed)
 }
 
 /// Everything collected while walking the objects.
@@ -486,6 +496,9 @@ impl<'a> Collected<'a> {
             if self.signature.is_some() {
                 // The signature is the last object of the outer container (and so of the
                 // license): nothing may follow it.
+                return Err(Error::Malformed);
+            }
+            if object.flags & !KNOWN_FLAGS != 0 {
                 return Err(Error::Malformed);
             }
             let Some((home, container)) = home(object.ty) else {
@@ -541,6 +554,11 @@ impl<'a> Collected<'a> {
             OBJ_KEY_EXCHANGE_POLICY => once(&mut self.key_exchange_policy, parse_kx_policy(p)?),
             OBJ_KEY_EXCHANGE_KEY => once(&mut self.key_exchange_key, parse_kx_key(p)?),
             OBJ_SIGNATURE => {
+                // The signature object is outside the signed bytes: its flags are fixed so that
+                // no byte of the license can change without the license being refused.
+                if object.flags != FLAG_MUST_UNDERSTAND {
+                    return Err(Error::Malformed);
+                }
                 let (ty, value) = parse_signature(p)?;
                 once(&mut self.signature, (ty, value, object.total_len()))
             }
@@ -652,7 +670,7 @@ impl<'a> ParsedLicense<'a> {
         if top.next().is_some() {
             return Err(Error::Malformed);
         }
-        if outer.ty != OBJ_OUTER || !outer.is_container() {
+        if outer.ty != OBJ_OUTER || !outer.is_container() || outer.flags & !KNOWN_FLAGS != 0 {
             return Err(Error::Malformed);
         }
         let mut c = Collected::default();
@@ -854,4 +872,145 @@ impl<'a> ParsedLicense<'a> {
     pub const fn signature(&self) -> &'a [u8] {
         self.signature
     }
+}
+
+/// The key a verified license carries, unwrapped. Every variant holding secret bytes is a secret
+/// type (zeroized on drop, no bytes in `Debug`).
+pub enum LicenseKey {
+    /// The content key of a content license (key types 1, 3, 5).
+    Content(Aes128Key),
+    /// AES-128-CBC key exchange key.
+    KxAes128Cbc(Aes128Key),
+    /// HMAC-SHA256 key exchange key.
+    KxHmacSha256(HmacKey),
+    /// ECDSA-P256 private scalar (policy: sign), checked to be in `[1, n−1]`.
+    KxEcdsaPrivate(EccPrivateKey),
+    /// ECDSA-P256 public key `X ‖ Y` (policy: verify), checked to be a point on the curve. Not
+    /// secret, but not printed either.
+    KxEcdsaPublic([u8; 64]),
+}
+
+impl fmt::Debug for LicenseKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LicenseKey::Content(_) => "Content(<redacted>)",
+            LicenseKey::KxAes128Cbc(_) => "KxAes128Cbc(<redacted>)",
+            LicenseKey::KxHmacSha256(_) => "KxHmacSha256(<redacted>)",
+            LicenseKey::KxEcdsaPrivate(_) => "KxEcdsaPrivate(<redacted>)",
+            LicenseKey::KxEcdsaPublic(_) => "KxEcdsaPublic(<redacted>)",
+        })
+    }
+}
+
+/// A license whose binding and signature have been verified, with its key unwrapped. Made only
+/// by [`verify`].
+#[derive(Debug)]
+pub struct VerifiedLicense<'a> {
+    parsed: ParsedLicense<'a>,
+    key: LicenseKey,
+}
+
+impl<'a> VerifiedLicense<'a> {
+    /// The license's fields (now authenticated).
+    #[must_use]
+    pub const fn license(&self) -> &ParsedLicense<'a> {
+        &self.parsed
+    }
+
+    /// The unwrapped key.
+    #[must_use]
+    pub const fn key(&self) -> &LicenseKey {
+        &self.key
+    }
+
+    /// The content key of a content license; `None` for a KeyExchangeLicense, whose key must only
+    /// be used through the key exchange calls.
+    #[must_use]
+    pub const fn content_key(&self) -> Option<&Aes128Key> {
+        match &self.key {
+            LicenseKey::Content(key) => Some(key),
+            _ => None,
+        }
+    }
+
+    /// Splits into the fields and the key.
+    #[must_use]
+    pub fn into_parts(self) -> (ParsedLicense<'a>, LicenseKey) {
+        (self.parsed, self.key)
+    }
+}
+
+/// Verifies a parsed license for `identity` (`PROTOCOL.md` §2, KEY-EXCHANGE-FORMAT §3):
+///
+/// 1. the ECC device key object equals the identity's encryption public key;
+/// 2. `CI ‖ CK` is unwrapped with the identity's encryption key;
+/// 3. the AES-128-CMAC signature, keyed with `CI`, verifies over the signed bytes (in constant
+///    time);
+/// 4. the key is taken: `CK` itself for content licenses and AES-128-CBC key exchange licenses,
+///    else the `0x7E02` key object decrypted with `CK` and checked (a private scalar in
+///    `[1, n−1]`, a public key on P-256).
+///
+/// Dates, security level and policy are not checked here (they need a clock and the device).
+///
+/// # Errors
+/// [`Error::NotBound`] (step 1); the identity's error, or [`Error::VerificationFailed`] (steps 2
+/// to 4, opaque); [`Error::Unsupported`] for a signature type other than AES-128-CMAC.
+pub fn verify<'a, I: DeviceIdentity + ?Sized>(
+    parsed: ParsedLicense<'a>,
+    identity: &I,
+) -> Result<VerifiedLicense<'a>> {
+    if *parsed.device_key != identity.encryption_public_key() {
+        return Err(Error::NotBound);
+    }
+    if parsed.signature_type != SIG_AES_CMAC {
+        return Err(Error::Unsupported);
+    }
+    let (ci, ck) = identity
+        .elgamal_decrypt(parsed.content_key.encrypted)?
+        .split_aes128();
+    crypto::cmac_verify(&ci, parsed.signed_bytes(), parsed.signature)?;
+    drop(ci);
+
+    let key = match (parsed.key_exchange_policy, parsed.key_exchange_key) {
+        (None, _) => LicenseKey::Content(ck),
+        (Some(policy), None) if policy.algorithm == KxAlgorithm::AesCbc => {
+            LicenseKey::KxAes128Cbc(ck)
+        }
+        (Some(policy), Some(object)) => unwrap_kx_key(&policy, &object, &ck)?,
+        // The parser refuses a non-AES policy without a key object.
+        (Some(_), None) => return Err(Error::LogicBug),
+    };
+    Ok(VerifiedLicense { parsed, key })
+}
+
+/// Decrypts the `0x7E02` key object with `CK` and checks the key (KEY-EXCHANGE-FORMAT §3.1).
+fn unwrap_kx_key(
+    policy: &KeyExchangePolicy,
+    object: &KeyExchangeKeyObject<'_>,
+    ck: &Aes128Key,
+) -> Result<LicenseKey> {
+    let mut buf = Zeroizing::new([0u8; 64]);
+    let plain = buf.get_mut(..object.wrapped.len()).ok_or(Error::LogicBug)?;
+    plain.copy_from_slice(object.wrapped);
+    crypto::aes128_cbc_decrypt(ck, object.iv, plain).map_err(|_| Error::LogicBug)?;
+    let plain: &[u8] = plain;
+    let bad = Error::VerificationFailed;
+    Ok(match (policy.algorithm, policy.operation) {
+        (KxAlgorithm::HmacSha256, _) => {
+            LicenseKey::KxHmacSha256(HmacKey::try_from_slice(plain).ok_or(Error::LogicBug)?)
+        }
+        (KxAlgorithm::EcdsaP256, KxOperation::Verify) => {
+            let public: [u8; 64] = plain.try_into().map_err(|_| Error::LogicBug)?;
+            if !crypto::is_valid_public_key(&public) {
+                return Err(bad);
+            }
+            LicenseKey::KxEcdsaPublic(public)
+        }
+        (KxAlgorithm::EcdsaP256, _) => {
+            let private = EccPrivateKey::try_from_slice(plain).ok_or(Error::LogicBug)?;
+            crypto::ecc_public_key(&private).map_err(|_| bad)?;
+            LicenseKey::KxEcdsaPrivate(private)
+        }
+        (KxAlgorithm::AesCbc, _) => return Err(Error::LogicBug),
+    })
 }

@@ -8,13 +8,16 @@
 )]
 
 use drm_core::Error;
-use drm_core::xmr::{self, KeyType, KxAlgorithm, KxOperation, ParsedLicense};
+use drm_core::platform::{DeviceIdentity, SoftwareIdentity};
+use drm_core::secret::{EccPrivateKey, HmacKey, Secret32};
+use drm_core::xmr::{self, KeyType, KxAlgorithm, KxOperation, LicenseKey, ParsedLicense};
 use drm_tests::TestRng;
 use drm_tests::crypto::KeyPair;
 use drm_tests::xmr::{
     BuiltLicense, Defect, KEY_TYPE_AES_CBC, KEY_TYPE_AES_CTR, KEY_TYPE_AES_ECB, KxAlgorithm as A,
     KxOperation as O, LicenseSpec, build_license,
 };
+use p256::elliptic_curve::point::AffineCoordinates;
 
 const LID: [u8; 16] = [0x11; 16];
 const KID: [u8; 16] = [0x22; 16];
@@ -48,6 +51,17 @@ fn with(spec: &LicenseSpec, defect: Defect) -> LicenseSpec {
     let mut s = spec.clone();
     s.defects.push(defect);
     s
+}
+
+/// The errors the parser may give.
+fn is_parse_error(e: Error) -> bool {
+    matches!(
+        e,
+        Error::Malformed
+            | Error::Unsupported
+            | Error::UnknownMustUnderstand
+            | Error::RequiredObjectMissing
+    )
 }
 
 fn parse_err(bytes: &[u8]) -> Error {
@@ -311,6 +325,14 @@ fn containment_and_flags() {
     // An object length below the header length.
     assert_eq!(edit(47, 7), Error::Malformed);
     assert_eq!(edit(47, 0), Error::Malformed);
+    // A flag bit that XMR does not define.
+    assert_eq!(edit(40, 0x01), Error::Malformed);
+    assert_eq!(edit(41, 0x21), Error::Malformed);
+    // The signature object (outside the signed bytes) without must-understand.
+    let n = good.bytes.len();
+    assert_eq!(&good.bytes[n - 28..n - 24], &[0, 1, 0, 0x0B]);
+    assert_eq!(edit(n - 27, 0), Error::Malformed);
+    assert_eq!(edit(n - 27, 3), Error::Malformed);
     // An unknown must-understand type in place of settings.
     assert_eq!(edit(43, 0xF1), Error::UnknownMustUnderstand);
     // The same without must-understand: skipped, the license still parses.
@@ -338,18 +360,224 @@ fn every_byte_flip_parses_or_fails_typed() {
                 b[at] ^= mask;
                 // Must return (never panic); an error is one of the parser's.
                 if let Err(e) = ParsedLicense::parse(&b) {
-                    assert!(
-                        matches!(
-                            e,
-                            Error::Malformed
-                                | Error::Unsupported
-                                | Error::UnknownMustUnderstand
-                                | Error::RequiredObjectMissing
-                        ),
-                        "{e:?} at {at}"
-                    );
+                    assert!(is_parse_error(e), "{e:?} at {at}");
                 }
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification: binding, unwrap, CMAC, key delivery.
+
+/// A device identity whose ElGamal decryption is the servers' own (RustCrypto p256 directly), so
+/// that the client's verification is checked against independent code.
+struct TestIdentity(KeyPair);
+
+impl DeviceIdentity for TestIdentity {
+    fn certificate_chain(&self) -> &[u8] {
+        &[]
+    }
+    fn security_level(&self) -> u32 {
+        150
+    }
+    fn signing_public_key(&self) -> [u8; 64] {
+        [0; 64]
+    }
+    fn encryption_public_key(&self) -> [u8; 64] {
+        self.0.public()
+    }
+    fn sign_digest(&self, _: &[u8; 32]) -> Result<[u8; 64], Error> {
+        Err(Error::Unsupported)
+    }
+    fn elgamal_decrypt(&self, ciphertext: &[u8; 128]) -> Result<Secret32, Error> {
+        let m = self
+            .0
+            .elgamal_decrypt(ciphertext)
+            .ok_or(Error::VerificationFailed)?;
+        Ok(Secret32::from_bytes(m.x().into()))
+    }
+    fn derive_key(&self, _: &[u8]) -> Result<HmacKey, Error> {
+        Err(Error::Unsupported)
+    }
+}
+
+fn verify_bytes(bytes: &[u8], identity: &impl DeviceIdentity) -> Result<LicenseKey, Error> {
+    let parsed = ParsedLicense::parse(bytes)?;
+    xmr::verify(parsed, identity).map(|v| v.into_parts().1)
+}
+
+/// The key bytes a verified license delivered.
+fn key_bytes(key: &LicenseKey) -> Vec<u8> {
+    match key {
+        LicenseKey::Content(k) | LicenseKey::KxAes128Cbc(k) => k.expose_secret().to_vec(),
+        LicenseKey::KxHmacSha256(k) => k.expose_secret().to_vec(),
+        LicenseKey::KxEcdsaPrivate(k) => k.expose_secret().to_vec(),
+        LicenseKey::KxEcdsaPublic(k) => k.to_vec(),
+    }
+}
+
+#[test]
+fn good_licenses_verify_and_unwrap_to_the_servers_key() {
+    let mut rng = TestRng::from_seed(320);
+    let device = TestIdentity(KeyPair::generate(&mut rng));
+    for key_type in [KEY_TYPE_AES_CTR, KEY_TYPE_AES_ECB, KEY_TYPE_AES_CBC] {
+        let chosen: [u8; 16] = rng.array();
+        let spec = LicenseSpec::content(LID, KID, key_type, chosen);
+        let lic = build(&spec, &device.0, &mut rng);
+        let parsed = ParsedLicense::parse(&lic.bytes).unwrap();
+        let verified = xmr::verify(parsed, &device).unwrap();
+        assert_eq!(verified.content_key().unwrap().expose_secret(), &chosen);
+        assert!(matches!(verified.key(), LicenseKey::Content(_)));
+        assert_eq!(verified.license().kid(), &KID);
+        let debug = format!("{verified:?}");
+        assert!(debug.contains("<redacted>"), "{debug}");
+        assert!(!debug.contains(&format!("{:?}", &chosen[..4])), "{debug}");
+    }
+    for spec in kx_specs(&mut rng) {
+        let lic = build(&spec, &device.0, &mut rng);
+        let parsed = ParsedLicense::parse(&lic.bytes).unwrap();
+        let verified = xmr::verify(parsed, &device).unwrap();
+        assert!(
+            verified.content_key().is_none(),
+            "a key exchange key is not a content key"
+        );
+        let drm_tests::xmr::LicenseKey::KeyExchange { algorithm, key, .. } = &spec.key else {
+            unreachable!()
+        };
+        assert_eq!(&key_bytes(verified.key()), key, "{algorithm:?}");
+        let expected_variant = match (algorithm, verified.key()) {
+            (A::AesCbc, LicenseKey::KxAes128Cbc(_))
+            | (A::HmacSha256, LicenseKey::KxHmacSha256(_)) => true,
+            (A::EcdsaP256, LicenseKey::KxEcdsaPrivate(_)) => key.len() == 32,
+            (A::EcdsaP256, LicenseKey::KxEcdsaPublic(_)) => key.len() == 64,
+            _ => false,
+        };
+        assert!(expected_variant, "{algorithm:?} gave {:?}", verified.key());
+    }
+}
+
+#[test]
+fn software_identity_verifies_a_server_license() {
+    use drm_tests::pki::Authority;
+    let mut ca = Authority::from_seed(321);
+    let dev = ca.provision_device(drm_tests::pki::SL_2000);
+    let identity = SoftwareIdentity::new(
+        EccPrivateKey::from_bytes(dev.signing_key_bytes()),
+        EccPrivateKey::from_bytes(dev.encryption_key_bytes()),
+        HmacKey::from_bytes([9; 32]),
+        dev.chain.clone(),
+        dev.security_level,
+    )
+    .unwrap();
+    let mut rng = TestRng::from_seed(322);
+    let lic = build(&content_spec(), &dev.encryption, &mut rng);
+    let key = verify_bytes(&lic.bytes, &identity).unwrap();
+    assert_eq!(key_bytes(&key), vec![0x33; 16]);
+}
+
+#[test]
+fn every_byte_of_the_license_flipped_is_a_typed_error() {
+    let mut rng = TestRng::from_seed(323);
+    let device = TestIdentity(KeyPair::generate(&mut rng));
+    let mut specs = kx_specs(&mut rng);
+    specs.push(content_spec());
+    let mut total = 0;
+    for spec in &specs {
+        let n = build(spec, &device.0, &mut rng).bytes.len();
+        // Every byte: the signed part, the signature header and the tag.
+        for at in 0..n {
+            let lic = build(&with(spec, Defect::TamperByte(at)), &device.0, &mut rng);
+            let r = verify_bytes(&lic.bytes, &device);
+            let Err(e) = r else {
+                panic!("flip at {at} of {n} verified");
+            };
+            assert!(
+                is_parse_error(e) || matches!(e, Error::VerificationFailed | Error::NotBound),
+                "{e:?} at {at}"
+            );
+            total += 1;
+        }
+    }
+    assert!(total > 2000, "{total}");
+}
+
+#[test]
+fn signature_and_unwrapped_key_failures_are_verification_failed() {
+    let mut rng = TestRng::from_seed(324);
+    let device = TestIdentity(KeyPair::generate(&mut rng));
+    let spec = content_spec();
+    let n = build(&spec, &device.0, &mut rng).bytes.len();
+    // The tag, the rights id, the KID, the encrypted key.
+    for at in [n - 1, n - 16, 8, 23, 110, 124, 200, 251] {
+        let lic = build(&with(&spec, Defect::TamperByte(at)), &device.0, &mut rng);
+        assert_eq!(
+            verify_bytes(&lic.bytes, &device).unwrap_err(),
+            Error::VerificationFailed,
+            "flip at {at}"
+        );
+    }
+    // Key exchange keys that unwrap to invalid keys: the signature is good, the key is not.
+    let order = hex32("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
+    for (op, key) in [
+        (O::Sign, vec![0u8; 32]),
+        (O::Sign, order.to_vec()),
+        (O::Sign, vec![0xFF; 32]),
+        (O::Verify, vec![0u8; 64]),
+        (O::Verify, vec![0x01; 64]),
+    ] {
+        let spec = LicenseSpec::key_exchange(LID, KID, A::EcdsaP256, op, key);
+        let lic = build(&spec, &device.0, &mut rng);
+        assert_eq!(
+            verify_bytes(&lic.bytes, &device).unwrap_err(),
+            Error::VerificationFailed,
+            "{op:?}"
+        );
+    }
+    // One below the order is a valid scalar.
+    let mut max = order;
+    max[31] -= 1;
+    let spec = LicenseSpec::key_exchange(LID, KID, A::EcdsaP256, O::Sign, max.to_vec());
+    let lic = build(&spec, &device.0, &mut rng);
+    assert_eq!(
+        key_bytes(&verify_bytes(&lic.bytes, &device).unwrap()),
+        max.to_vec()
+    );
+}
+
+fn hex32(s: &str) -> [u8; 32] {
+    let v: Vec<u8> = (0..32)
+        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    v.try_into().unwrap()
+}
+
+#[test]
+fn licenses_for_another_device_are_not_bound() {
+    let mut rng = TestRng::from_seed(325);
+    let device = TestIdentity(KeyPair::generate(&mut rng));
+    let other = TestIdentity(KeyPair::generate(&mut rng));
+    for spec in std::iter::once(content_spec()).chain(kx_specs(&mut rng)) {
+        let lic = build(&spec, &other.0, &mut rng);
+        assert_eq!(
+            verify_bytes(&lic.bytes, &device).unwrap_err(),
+            Error::NotBound
+        );
+        assert!(verify_bytes(&lic.bytes, &other).is_ok());
+        // Naming another key than the one it is wrapped to.
+        let lic = build(&with(&spec, Defect::DeviceKeyMismatch), &device.0, &mut rng);
+        assert_eq!(
+            verify_bytes(&lic.bytes, &device).unwrap_err(),
+            Error::NotBound
+        );
+        // Another device's license edited to name this device: the unwrap gives a wrong CI and
+        // the CMAC fails.
+        let mut lic = build(&spec, &other.0, &mut rng).bytes;
+        let at = lic.windows(64).position(|w| w == other.0.public()).unwrap();
+        lic[at..at + 64].copy_from_slice(&device.0.public());
+        assert_eq!(
+            verify_bytes(&lic, &device).unwrap_err(),
+            Error::VerificationFailed
+        );
     }
 }
