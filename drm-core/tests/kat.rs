@@ -171,3 +171,29 @@ fn ecdsa_p256_rfc6979_a25() {
         );
     }
 }
+
+#[test]
+fn ecdsa_p256_wycheproof() {
+    let (mut valid, mut invalid) = (0, 0);
+    for v in vectors(include_str!("vectors/ecdsa_p256_wycheproof.txt"), 200) {
+        let mut public = [0u8; 64];
+        public[..32].copy_from_slice(&v.bytes("wx"));
+        public[32..].copy_from_slice(&v.bytes("wy"));
+        let msg = v.bytes("msg");
+        let sig = v.bytes("sig");
+        let result = crypto::ecdsa_p256_verify(&public, &msg, &sig);
+        match v.text("result") {
+            "1" => {
+                assert_eq!(result, Ok(()), "line {}", v.line);
+                valid += 1;
+            }
+            "0" => {
+                assert_eq!(result, Err(Error::VerificationFailed), "line {}", v.line);
+                invalid += 1;
+            }
+            other => panic!("line {}: result {other}", v.line),
+        }
+    }
+    // The counts the file's header states.
+    assert_eq!((valid, invalid), (147, 71));
+}
