@@ -22,7 +22,7 @@ const ORDER: [u8; 32] = [
 
 #[test]
 fn generated_keys_are_consistent_and_sign() {
-    let mut rng = TestRng::new(1);
+    let mut rng = TestRng::seeded(1);
     let (key, public) = crypto::ecc_generate_key(&mut rng).unwrap();
     assert_eq!(crypto::ecc_public_key(&key).unwrap(), public);
     assert!(crypto::is_valid_public_key(&public));
@@ -87,7 +87,7 @@ fn invalid_private_keys_are_refused() {
 
 #[test]
 fn point_from_x_takes_the_even_y_and_rejects_non_residues() {
-    let mut rng = TestRng::new(2);
+    let mut rng = TestRng::seeded(2);
     let (mut ok, mut bad) = (0, 0);
     for _ in 0..200 {
         let mut x = [0u8; 32];
@@ -122,7 +122,7 @@ fn point_from_x_takes_the_even_y_and_rejects_non_residues() {
 
 #[test]
 fn elgamal_round_trip_and_failures() {
-    let mut rng = TestRng::new(3);
+    let mut rng = TestRng::seeded(3);
     let (device, device_public) = crypto::ecc_generate_key(&mut rng).unwrap();
     let (other, _) = crypto::ecc_generate_key(&mut rng).unwrap();
     for _ in 0..8 {
@@ -188,7 +188,7 @@ fn elgamal_round_trip_and_failures() {
 
 #[test]
 fn wrapping_ci_ck_keeps_the_content_key() {
-    let mut rng = TestRng::new(4);
+    let mut rng = TestRng::seeded(4);
     let (device, public) = crypto::ecc_generate_key(&mut rng).unwrap();
     let ck = *b"content key 16B!";
     let x = crypto::random_point_x_with_suffix(&ck, &mut rng).unwrap();
@@ -209,7 +209,7 @@ fn a_failing_rng_is_a_typed_error() {
         Err(Error::Rng)
     );
     assert_eq!(crypto::random_point_x(&mut rng), Err(Error::Rng));
-    let mut good = TestRng::new(5);
+    let mut good = TestRng::seeded(5);
     let (_, public) = crypto::ecc_generate_key(&mut good).unwrap();
     let x = crypto::random_point_x(&mut good).unwrap();
     assert_eq!(

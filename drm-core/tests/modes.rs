@@ -110,7 +110,7 @@ fn secret32_splits_into_two_keys() {
 
 #[test]
 fn software_identity_uses_the_right_keys() {
-    let mut rng = TestRng::new(10);
+    let mut rng = TestRng::seeded(10);
     let (signing, signing_public) = crypto::ecc_generate_key(&mut rng).unwrap();
     let (encryption, encryption_public) = crypto::ecc_generate_key(&mut rng).unwrap();
     let id = SoftwareIdentity::new(

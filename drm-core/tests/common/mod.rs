@@ -90,55 +90,9 @@ pub fn hex(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// A deterministic generator for tests only: SHA-256 of `seed ‖ counter` blocks.
-pub struct TestRng {
-    seed: u64,
-    counter: u64,
-    buf: [u8; 32],
-    used: usize,
-}
-
-impl TestRng {
-    pub fn new(seed: u64) -> Self {
-        Self {
-            seed,
-            counter: 0,
-            buf: [0; 32],
-            used: 32,
-        }
-    }
-}
-
-impl rand_core::TryRng for TestRng {
-    type Error = core::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        let mut b = [0u8; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        let mut b = [0u8; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for out in dst {
-            if self.used == 32 {
-                let mut input = [0u8; 16];
-                input[..8].copy_from_slice(&self.seed.to_le_bytes());
-                input[8..].copy_from_slice(&self.counter.to_le_bytes());
-                self.buf = drm_core::crypto::sha256(&input);
-                self.counter += 1;
-                self.used = 0;
-            }
-            *out = self.buf[self.used];
-            self.used += 1;
-        }
-        Ok(())
-    }
-}
-
-impl rand_core::TryCryptoRng for TestRng {}
+/// The deterministic, insecure generator for tests.
+#[allow(unused_imports)]
+pub use drm_target_host::InsecureTestRng as TestRng;
 
 /// A generator that always fails.
 pub struct FailingRng;
