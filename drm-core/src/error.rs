@@ -136,3 +136,99 @@ impl core::error::Error for Error {}
 
 /// Result type of `drm-core`.
 pub type Result<T> = core::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::string::ToString;
+
+    const ALL: [Error; 23] = [
+        Error::InvalidArgument,
+        Error::BufferTooSmall,
+        Error::Base64,
+        Error::Malformed,
+        Error::UnknownMustUnderstand,
+        Error::RequiredObjectMissing,
+        Error::VerificationFailed,
+        Error::NotBound,
+        Error::InvalidCertificate,
+        Error::KeyNotFound,
+        Error::Unsupported,
+        Error::LicenseExpired,
+        Error::LicenseNotYetValid,
+        Error::ClockNotSet,
+        Error::SecurityLevelTooLow,
+        Error::XmlMalformed,
+        Error::XmlTooLarge,
+        Error::XmlTooDeep,
+        Error::XmlForbidden,
+        Error::SoapFault { status: 0 },
+        Error::Rng,
+        Error::Platform,
+        Error::LogicBug,
+    ];
+
+    /// Position in [`ALL`]; the match is exhaustive, so a new variant must be added to both.
+    fn position(e: &Error) -> usize {
+        match e {
+            Error::InvalidArgument => 0,
+            Error::BufferTooSmall => 1,
+            Error::Base64 => 2,
+            Error::Malformed => 3,
+            Error::UnknownMustUnderstand => 4,
+            Error::RequiredObjectMissing => 5,
+            Error::VerificationFailed => 6,
+            Error::NotBound => 7,
+            Error::InvalidCertificate => 8,
+            Error::KeyNotFound => 9,
+            Error::Unsupported => 10,
+            Error::LicenseExpired => 11,
+            Error::LicenseNotYetValid => 12,
+            Error::ClockNotSet => 13,
+            Error::SecurityLevelTooLow => 14,
+            Error::XmlMalformed => 15,
+            Error::XmlTooLarge => 16,
+            Error::XmlTooDeep => 17,
+            Error::XmlForbidden => 18,
+            Error::SoapFault { .. } => 19,
+            Error::Rng => 20,
+            Error::Platform => 21,
+            Error::LogicBug => 22,
+        }
+    }
+
+    #[test]
+    fn codes_are_unique_and_printed() {
+        for (i, a) in ALL.iter().enumerate() {
+            assert_eq!(position(a), i);
+            for b in ALL.iter().skip(i + 1) {
+                assert_ne!(a.code(), b.code(), "{a:?} and {b:?}");
+            }
+            let text = a.to_string();
+            if !matches!(a, Error::SoapFault { .. }) {
+                assert!(
+                    text.ends_with(&std::format!("(0x{:08X})", a.code())),
+                    "{text}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn mirrored_playready_codes_are_stable() {
+        assert_eq!(Error::VerificationFailed.code(), 0x8004_80CF);
+        assert_eq!(Error::RequiredObjectMissing.code(), 0x8004_C0E2);
+        assert_eq!(Error::LicenseExpired.code(), 0x8004_C009);
+        assert_eq!(Error::LicenseNotYetValid.code(), 0x8004_C00A);
+        assert_eq!(Error::ClockNotSet.code(), 0x8004_C05B);
+        assert_eq!(Error::Platform.code(), 0x8004_D50F);
+        assert_eq!(
+            Error::SoapFault {
+                status: 0x8004_C600
+            }
+            .to_string(),
+            "SOAP fault (status 0x8004C600)"
+        );
+    }
+}
