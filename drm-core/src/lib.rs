@@ -10,6 +10,7 @@ pub mod error;
 pub mod ids;
 pub mod platform;
 pub mod secret;
+pub mod selftest;
 mod wire;
 pub mod xml;
 pub mod xmr;

@@ -197,3 +197,24 @@ fn ecdsa_p256_wycheproof() {
     // The counts the file's header states.
     assert_eq!((valid, invalid), (147, 71));
 }
+
+#[test]
+fn no_std_selftest_runs_every_vector() {
+    use drm_core::selftest::{self, Report};
+    let mut rng = common::TestRng::seeded(99);
+    let report = selftest::run_all(&mut rng, usize::MAX, 4).unwrap();
+    assert_eq!(
+        report,
+        Report {
+            sha256: 4,
+            hmac_sha256: 7,
+            aes128: 2,
+            aes128_cbc: 1,
+            aes128_cmac: 4,
+            ecdsa_rfc6979: 2,
+            ecdsa_wycheproof: 218,
+            elgamal: 4,
+        }
+    );
+    assert_eq!(selftest::ecdsa_wycheproof(10), Ok(10));
+}
