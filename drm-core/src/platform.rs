@@ -1,13 +1,15 @@
 //! The porting layer: what a device supplies to the kit.
 //!
 //! Flash comes in as `embedded_storage::nor_flash::NorFlash`; randomness as
-//! `rand_core::CryptoRng` (re-exported here); the rest are the traits below.
+//! `rand_core::TryCryptoRng` (re-exported here with `CryptoRng`; the kit's functions take
+//! `R: TryCryptoRng + ?Sized` and report a failing generator as `Error::Rng`); the rest are the
+//! traits below.
 
 use crate::crypto;
 use crate::error::{Error, Result};
 use crate::secret::{EccPrivateKey, HmacKey, Secret32};
 
-pub use rand_core::{CryptoRng, Rng};
+pub use rand_core::{CryptoRng, Rng, TryCryptoRng, TryRng};
 
 /// Wall-clock time as the device knows it.
 pub trait Clock {
