@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod acquire;
 pub mod base64;
 pub mod bcert;
 pub mod crypto;

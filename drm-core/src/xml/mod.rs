@@ -4,6 +4,7 @@
 //! Both work without allocation: the writer into a caller buffer (or a counting or hashing
 //! sink), the reader over a caller slice with fixed-size stacks.
 
+pub mod dsig;
 pub mod path;
 pub mod reader;
 pub mod writer;

@@ -70,6 +70,18 @@ pub fn find<'a>(input: &'a [u8], path: &[Step<'_>], nth: usize) -> Result<Option
     Ok(None)
 }
 
+/// The only element at `path`: [`Error::XmlMalformed`] when there is none or more than one (so
+/// that what is read below it is what a signature covered).
+///
+/// # Errors
+/// As [`find`]; [`Error::XmlMalformed`].
+pub fn find_unique<'a>(input: &'a [u8], path: &[Step<'_>]) -> Result<Found<'a>> {
+    if find(input, path, 1)?.is_some() {
+        return Err(Error::XmlMalformed);
+    }
+    find(input, path, 0)?.ok_or(Error::XmlMalformed)
+}
+
 /// How many elements are at `path`.
 ///
 /// # Errors
@@ -207,6 +219,12 @@ mod tests {
         let second = find(DOC, &item, 1).unwrap().unwrap();
         assert_eq!(second.text_into(&mut buf).unwrap(), "cde");
         assert!(find(DOC, &item, 2).unwrap().is_none());
+        assert_eq!(find_unique(DOC, &item).err(), Some(Error::XmlMalformed));
+        assert!(find_unique(DOC, &v).is_ok());
+        assert_eq!(
+            find_unique(DOC, &[("S", "E"), ("S", "X")]).err(),
+            Some(Error::XmlMalformed)
+        );
         // Wrong namespace: not found. Not a leaf: malformed.
         assert!(find(DOC, &[("", "E")], 0).unwrap().is_none());
         let not_leaf = find(DOC, &l, 0).unwrap().unwrap();

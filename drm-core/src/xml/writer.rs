@@ -340,6 +340,33 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
         self.escaped(text, false)
     }
 
+    /// Writes the base64 (RFC 4648 §4, with padding) of `data` as text, in pieces, without a
+    /// buffer for the whole: `data` may chain several slices or be any byte iterator.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] outside an element; the sink's error.
+    pub fn base64<I: IntoIterator<Item = u8>>(&mut self, data: I) -> Result<()> {
+        if self.depth == 0 {
+            return Err(Error::InvalidArgument);
+        }
+        // 48 input bytes (a multiple of 3) give 64 symbols without padding.
+        let mut chunk = [0u8; 48];
+        let mut text = [0u8; 64];
+        let mut n = 0usize;
+        for b in data {
+            *chunk.get_mut(n).ok_or(Error::LogicBug)? = b;
+            n = n.saturating_add(1);
+            if n == chunk.len() {
+                let t = crate::base64::encode(&chunk, &mut text)?;
+                self.emit(t.as_bytes())?;
+                n = 0;
+            }
+        }
+        let rest = chunk.get(..n).ok_or(Error::LogicBug)?;
+        let t = crate::base64::encode(rest, &mut text)?;
+        self.emit(t.as_bytes())
+    }
+
     /// Ends the innermost open element.
     ///
     /// # Errors
@@ -699,6 +726,23 @@ t&amp;&lt;&gt;&#xD;\"'<b></b></a>"
                 .declaration()
                 .and_then(|()| w.leaf(Name::new("u", "a"), &[], "hello"));
             assert_eq!(r, Err(Error::BufferTooSmall));
+        }
+    }
+
+    #[test]
+    fn base64_in_pieces() {
+        let data: [u8; 100] = core::array::from_fn(|i| (i * 7) as u8);
+        for len in [0, 1, 2, 3, 47, 48, 49, 96, 100] {
+            let mut buf = [0u8; 256];
+            let mut expected = [0u8; 256];
+            let want = crate::base64::encode(&data[..len], &mut expected).unwrap();
+            let out = written(&mut buf, |w| {
+                w.start(Name::new("", "a"), &[])?;
+                w.base64(data[..len].iter().copied())?;
+                w.end()
+            })
+            .unwrap();
+            assert_eq!(&out[3..out.len() - 4], want);
         }
     }
 

@@ -1,0 +1,593 @@
+//! License acquisition, client side (PROTOCOL §6): the `AcquireLicense` challenge and the
+//! processing of the server's response.
+//!
+//! **Challenge.** [`write_challenge`] writes, into a caller buffer and without allocation:
+//!
+//! ```text
+//! soap:Envelope (xmlns:soap, xmlns:xsd, xmlns:xsi) / soap:Body / AcquireLicense / challenge /
+//!   Challenge (messages namespace) /
+//!     LA (Id="SignedData", xml:space="preserve"):
+//!       Version 1, ContentHeader/WRMHEADER (the KIDs asked for), CLIENTINFO/CLIENTVERSION,
+//!       LicenseNonce (16 random bytes), ClientTime, EncryptedData
+//!     Signature over LA, signed with the device signing key
+//! ```
+//!
+//! The encrypted `Data` holds the device's certificate chain and the features the client
+//! announces (`docs/KEY-EXCHANGE-FORMAT.md` §4). `LA` and `SignedInfo` are written in canonical
+//! form and hashed as they are written.
+//!
+//! Project choices where PROTOCOL is silent: the content header is a `WRMHEADER` version
+//! `4.3.0.0` with one `KID VALUE="base64"` per KID and no `ALGID` (optional from 4.3); the
+//! client version is [`CLIENT_VERSION`] unless the caller names another.
+//!
+//! **Response.** [`process_response`] reads the response with the bounded reader. A SOAP fault
+//! becomes [`Error::SoapFault`] with its `StatusCode`. Otherwise the server's certificate chain
+//! (`SigningCertificateChain`) is verified to the caller's trusted root, the `Signature` over
+//! `LicenseResponse` is checked with the chain leaf's sign-response key (usage `0x14`), the
+//! `LicenseNonce` must be the challenge's (the kit requires it: without it a recorded response
+//! could be replayed), and the licenses are decoded into the caller's buffer and returned as
+//! byte slices. They are **not** verified here: each is an XMR license for the caller to verify
+//! with the device's keys and store.
+
+use crate::bcert::{CertificateChain, USAGE_SIGN_RESPONSE};
+use crate::error::{Error, Result};
+use crate::ids::{Kid, SessionId};
+use crate::platform::DeviceIdentity;
+use crate::xml::dsig::{self, Encrypted};
+use crate::xml::ns;
+use crate::xml::path::{self, Step};
+use crate::xml::writer::{Attr, CountingSink, Name, Sink, SliceSink, Writer};
+use rand_core::TryCryptoRng;
+
+/// The PlayReady header namespace of `WRMHEADER`.
+pub const NS_WRMHEADER: &str = "http://schemas.microsoft.com/DRM/2007/03/PlayReadyHeader";
+/// The `WRMHEADER` version written.
+pub const WRMHEADER_VERSION: &str = "4.3.0.0";
+/// The default `CLIENTINFO/CLIENTVERSION`: this kit's version.
+pub const CLIENT_VERSION: &str = "0.1.0.0";
+/// Most KIDs in one challenge.
+pub const MAX_KIDS: usize = 16;
+/// Most licenses one response may carry.
+pub const MAX_LICENSES: usize = 16;
+
+/// The features a client announces (`docs/KEY-EXCHANGE-FORMAT.md` §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Features {
+    /// KeyExchangeLicenses can be used (`KeyExchange`).
+    pub key_exchange: bool,
+    /// Secure Delete is supported (`SecureDelete`).
+    pub secure_delete: bool,
+}
+
+impl Features {
+    /// Everything this kit supports.
+    pub const ALL: Features = Features {
+        key_exchange: true,
+        secure_delete: true,
+    };
+
+    fn names(self) -> impl Iterator<Item = &'static str> {
+        [
+            (self.key_exchange, "KeyExchange"),
+            (self.secure_delete, "SecureDelete"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+    }
+}
+
+/// What to ask for.
+#[derive(Debug, Clone, Copy)]
+pub struct ChallengeParams<'p> {
+    /// The KIDs of the content (1 to [`MAX_KIDS`]).
+    pub kids: &'p [Kid],
+    /// The public key `X‖Y` the data is encrypted to: [`dsig::WMRM_SERVER_PUBLIC_KEY`] for the
+    /// real service, a test server's key in tests.
+    pub server_key: &'p [u8; 64],
+    /// `ClientTime`: the device's time in seconds since 1970 (0 when it does not know).
+    pub client_time: u64,
+    /// `CLIENTVERSION` ([`CLIENT_VERSION`] by default).
+    pub client_version: &'p str,
+    /// The features announced.
+    pub features: Features,
+}
+
+impl<'p> ChallengeParams<'p> {
+    /// Parameters with the default client version and every feature.
+    #[must_use]
+    pub const fn new(kids: &'p [Kid], server_key: &'p [u8; 64], client_time: u64) -> Self {
+        Self {
+            kids,
+            server_key,
+            client_time,
+            client_version: CLIENT_VERSION,
+            features: Features::ALL,
+        }
+    }
+}
+
+/// Buffer sizes [`write_challenge`] needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChallengeSizes {
+    /// The work buffer (the encrypted `Data` plaintext and its padding).
+    pub work: usize,
+    /// The challenge itself.
+    pub challenge: usize,
+}
+
+/// What the caller keeps between the challenge and the response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingAcquisition {
+    /// The challenge's `LicenseNonce`, which the response must echo.
+    pub nonce: [u8; 16],
+}
+
+/// The sizes of the buffers for a challenge with `params` from a device whose certificate chain
+/// is `chain_len` bytes long.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for bad parameters.
+pub fn challenge_sizes(params: &ChallengeParams<'_>, chain_len: usize) -> Result<ChallengeSizes> {
+    check_params(params)?;
+    let mut counter = Writer::new(CountingSink::new());
+    write_plaintext(&mut counter, core::iter::repeat_n(0u8, chain_len), params.features)?;
+    let plaintext = counter.finish()?.len();
+    let work = dsig::padded_len(plaintext);
+    let encrypted = Encrypted {
+        wrapped_key: [0; 128],
+        iv: [0; 16],
+        len: work,
+    };
+    let mut counter = Writer::new(CountingSink::new());
+    write_envelope(
+        &mut counter,
+        params,
+        &[0; 16],
+        &encrypted,
+        None,
+        &[0; 64],
+        &mut |_| Ok([0; 64]),
+    )?;
+    Ok(ChallengeSizes {
+        work,
+        challenge: counter.finish()?.len(),
+    })
+}
+
+/// Writes an `AcquireLicense` challenge into `out` (see the module documentation), using `work`
+/// for the encrypted data. Returns what to keep for the response and the challenge bytes.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for bad parameters (no KIDs, more than [`MAX_KIDS`], a server key
+/// that is not a point, an invalid client version); [`Error::BufferTooSmall`] (see
+/// [`challenge_sizes`]); [`Error::Rng`]; the identity's signing error.
+pub fn write_challenge<'o, I, R>(
+    params: &ChallengeParams<'_>,
+    identity: &I,
+    rng: &mut R,
+    work: &mut [u8],
+    out: &'o mut [u8],
+) -> Result<(PendingAcquisition, &'o [u8])>
+where
+    I: DeviceIdentity + ?Sized,
+    R: TryCryptoRng + ?Sized,
+{
+    check_params(params)?;
+    let mut nonce = [0u8; 16];
+    rng.try_fill_bytes(&mut nonce).map_err(|_| Error::Rng)?;
+
+    let mut plain = Writer::new(SliceSink::new(work));
+    write_plaintext(
+        &mut plain,
+        identity.certificate_chain().iter().copied(),
+        params.features,
+    )?;
+    let plaintext_len = plain.finish()?.len();
+    let encrypted = dsig::encrypt_in_place(work, plaintext_len, params.server_key, rng)?;
+    let ciphertext = work.get(..encrypted.len).ok_or(Error::LogicBug)?;
+
+    let mut w = Writer::new(SliceSink::new(out));
+    write_envelope(
+        &mut w,
+        params,
+        &nonce,
+        &encrypted,
+        Some(ciphertext),
+        &identity.signing_public_key(),
+        &mut |digest| identity.sign_digest(digest),
+    )?;
+    let out = w.finish()?.into_written();
+    Ok((PendingAcquisition { nonce }, out))
+}
+
+fn check_params(params: &ChallengeParams<'_>) -> Result<()> {
+    let version_ok = !params.client_version.is_empty()
+        && params
+            .client_version
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    if params.kids.is_empty() || params.kids.len() > MAX_KIDS || !version_ok {
+        return Err(Error::InvalidArgument);
+    }
+    if !crate::crypto::is_valid_public_key(params.server_key) {
+        return Err(Error::InvalidArgument);
+    }
+    Ok(())
+}
+
+/// `<Data><CertificateChains><CertificateChain> base64 </CertificateChain></CertificateChains>
+/// <Features><Feature Name="…"></Feature>…</Features></Data>` (PROTOCOL §6).
+fn write_plaintext<S: Sink, C: IntoIterator<Item = u8>>(
+    w: &mut Writer<'static, S>,
+    chain: C,
+    features: Features,
+) -> Result<()> {
+    w.start(Name::new("", "Data"), &[])?;
+    w.start(Name::new("", "CertificateChains"), &[])?;
+    w.start(Name::new("", "CertificateChain"), &[])?;
+    w.text(" ")?;
+    w.base64(chain)?;
+    w.text(" ")?;
+    w.end()?;
+    w.end()?;
+    if features.names().next().is_some() {
+        w.start(Name::new("", "Features"), &[])?;
+        for name in features.names() {
+            w.empty(Name::new("", "Feature"), &[Attr::new("Name", name)])?;
+        }
+        w.end()?;
+    }
+    w.end()
+}
+
+/// The whole challenge. `ciphertext` is `None` when only counting (zeros of the same length).
+fn write_envelope<'p, S: Sink>(
+    w: &mut Writer<'p, S>,
+    params: &ChallengeParams<'p>,
+    nonce: &[u8; 16],
+    encrypted: &Encrypted,
+    ciphertext: Option<&[u8]>,
+    signing_public_key: &[u8; 64],
+    sign: &mut dyn FnMut(&[u8; 32]) -> Result<[u8; 64]>,
+) -> Result<()> {
+    let p = |local| Name::new(ns::PROTOCOLS, local);
+    w.declaration()?;
+    w.start_declaring(
+        Name::prefixed("soap", ns::SOAP, "Envelope"),
+        &[],
+        &[("xsi", ns::XSI), ("xsd", ns::XSD)],
+    )?;
+    w.start(Name::prefixed("soap", ns::SOAP, "Body"), &[])?;
+    w.start(p("AcquireLicense"), &[])?;
+    w.start(p("challenge"), &[])?;
+    w.start(Name::new(ns::MESSAGES, "Challenge"), &[])?;
+
+    w.begin_digest()?;
+    w.start_apex(
+        p("LA"),
+        &[
+            Attr::new("Id", dsig::SIGNED_ID),
+            Attr::xml("space", "preserve"),
+        ],
+    )?;
+    w.leaf(p("Version"), &[], "1")?;
+    w.start(p("ContentHeader"), &[])?;
+    w.start(
+        Name::new(NS_WRMHEADER, "WRMHEADER"),
+        &[Attr::new("version", WRMHEADER_VERSION)],
+    )?;
+    let h = |local| Name::new(NS_WRMHEADER, local);
+    w.start(h("DATA"), &[])?;
+    w.start(h("PROTECTINFO"), &[])?;
+    w.start(h("KIDS"), &[])?;
+    for kid in params.kids {
+        let mut b64 = [0u8; crate::ids::BASE64_LEN];
+        let value = kid.write_base64(&mut b64);
+        w.empty(h("KID"), &[Attr::new("VALUE", value)])?;
+    }
+    for _ in 0..5 {
+        w.end()?;
+    }
+    w.start(p("CLIENTINFO"), &[])?;
+    w.leaf(p("CLIENTVERSION"), &[], params.client_version)?;
+    w.end()?;
+    w.start(p("LicenseNonce"), &[])?;
+    w.base64(nonce.iter().copied())?;
+    w.end()?;
+    let mut digits = [0u8; 20];
+    w.leaf(p("ClientTime"), &[], decimal(params.client_time, &mut digits)?)?;
+    let iv = encrypted.iv.iter().copied();
+    match ciphertext {
+        Some(c) => dsig::write_encrypted_data(w, &encrypted.wrapped_key, iv.chain(c.iter().copied()))?,
+        None => dsig::write_encrypted_data(
+            w,
+            &encrypted.wrapped_key,
+            iv.chain(core::iter::repeat_n(0u8, encrypted.len)),
+        )?,
+    }
+    w.end()?;
+    let digest = w.end_digest()?;
+    dsig::write_signature(w, &digest, signing_public_key, sign)?;
+    for _ in 0..6 {
+        w.end()?;
+    }
+    Ok(())
+}
+
+/// `value` in decimal, into `buf`.
+fn decimal(mut value: u64, buf: &mut [u8; 20]) -> Result<&str> {
+    let mut start = buf.len();
+    loop {
+        start = start.checked_sub(1).ok_or(Error::LogicBug)?;
+        let digit = u8::try_from(value % 10).map_err(|_| Error::LogicBug)?;
+        *buf.get_mut(start).ok_or(Error::LogicBug)? = b'0' + digit;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    core::str::from_utf8(buf.get(start..).ok_or(Error::LogicBug)?).map_err(|_| Error::LogicBug)
+}
+
+/// The licenses of a verified response, decoded into the caller's buffer.
+#[derive(Debug)]
+pub struct AcquiredLicenses<'o> {
+    buf: &'o [u8],
+    ends: [usize; MAX_LICENSES],
+    count: usize,
+    response_id: Option<SessionId>,
+}
+
+impl<'o> AcquiredLicenses<'o> {
+    /// Number of licenses.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether the response carried no license.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The `i`th license's XMR bytes (not verified).
+    #[must_use]
+    pub fn get(&self, i: usize) -> Option<&'o [u8]> {
+        if i >= self.count {
+            return None;
+        }
+        let end = *self.ends.get(i)?;
+        let start = match i.checked_sub(1) {
+            Some(prev) => *self.ends.get(prev)?,
+            None => 0,
+        };
+        self.buf.get(start..end)
+    }
+
+    /// The licenses' XMR bytes, in the response's order.
+    pub fn iter(&self) -> impl Iterator<Item = &'o [u8]> + '_ {
+        (0..self.count).filter_map(|i| self.get(i))
+    }
+
+    /// The response's `ResponseID` (16 bytes), which the kit's servers also use as the Secure
+    /// Delete session id of the persistent licenses in the response; `None` when absent.
+    #[must_use]
+    pub fn response_id(&self) -> Option<SessionId> {
+        self.response_id
+    }
+}
+
+const SOAP_BODY: [Step<'static>; 2] = [(ns::SOAP, "Envelope"), (ns::SOAP, "Body")];
+const RESPONSE: [Step<'static>; 5] = [
+    (ns::SOAP, "Envelope"),
+    (ns::SOAP, "Body"),
+    (ns::PROTOCOLS, "AcquireLicenseResponse"),
+    (ns::PROTOCOLS, "AcquireLicenseResult"),
+    (ns::MESSAGES, "Response"),
+];
+
+/// `RESPONSE` followed by `tail`.
+fn under<'t>(tail: &[Step<'t>], buf: &'t mut [Step<'t>; 10]) -> Result<&'t [Step<'t>]> {
+    let n = RESPONSE.len().saturating_add(tail.len());
+    let dst = buf.get_mut(..n).ok_or(Error::LogicBug)?;
+    for (slot, step) in dst.iter_mut().zip(RESPONSE.iter().chain(tail.iter())) {
+        *slot = *step;
+    }
+    Ok(dst)
+}
+
+/// If the response is a SOAP fault, its error: [`Error::SoapFault`] with the
+/// `detail/Exception/StatusCode` (written `0x…` in hex or as a decimal, negative values as their
+/// 32-bit two's complement; 0 when absent or unreadable).
+///
+/// # Errors
+/// The reader's errors for a document that is not well formed.
+pub fn fault_status(response: &[u8]) -> Result<Option<Error>> {
+    let fault = [SOAP_BODY[0], SOAP_BODY[1], (ns::SOAP, "Fault")];
+    if path::find(response, &fault, 0)?.is_none() {
+        return Ok(None);
+    }
+    let code = [
+        SOAP_BODY[0],
+        SOAP_BODY[1],
+        (ns::SOAP, "Fault"),
+        ("", "detail"),
+        ("", "Exception"),
+        ("", "StatusCode"),
+    ];
+    let status = path::find(response, &code, 0)?
+        .and_then(|f| {
+            let mut buf = [0u8; 24];
+            f.text_into(&mut buf).ok().and_then(parse_status)
+        })
+        .unwrap_or(0);
+    Ok(Some(Error::SoapFault { status }))
+}
+
+fn parse_status(text: &str) -> Option<u32> {
+    let t = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+    if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        return u32::from_str_radix(hex, 16).ok();
+    }
+    let v: i64 = t.parse().ok()?;
+    if (i64::from(i32::MIN)..=i64::from(u32::MAX)).contains(&v) {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Some(v as u32)
+    } else {
+        None
+    }
+}
+
+/// Processes an `AcquireLicenseResponse` (see the module documentation): `pending` from
+/// [`write_challenge`], the trusted root of the server's chain (`X‖Y`), the current time if
+/// known (for the chain's expirations), and `out` for the decoded licenses (it also holds the
+/// server's chain while it is checked).
+///
+/// # Errors
+/// [`Error::SoapFault`] for a fault; [`Error::InvalidCertificate`] / [`Error::KeyNotFound`] for
+/// the server's chain; [`Error::VerificationFailed`] for a digest, signature or nonce that does
+/// not match; [`Error::XmlMalformed`] and the reader's errors for anything else not as expected;
+/// [`Error::BufferTooSmall`] when `out` is too small; [`Error::XmlTooLarge`] for more than
+/// [`MAX_LICENSES`] licenses.
+pub fn process_response<'o>(
+    response: &[u8],
+    pending: &PendingAcquisition,
+    root: &[u8; 64],
+    now: Option<u64>,
+    out: &'o mut [u8],
+) -> Result<AcquiredLicenses<'o>> {
+    if let Some(fault) = fault_status(response)? {
+        return Err(fault);
+    }
+    let p = |local| (ns::PROTOCOLS, local);
+    let mut buf = [("", ""); 10];
+    let license_response = under(&[p("LicenseResponse")], &mut buf)?;
+    // Exactly one of each, so that everything read below is inside what the signature covers.
+    path::find_unique(response, license_response)?;
+
+    // The server's chain, verified to the root; its sign-response key.
+    let mut buf = [("", ""); 10];
+    let chain_text = dsig::leaf_text(
+        response,
+        under(&[p("LicenseResponse"), p("SigningCertificateChain")], &mut buf)?,
+    )?;
+    let chain_len = crate::base64::decode(chain_text.as_bytes(), out)
+        .map_err(|e| if e == Error::BufferTooSmall { e } else { Error::XmlMalformed })?
+        .len();
+    let chain_bytes = out.get(..chain_len).ok_or(Error::LogicBug)?;
+    let key = *CertificateChain::parse(chain_bytes)?
+        .verify(root, now)?
+        .leaf_key(USAGE_SIGN_RESPONSE)?;
+
+    let mut buf = [("", ""); 10];
+    let mut buf2 = [("", ""); 10];
+    dsig::check_signed_element(
+        response,
+        under(&[p("LicenseResponse")], &mut buf)?,
+        under(&[(ns::DSIG, "Signature")], &mut buf2)?,
+        &key,
+    )?;
+
+    let mut buf = [("", ""); 10];
+    let version = dsig::leaf_text(response, under(&[p("LicenseResponse"), p("Version")], &mut buf)?)?;
+    if version != "1" {
+        return Err(Error::Unsupported);
+    }
+    let mut buf = [("", ""); 10];
+    let nonce: [u8; 16] = match dsig::leaf_base64(
+        response,
+        under(&[p("LicenseResponse"), p("LicenseNonce")], &mut buf)?,
+    ) {
+        Ok(n) => n,
+        Err(_) => return Err(Error::VerificationFailed),
+    };
+    if !crate::crypto::constant_time_eq(&nonce, &pending.nonce) {
+        return Err(Error::VerificationFailed);
+    }
+    let mut buf = [("", ""); 10];
+    let id_path = under(&[p("LicenseResponse"), p("ResponseID")], &mut buf)?;
+    let response_id = if path::find(response, id_path, 0)?.is_some() {
+        let id: [u8; 16] = dsig::leaf_base64(response, id_path)?;
+        Some(SessionId::from_bytes(id))
+    } else {
+        None
+    };
+
+    // The licenses, decoded one after another into `out`.
+    let mut buf = [("", ""); 10];
+    path::find_unique(response, under(&[p("LicenseResponse"), p("Licenses")], &mut buf)?)?;
+    let mut buf = [("", ""); 10];
+    let each = under(
+        &[p("LicenseResponse"), p("Licenses"), p("License")],
+        &mut buf,
+    )?;
+    let mut ends = [0usize; MAX_LICENSES];
+    let mut count = 0usize;
+    let mut at = 0usize;
+    while let Some(found) = path::find(response, each, count)? {
+        let text = found.plain_text()?.ok_or(Error::XmlMalformed)?;
+        let text = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        let slot = ends.get_mut(count).ok_or(Error::XmlTooLarge)?;
+        let dst = out.get_mut(at..).ok_or(Error::BufferTooSmall)?;
+        let n = crate::base64::decode(text.as_bytes(), dst)
+            .map_err(|e| if e == Error::BufferTooSmall { e } else { Error::XmlMalformed })?
+            .len();
+        at = at.checked_add(n).ok_or(Error::BufferTooSmall)?;
+        *slot = at;
+        count = count.saturating_add(1);
+    }
+    Ok(AcquiredLicenses {
+        buf: out,
+        ends,
+        count,
+        response_id,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    #[test]
+    fn status_codes_and_decimals() {
+        assert_eq!(parse_status("0x8004c601"), Some(0x8004_C601));
+        assert_eq!(parse_status(" 0X8004C601\n"), Some(0x8004_C601));
+        assert_eq!(parse_status("-2147024809"), Some(0x8007_0057));
+        assert_eq!(parse_status("12"), Some(12));
+        assert_eq!(parse_status("0x1234567890"), None);
+        assert_eq!(parse_status("nope"), None);
+        let mut buf = [0u8; 20];
+        assert_eq!(decimal(0, &mut buf).unwrap(), "0");
+        assert_eq!(decimal(u64::MAX, &mut buf).unwrap(), "18446744073709551615");
+        assert_eq!(decimal(1_700_000_000, &mut buf).unwrap(), "1700000000");
+    }
+
+    #[test]
+    fn faults_map_to_soap_fault() {
+        let fault = b"<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>\
+<s:Fault><faultcode>s:Server</faultcode><faultstring>x</faultstring><detail><Exception>\
+<StatusCode>0x8004c601</StatusCode></Exception></detail></s:Fault></s:Body></s:Envelope>";
+        assert_eq!(
+            fault_status(fault).unwrap(),
+            Some(Error::SoapFault {
+                status: 0x8004_C601
+            })
+        );
+        let bare = b"<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>\
+<s:Fault><faultstring>x</faultstring></s:Fault></s:Body></s:Envelope>";
+        assert_eq!(
+            fault_status(bare).unwrap(),
+            Some(Error::SoapFault { status: 0 })
+        );
+        let pending = PendingAcquisition { nonce: [0; 16] };
+        let mut out = [0u8; 64];
+        assert_eq!(
+            process_response(fault, &pending, &[0; 64], None, &mut out).err(),
+            Some(Error::SoapFault {
+                status: 0x8004_C601
+            })
+        );
+    }
+}

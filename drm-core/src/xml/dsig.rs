@@ -1,0 +1,291 @@
+//! The XML-signature and XML-encryption pieces the client's challenges share (PROTOCOL §4, §6):
+//! writing `EncryptedData` and `Signature` in canonical form, and checking a server's signed
+//! response element.
+//!
+//! Challenge side:
+//! - [`encrypt_in_place`] then [`write_encrypted_data`]: choose a random point `P`, `IV‖key` is
+//!   its x coordinate, the key is ElGamal-encrypted to the server's key, the data is
+//!   `IV ‖ AES-128-CBC(key, IV, PKCS#7(plaintext))`.
+//! - [`write_signature`]: `SignedInfo` (written as an apex, hashed as it is written) with the
+//!   seed's method URIs and the digest of the signed element, `SignatureValue` (raw `r‖s` over the
+//!   SHA-256 of `SignedInfo`), `KeyInfo` with the signing public key.
+//!
+//! Response side: [`check_signed_element`] checks a `Signature` element against a signed element
+//! of the same document, given the key that must have signed.
+
+use crate::base64;
+use crate::crypto;
+use crate::error::{Error, Result};
+use rand_core::TryCryptoRng;
+use crate::secret::Secret32;
+use crate::xml::ns;
+use crate::xml::path::{self, Step};
+use crate::xml::reader::RawText;
+use crate::xml::writer::{Attr, Name, Sink, Writer};
+
+/// `CanonicalizationMethod` algorithm (the seed's example).
+pub const ALG_C14N: &str = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315";
+/// `SignatureMethod` algorithm: ECDSA-P256-SHA256, raw `r‖s`.
+pub const ALG_ECDSA_SHA256: &str =
+    "http://schemas.microsoft.com/DRM/2007/03/protocols#ecdsa-sha256";
+/// `DigestMethod` algorithm: SHA-256.
+pub const ALG_SHA256: &str = "http://schemas.microsoft.com/DRM/2007/03/protocols#sha256";
+/// `EncryptedData` `EncryptionMethod`: AES-128-CBC.
+pub const ALG_AES128_CBC: &str = "http://www.w3.org/2001/04/xmlenc#aes128-cbc";
+/// `EncryptedKey` `EncryptionMethod`: ElGamal on P-256.
+pub const ALG_ECC256: &str = "http://schemas.microsoft.com/DRM/2007/03/protocols#ecc256";
+/// `EncryptedData` `Type`.
+pub const TYPE_ELEMENT: &str = "http://www.w3.org/2001/04/xmlenc#Element";
+/// The `KeyName` of the server key.
+pub const KEY_NAME: &str = "WMRMServer";
+/// The `Id` of the signed element, which the `Reference` names as `#SignedData`.
+pub const SIGNED_ID: &str = "SignedData";
+
+/// The production `WMRMServer` public key `X‖Y` (PROTOCOL §4). Challenges are encrypted to a key
+/// the caller chooses; this is the one for the real service.
+pub const WMRM_SERVER_PUBLIC_KEY: [u8; 64] = [
+    0xc8, 0xb6, 0xaf, 0x16, 0xee, 0x94, 0x1a, 0xad, 0xaa, 0x53, 0x89, 0xb4, 0xaf, 0x2c, 0x10, 0xe3,
+    0x56, 0xbe, 0x42, 0xaf, 0x17, 0x5e, 0xf3, 0xfa, 0xce, 0x93, 0x25, 0x4e, 0x7b, 0x0b, 0x3d, 0x9b,
+    0x98, 0x2b, 0x27, 0xb5, 0xcb, 0x23, 0x41, 0x32, 0x6e, 0x56, 0xaa, 0x85, 0x7d, 0xbf, 0xd5, 0xc6,
+    0x34, 0xce, 0x2c, 0xf9, 0xea, 0x74, 0xfc, 0xa8, 0xf2, 0xaf, 0x59, 0x57, 0xef, 0xee, 0xa5, 0x62,
+];
+
+/// The result of [`encrypt_in_place`]: the wrapped key and the IV; the ciphertext is in the
+/// caller's buffer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Encrypted {
+    /// ElGamal encryption of the point to the server key (`C1‖C2`).
+    pub wrapped_key: [u8; 128],
+    /// The IV, first half of the point's x coordinate (public: it is sent).
+    pub iv: [u8; 16],
+    /// Length of the ciphertext (the padded plaintext).
+    pub len: usize,
+}
+
+impl core::fmt::Debug for Encrypted {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Encrypted").field("len", &self.len).finish()
+    }
+}
+
+/// Length of the ciphertext for a plaintext of `len` bytes (PKCS#7 always pads, 1 to 16 bytes).
+#[must_use]
+pub const fn padded_len(len: usize) -> usize {
+    (len / 16 + 1) * 16
+}
+
+/// Encrypts `buf[..len]` in place for `server_key` (PROTOCOL §4): a random point's x coordinate
+/// gives `IV ‖ key`; the buffer needs room for the padding ([`padded_len`]).
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if `server_key` is not a P-256 point or `len > buf.len()`;
+/// [`Error::BufferTooSmall`]; [`Error::Rng`].
+pub fn encrypt_in_place<R: TryCryptoRng + ?Sized>(
+    buf: &mut [u8],
+    len: usize,
+    server_key: &[u8; 64],
+    rng: &mut R,
+) -> Result<Encrypted> {
+    if !crypto::is_valid_public_key(server_key) {
+        return Err(Error::InvalidArgument);
+    }
+    let x = Secret32::from_bytes(crypto::random_point_x(rng)?);
+    let wrapped_key = crypto::elgamal_encrypt(server_key, x.expose_secret(), rng)?;
+    let (iv_key, key) = x.split_aes128();
+    let iv = *iv_key.expose_secret();
+    let len = crypto::aes128_cbc_encrypt_pkcs7(&key, &iv, buf, len)?;
+    Ok(Encrypted {
+        wrapped_key,
+        iv,
+        len,
+    })
+}
+
+/// Writes `EncryptedData` (PROTOCOL §4, the seed's structure) with the wrapped key and the data
+/// `IV ‖ ciphertext` given as bytes (so a counting pass can give placeholders of the same
+/// length).
+///
+/// # Errors
+/// The writer's errors.
+pub fn write_encrypted_data<'s, S: Sink, I: IntoIterator<Item = u8>>(
+    w: &mut Writer<'s, S>,
+    wrapped_key: &[u8; 128],
+    iv_and_ciphertext: I,
+) -> Result<()> {
+    let e = |local| Name::new(ns::XMLENC, local);
+    let d = |local| Name::new(ns::DSIG, local);
+    w.start(e("EncryptedData"), &[Attr::new("Type", TYPE_ELEMENT)])?;
+    w.empty(
+        e("EncryptionMethod"),
+        &[Attr::new("Algorithm", ALG_AES128_CBC)],
+    )?;
+    w.start(d("KeyInfo"), &[])?;
+    w.start(e("EncryptedKey"), &[])?;
+    w.empty(e("EncryptionMethod"), &[Attr::new("Algorithm", ALG_ECC256)])?;
+    w.start(d("KeyInfo"), &[])?;
+    w.leaf(d("KeyName"), &[], KEY_NAME)?;
+    w.end()?;
+    w.start(e("CipherData"), &[])?;
+    w.start(e("CipherValue"), &[])?;
+    w.base64(wrapped_key.iter().copied())?;
+    w.end()?;
+    w.end()?;
+    w.end()?;
+    w.end()?;
+    w.start(e("CipherData"), &[])?;
+    w.start(e("CipherValue"), &[])?;
+    w.base64(iv_and_ciphertext)?;
+    w.end()?;
+    w.end()?;
+    w.end()
+}
+
+/// Writes the `Signature` element over a signed element whose SHA-256 (of its canonical bytes)
+/// is `digest`: `sign` receives the SHA-256 of the canonical `SignedInfo` and returns the raw
+/// `r‖s` ECDSA-P256 signature (a device identity's `sign_digest`).
+///
+/// # Errors
+/// The writer's errors; `sign`'s error.
+pub fn write_signature<'s, S: Sink>(
+    w: &mut Writer<'s, S>,
+    digest: &[u8; 32],
+    signing_public_key: &[u8; 64],
+    sign: &mut dyn FnMut(&[u8; 32]) -> Result<[u8; 64]>,
+) -> Result<()> {
+    let d = |local| Name::new(ns::DSIG, local);
+    w.start(d("Signature"), &[])?;
+    w.begin_digest()?;
+    w.start_apex(d("SignedInfo"), &[])?;
+    w.empty(d("CanonicalizationMethod"), &[Attr::new("Algorithm", ALG_C14N)])?;
+    w.empty(
+        d("SignatureMethod"),
+        &[Attr::new("Algorithm", ALG_ECDSA_SHA256)],
+    )?;
+    w.start(d("Reference"), &[Attr::new("URI", "#SignedData")])?;
+    w.empty(d("DigestMethod"), &[Attr::new("Algorithm", ALG_SHA256)])?;
+    w.start(d("DigestValue"), &[])?;
+    w.base64(digest.iter().copied())?;
+    w.end()?;
+    w.end()?;
+    w.end()?;
+    let info_digest = w.end_digest()?;
+    let signature = sign(&info_digest)?;
+    w.start(d("SignatureValue"), &[])?;
+    w.base64(signature.iter().copied())?;
+    w.end()?;
+    // The seed's example declares the namespace on `KeyInfo` again; an apex does that.
+    w.start_apex(d("KeyInfo"), &[])?;
+    w.start(d("KeyValue"), &[])?;
+    w.start(d("ECCKeyValue"), &[])?;
+    w.start(d("PublicKey"), &[])?;
+    w.base64(signing_public_key.iter().copied())?;
+    w.end()?;
+    w.end()?;
+    w.end()?;
+    w.end()?;
+    w.end()
+}
+
+/// The text of the leaf at `path`, trimmed of XML whitespace, borrowed from the document.
+/// Base64 and numbers never need references, so text with references is
+/// [`Error::XmlMalformed`], as is a missing element.
+pub(crate) fn leaf_text<'a>(input: &'a [u8], path: &[Step<'_>]) -> Result<&'a str> {
+    let found = path::find_unique(input, path)?;
+    let text = found.plain_text()?.ok_or(Error::XmlMalformed)?;
+    Ok(text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r')))
+}
+
+/// The base64 leaf at `path`, exactly `N` bytes.
+pub(crate) fn leaf_base64<const N: usize>(input: &[u8], path: &[Step<'_>]) -> Result<[u8; N]> {
+    base64::decode_array(leaf_text(input, path)?.as_bytes()).map_err(|_| Error::XmlMalformed)
+}
+
+fn expect_attr(found: Option<RawText<'_>>, value: &str) -> Result<()> {
+    if found.is_some_and(|v| v.eq_str(value)) {
+        Ok(())
+    } else {
+        Err(Error::XmlMalformed)
+    }
+}
+
+/// Checks an XML signature of a response (PROTOCOL §6). Every element named below must be the
+/// only one at its path (so nothing outside what was hashed can be read later). The element at
+/// `signed` has
+/// `Id="SignedData"`; the `Signature` at `signature` has the seed's method URIs and a
+/// `Reference` to `#SignedData`; `DigestValue` is the SHA-256 of the signed element's bytes as
+/// they stand in the document and `SignatureValue` verifies over the bytes of `SignedInfo` with
+/// `public_key`.
+///
+/// The bytes are hashed as they stand: a server must send both elements in canonical form (as
+/// this kit's challenges do), which is what an exclusive canonicalisation of them gives.
+///
+/// # Errors
+/// [`Error::XmlMalformed`] for a missing or different structure; [`Error::VerificationFailed`]
+/// when the digest or the signature does not verify; the reader's errors.
+pub fn check_signed_element<'p>(
+    input: &[u8],
+    signed: &[Step<'_>],
+    signature: &[Step<'p>],
+    public_key: &[u8; 64],
+) -> Result<()> {
+    let element = path::find_unique(input, signed)?;
+    expect_attr(element.attribute("", "Id"), SIGNED_ID)?;
+    let signed_bytes = element.bytes()?;
+
+    let mut buf: [Step<'p>; MAX_PATH] = [("", ""); MAX_PATH];
+    let attr_of = |buf: &mut [Step<'p>; MAX_PATH], tail: &[&'static str], name: &str, value: &str| {
+        let found = path::find_unique(input, joined(signature, tail, buf)?)?;
+        expect_attr(found.attribute("", name), value)
+    };
+    attr_of(
+        &mut buf,
+        &["SignedInfo", "CanonicalizationMethod"],
+        "Algorithm",
+        ALG_C14N,
+    )?;
+    attr_of(
+        &mut buf,
+        &["SignedInfo", "SignatureMethod"],
+        "Algorithm",
+        ALG_ECDSA_SHA256,
+    )?;
+    attr_of(&mut buf, &["SignedInfo", "Reference"], "URI", "#SignedData")?;
+    attr_of(
+        &mut buf,
+        &["SignedInfo", "Reference", "DigestMethod"],
+        "Algorithm",
+        ALG_SHA256,
+    )?;
+    let digest: [u8; 32] = leaf_base64(
+        input,
+        joined(signature, &["SignedInfo", "Reference", "DigestValue"], &mut buf)?,
+    )?;
+    let value: [u8; 64] = leaf_base64(input, joined(signature, &["SignatureValue"], &mut buf)?)?;
+    let info = path::find_unique(input, joined(signature, &["SignedInfo"], &mut buf)?)?.bytes()?;
+
+    if !crypto::constant_time_eq(&digest, &crypto::sha256(signed_bytes)) {
+        return Err(Error::VerificationFailed);
+    }
+    crypto::ecdsa_p256_verify(public_key, info, &value)
+}
+
+/// Longest path [`check_signed_element`] builds.
+const MAX_PATH: usize = 12;
+
+/// `prefix` followed by `tail` (local names in the xmldsig namespace), in `buf`.
+fn joined<'b, 'p>(
+    prefix: &[Step<'p>],
+    tail: &[&'static str],
+    buf: &'b mut [Step<'p>; MAX_PATH],
+) -> Result<&'b [Step<'p>]> {
+    let n = prefix.len().saturating_add(tail.len());
+    let dst = buf.get_mut(..n).ok_or(Error::InvalidArgument)?;
+    let steps = prefix
+        .iter()
+        .copied()
+        .chain(tail.iter().map(|local| (ns::DSIG, *local)));
+    for (slot, step) in dst.iter_mut().zip(steps) {
+        *slot = step;
+    }
+    Ok(dst)
+}
