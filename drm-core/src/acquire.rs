@@ -130,7 +130,11 @@ pub struct PendingAcquisition {
 pub fn challenge_sizes(params: &ChallengeParams<'_>, chain_len: usize) -> Result<ChallengeSizes> {
     check_params(params)?;
     let mut counter = Writer::new(CountingSink::new());
-    write_plaintext(&mut counter, core::iter::repeat_n(0u8, chain_len), params.features)?;
+    write_plaintext(
+        &mut counter,
+        core::iter::repeat_n(0u8, chain_len),
+        params.features,
+    )?;
     let plaintext = counter.finish()?.len();
     let work = dsig::padded_len(plaintext);
     let encrypted = Encrypted {
@@ -295,10 +299,16 @@ fn write_envelope<'p, S: Sink>(
     w.base64(nonce.iter().copied())?;
     w.end()?;
     let mut digits = [0u8; 20];
-    w.leaf(p("ClientTime"), &[], decimal(params.client_time, &mut digits)?)?;
+    w.leaf(
+        p("ClientTime"),
+        &[],
+        decimal(params.client_time, &mut digits)?,
+    )?;
     let iv = encrypted.iv.iter().copied();
     match ciphertext {
-        Some(c) => dsig::write_encrypted_data(w, &encrypted.wrapped_key, iv.chain(c.iter().copied()))?,
+        Some(c) => {
+            dsig::write_encrypted_data(w, &encrypted.wrapped_key, iv.chain(c.iter().copied()))?
+        }
         None => dsig::write_encrypted_data(
             w,
             &encrypted.wrapped_key,
@@ -308,7 +318,8 @@ fn write_envelope<'p, S: Sink>(
     w.end()?;
     let digest = w.end_digest()?;
     dsig::write_signature(w, &digest, signing_public_key, sign)?;
-    for _ in 0..6 {
+    // Challenge, challenge, AcquireLicense, Body, Envelope.
+    for _ in 0..5 {
         w.end()?;
     }
     Ok(())
@@ -470,10 +481,19 @@ pub fn process_response<'o>(
     let mut buf = [("", ""); 10];
     let chain_text = dsig::leaf_text(
         response,
-        under(&[p("LicenseResponse"), p("SigningCertificateChain")], &mut buf)?,
+        under(
+            &[p("LicenseResponse"), p("SigningCertificateChain")],
+            &mut buf,
+        )?,
     )?;
     let chain_len = crate::base64::decode(chain_text.as_bytes(), out)
-        .map_err(|e| if e == Error::BufferTooSmall { e } else { Error::XmlMalformed })?
+        .map_err(|e| {
+            if e == Error::BufferTooSmall {
+                e
+            } else {
+                Error::XmlMalformed
+            }
+        })?
         .len();
     let chain_bytes = out.get(..chain_len).ok_or(Error::LogicBug)?;
     let key = *CertificateChain::parse(chain_bytes)?
@@ -490,7 +510,10 @@ pub fn process_response<'o>(
     )?;
 
     let mut buf = [("", ""); 10];
-    let version = dsig::leaf_text(response, under(&[p("LicenseResponse"), p("Version")], &mut buf)?)?;
+    let version = dsig::leaf_text(
+        response,
+        under(&[p("LicenseResponse"), p("Version")], &mut buf)?,
+    )?;
     if version != "1" {
         return Err(Error::Unsupported);
     }
@@ -516,7 +539,10 @@ pub fn process_response<'o>(
 
     // The licenses, decoded one after another into `out`.
     let mut buf = [("", ""); 10];
-    path::find_unique(response, under(&[p("LicenseResponse"), p("Licenses")], &mut buf)?)?;
+    path::find_unique(
+        response,
+        under(&[p("LicenseResponse"), p("Licenses")], &mut buf)?,
+    )?;
     let mut buf = [("", ""); 10];
     let each = under(
         &[p("LicenseResponse"), p("Licenses"), p("License")],
@@ -531,7 +557,13 @@ pub fn process_response<'o>(
         let slot = ends.get_mut(count).ok_or(Error::XmlTooLarge)?;
         let dst = out.get_mut(at..).ok_or(Error::BufferTooSmall)?;
         let n = crate::base64::decode(text.as_bytes(), dst)
-            .map_err(|e| if e == Error::BufferTooSmall { e } else { Error::XmlMalformed })?
+            .map_err(|e| {
+                if e == Error::BufferTooSmall {
+                    e
+                } else {
+                    Error::XmlMalformed
+                }
+            })?
             .len();
         at = at.checked_add(n).ok_or(Error::BufferTooSmall)?;
         *slot = at;

@@ -356,7 +356,7 @@ fn write_random<S: drm_core::xml::writer::Sink>(
         rng.pick(NAMESPACES)
     };
     let local = rng.pick(LOCALS);
-    let mut attrs: Vec<Attr<'static>> = Vec::new();
+    let mut attrs: Vec<Attr<'static, 'static>> = Vec::new();
     for _ in 0..rng.below(4) {
         let name = match rng.below(3) {
             0 => Name::new("", rng.pick(LOCALS)),

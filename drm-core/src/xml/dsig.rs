@@ -16,12 +16,12 @@
 use crate::base64;
 use crate::crypto;
 use crate::error::{Error, Result};
-use rand_core::TryCryptoRng;
 use crate::secret::Secret32;
 use crate::xml::ns;
 use crate::xml::path::{self, Step};
 use crate::xml::reader::RawText;
 use crate::xml::writer::{Attr, Name, Sink, Writer};
+use rand_core::TryCryptoRng;
 
 /// `CanonicalizationMethod` algorithm (the seed's example).
 pub const ALG_C14N: &str = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315";
@@ -156,7 +156,10 @@ pub fn write_signature<'s, S: Sink>(
     w.start(d("Signature"), &[])?;
     w.begin_digest()?;
     w.start_apex(d("SignedInfo"), &[])?;
-    w.empty(d("CanonicalizationMethod"), &[Attr::new("Algorithm", ALG_C14N)])?;
+    w.empty(
+        d("CanonicalizationMethod"),
+        &[Attr::new("Algorithm", ALG_C14N)],
+    )?;
     w.empty(
         d("SignatureMethod"),
         &[Attr::new("Algorithm", ALG_ECDSA_SHA256)],
@@ -233,10 +236,11 @@ pub fn check_signed_element<'p>(
     let signed_bytes = element.bytes()?;
 
     let mut buf: [Step<'p>; MAX_PATH] = [("", ""); MAX_PATH];
-    let attr_of = |buf: &mut [Step<'p>; MAX_PATH], tail: &[&'static str], name: &str, value: &str| {
-        let found = path::find_unique(input, joined(signature, tail, buf)?)?;
-        expect_attr(found.attribute("", name), value)
-    };
+    let attr_of =
+        |buf: &mut [Step<'p>; MAX_PATH], tail: &[&'static str], name: &str, value: &str| {
+            let found = path::find_unique(input, joined(signature, tail, buf)?)?;
+            expect_attr(found.attribute("", name), value)
+        };
     attr_of(
         &mut buf,
         &["SignedInfo", "CanonicalizationMethod"],
@@ -258,7 +262,11 @@ pub fn check_signed_element<'p>(
     )?;
     let digest: [u8; 32] = leaf_base64(
         input,
-        joined(signature, &["SignedInfo", "Reference", "DigestValue"], &mut buf)?,
+        joined(
+            signature,
+            &["SignedInfo", "Reference", "DigestValue"],
+            &mut buf,
+        )?,
     )?;
     let value: [u8; 64] = leaf_base64(input, joined(signature, &["SignatureValue"], &mut buf)?)?;
     let info = path::find_unique(input, joined(signature, &["SignedInfo"], &mut buf)?)?.bytes()?;

@@ -142,19 +142,20 @@ impl<'s> Name<'s> {
     }
 }
 
-/// An attribute: name and (unescaped) value.
+/// An attribute: name and (unescaped) value. The name lives as long as the writer (its prefix
+/// may be declared and remembered); the value only for the call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Attr<'s> {
+pub struct Attr<'s, 'v> {
     /// The name.
     pub name: Name<'s>,
     /// The value, unescaped (the writer escapes it).
-    pub value: &'s str,
+    pub value: &'v str,
 }
 
-impl<'s> Attr<'s> {
+impl<'s, 'v> Attr<'s, 'v> {
     /// An attribute in no namespace.
     #[must_use]
-    pub const fn new(local: &'s str, value: &'s str) -> Self {
+    pub const fn new(local: &'s str, value: &'v str) -> Self {
         Self {
             name: Name::new("", local),
             value,
@@ -162,7 +163,7 @@ impl<'s> Attr<'s> {
     }
     /// An attribute in the `xml:` namespace (`xml:space`, `xml:lang`).
     #[must_use]
-    pub const fn xml(local: &'s str, value: &'s str) -> Self {
+    pub const fn xml(local: &'s str, value: &'v str) -> Self {
         Self {
             name: Name::prefixed("xml", ns::XML, local),
             value,
@@ -298,7 +299,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// [`Error::InvalidArgument`] for an invalid name, prefix, binding or value, or duplicate
     /// attributes; [`Error::XmlTooDeep`] / [`Error::XmlTooLarge`] when the fixed stacks are
     /// full; the sink's error.
-    pub fn start(&mut self, name: Name<'s>, attrs: &[Attr<'s>]) -> Result<()> {
+    pub fn start(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>]) -> Result<()> {
         self.open(name, attrs, &[], false)
     }
 
@@ -309,7 +310,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// As [`Self::start`]; [`Error::InvalidArgument`] inside another apex element, or for an
     /// element in no namespace under a default namespace (it would need `xmlns=""`, which its
     /// canonical form leaves out).
-    pub fn start_apex(&mut self, name: Name<'s>, attrs: &[Attr<'s>]) -> Result<()> {
+    pub fn start_apex(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>]) -> Result<()> {
         self.open(name, attrs, &[], true)
     }
 
@@ -322,7 +323,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     pub fn start_declaring(
         &mut self,
         name: Name<'s>,
-        attrs: &[Attr<'s>],
+        attrs: &[Attr<'s, '_>],
         extra: &[NsDecl<'s>],
     ) -> Result<()> {
         self.open(name, attrs, extra, false)
@@ -390,7 +391,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     ///
     /// # Errors
     /// As [`Self::start`] and [`Self::text`].
-    pub fn leaf(&mut self, name: Name<'s>, attrs: &[Attr<'s>], text: &str) -> Result<()> {
+    pub fn leaf(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>], text: &str) -> Result<()> {
         self.start(name, attrs)?;
         self.text(text)?;
         self.end()
@@ -400,7 +401,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     ///
     /// # Errors
     /// As [`Self::start`].
-    pub fn empty(&mut self, name: Name<'s>, attrs: &[Attr<'s>]) -> Result<()> {
+    pub fn empty(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>]) -> Result<()> {
         self.start(name, attrs)?;
         self.end()
     }
@@ -423,7 +424,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     fn open(
         &mut self,
         name: Name<'s>,
-        attrs: &[Attr<'s>],
+        attrs: &[Attr<'s, '_>],
         extra: &[NsDecl<'s>],
         apex: bool,
     ) -> Result<()> {
@@ -600,7 +601,7 @@ fn check_element_name(name: Name<'_>) -> Result<()> {
     }
 }
 
-fn check_attr(a: &Attr<'_>) -> Result<()> {
+fn check_attr(a: &Attr<'_, '_>) -> Result<()> {
     let n = a.name;
     let name_ok = is_ncname(n.local)
         && if n.prefix.is_empty() {
