@@ -1,0 +1,137 @@
+//! A NOR flash backed by an image file, for hosts (feature `std`).
+//!
+//! Behaves as NOR: erase sets a page to `0xFF`, a write can only clear bits (it ANDs), so the
+//! part is also `MultiwriteNorFlash`. Each write and erase goes to the file before it returns
+//! (no caching beyond the operating system's).
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use embedded_storage::nor_flash::{
+    ErrorType, MultiwriteNorFlash, NorFlash, NorFlashError, NorFlashErrorKind, ReadNorFlash,
+};
+
+/// Errors of the file flash.
+#[derive(Debug)]
+pub enum FileFlashError {
+    /// Offset or length not aligned.
+    NotAligned,
+    /// Outside the image.
+    OutOfBounds,
+    /// The file could not be read or written.
+    Io(std::io::Error),
+}
+
+impl NorFlashError for FileFlashError {
+    fn kind(&self) -> NorFlashErrorKind {
+        match self {
+            FileFlashError::NotAligned => NorFlashErrorKind::NotAligned,
+            FileFlashError::OutOfBounds => NorFlashErrorKind::OutOfBounds,
+            FileFlashError::Io(_) => NorFlashErrorKind::Other,
+        }
+    }
+}
+
+impl From<std::io::Error> for FileFlashError {
+    fn from(e: std::io::Error) -> Self {
+        FileFlashError::Io(e)
+    }
+}
+
+/// A flash image file of `capacity` bytes with pages of `ERASE` bytes and 4-byte writes.
+#[derive(Debug)]
+pub struct FileFlash<const ERASE: usize = 4096> {
+    file: File,
+    capacity: usize,
+}
+
+impl<const ERASE: usize> FileFlash<ERASE> {
+    /// Opens the image at `path`, creating it (all `0xFF`) when missing. `capacity` is rounded
+    /// down to whole pages; an existing image of another size is an error.
+    pub fn open(path: &Path, capacity: usize) -> Result<Self, FileFlashError> {
+        let capacity = capacity - capacity % ERASE;
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)?;
+        let len = file.metadata()?.len();
+        if len == 0 {
+            let page = std::vec![0xFFu8; ERASE];
+            for _ in 0..capacity / ERASE {
+                file.write_all(&page)?;
+            }
+            file.sync_data()?;
+        } else if len != capacity as u64 {
+            return Err(FileFlashError::OutOfBounds);
+        }
+        Ok(Self { file, capacity })
+    }
+
+    fn check(&self, offset: u32, len: usize, align: usize) -> Result<u64, FileFlashError> {
+        let off = offset as usize;
+        if !off.is_multiple_of(align) || !len.is_multiple_of(align) {
+            return Err(FileFlashError::NotAligned);
+        }
+        if off.checked_add(len).is_none_or(|e| e > self.capacity) {
+            return Err(FileFlashError::OutOfBounds);
+        }
+        Ok(off as u64)
+    }
+}
+
+impl<const ERASE: usize> ErrorType for FileFlash<ERASE> {
+    type Error = FileFlashError;
+}
+
+impl<const ERASE: usize> ReadNorFlash for FileFlash<ERASE> {
+    const READ_SIZE: usize = 1;
+
+    fn read(&mut self, offset: u32, bytes: &mut [u8]) -> Result<(), Self::Error> {
+        let off = self.check(offset, bytes.len(), 1)?;
+        self.file.seek(SeekFrom::Start(off))?;
+        self.file.read_exact(bytes)?;
+        Ok(())
+    }
+
+    fn capacity(&self) -> usize {
+        self.capacity
+    }
+}
+
+impl<const ERASE: usize> NorFlash for FileFlash<ERASE> {
+    const WRITE_SIZE: usize = 4;
+    const ERASE_SIZE: usize = ERASE;
+
+    fn erase(&mut self, from: u32, to: u32) -> Result<(), Self::Error> {
+        if to < from {
+            return Err(FileFlashError::OutOfBounds);
+        }
+        let off = self.check(from, (to - from) as usize, ERASE)?;
+        let page = std::vec![0xFFu8; ERASE];
+        self.file.seek(SeekFrom::Start(off))?;
+        for _ in 0..(to - from) as usize / ERASE {
+            self.file.write_all(&page)?;
+        }
+        self.file.sync_data()?;
+        Ok(())
+    }
+
+    fn write(&mut self, offset: u32, bytes: &[u8]) -> Result<(), Self::Error> {
+        let off = self.check(offset, bytes.len(), 4)?;
+        let mut old = std::vec![0u8; bytes.len()];
+        self.file.seek(SeekFrom::Start(off))?;
+        self.file.read_exact(&mut old)?;
+        for (o, &n) in old.iter_mut().zip(bytes) {
+            *o &= n;
+        }
+        self.file.seek(SeekFrom::Start(off))?;
+        self.file.write_all(&old)?;
+        self.file.sync_data()?;
+        Ok(())
+    }
+}
+
+impl<const ERASE: usize> MultiwriteNorFlash for FileFlash<ERASE> {}
