@@ -15,3 +15,5 @@ smoke() {
 }
 
 smoke xml_reader
+smoke xmr_parse
+smoke bcert_parse

@@ -22,6 +22,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto;
 use crate::error::{Error, Result};
+use crate::ids::{Kid, Lid};
 use crate::platform::DeviceIdentity;
 use crate::secret::{Aes128Key, EccPrivateKey, HmacKey};
 use crate::wire::{self, Reader, exact};
@@ -313,7 +314,7 @@ impl<'a> ContentKeyObject<'a> {
 impl fmt::Debug for ContentKeyObject<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ContentKeyObject")
-            .field("kid", self.kid)
+            .field("kid", &Kid::from_bytes(*self.kid))
             .field("key_type", &self.key_type)
             .finish_non_exhaustive()
     }
@@ -374,7 +375,7 @@ impl fmt::Debug for ParsedLicense<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ParsedLicense")
             .field("len", &self.bytes.len())
-            .field("rights_id", self.rights_id)
+            .field("lid", &self.lid())
             .field("content_key", &self.content_key)
             .field("settings", &self.settings)
             .field("expiration", &self.expiration)
@@ -747,16 +748,22 @@ impl<'a> ParsedLicense<'a> {
         self.bytes.get(..self.signed_len).unwrap_or_default()
     }
 
-    /// The rights id (the LID) of the header.
+    /// The rights id of the header, as it is on the wire.
     #[must_use]
     pub const fn rights_id(&self) -> &'a [u8; 16] {
         self.rights_id
     }
 
-    /// The KID of the content key object.
+    /// The license id: the header's rights id.
     #[must_use]
-    pub const fn kid(&self) -> &'a [u8; 16] {
-        self.content_key.kid
+    pub const fn lid(&self) -> Lid {
+        Lid::from_bytes(*self.rights_id)
+    }
+
+    /// The key id of the content key object.
+    #[must_use]
+    pub const fn kid(&self) -> Kid {
+        Kid::from_bytes(*self.content_key.kid)
     }
 
     /// The key type of the content key object.

@@ -85,7 +85,9 @@ fn content_license_fields() {
         let lic = build(&spec, &device, &mut rng);
         let p = ParsedLicense::parse(&lic.bytes).unwrap();
         assert_eq!(p.rights_id(), &LID);
-        assert_eq!(p.kid(), &KID);
+        assert_eq!(p.lid(), drm_core::ids::Lid::from_bytes(LID));
+        assert_eq!(p.kid(), drm_core::ids::Kid::from_bytes(KID));
+        assert_eq!(p.kid().as_bytes(), &KID);
         assert_eq!(p.key_type(), expected);
         assert!(!p.is_key_exchange());
         assert_eq!(p.expiration(), Some((1_000, 2_000)));
@@ -196,7 +198,7 @@ fn unknown_objects_must_understand_refused_optional_skipped() {
     );
     let lic = unknown(false);
     let p = ParsedLicense::parse(&lic.bytes).unwrap();
-    assert_eq!(p.kid(), &KID);
+    assert_eq!(p.kid().as_bytes(), &KID);
 }
 
 #[test]
@@ -429,7 +431,7 @@ fn good_licenses_verify_and_unwrap_to_the_servers_key() {
         let verified = xmr::verify(parsed, &device).unwrap();
         assert_eq!(verified.content_key().unwrap().expose_secret(), &chosen);
         assert!(matches!(verified.key(), LicenseKey::Content(_)));
-        assert_eq!(verified.license().kid(), &KID);
+        assert_eq!(verified.license().kid().as_bytes(), &KID);
         let debug = format!("{verified:?}");
         assert!(debug.contains("<redacted>"), "{debug}");
         assert!(!debug.contains(&format!("{:?}", &chosen[..4])), "{debug}");
@@ -580,4 +582,26 @@ fn licenses_for_another_device_are_not_bound() {
             Error::VerificationFailed
         );
     }
+}
+
+/// The `xmr_parse` fuzz target's seeds (written by `examples/write_fuzz_seeds.rs`) are licenses
+/// that verify for the target's fixed device, so that its mutations reach the unwrap and the CMAC.
+#[test]
+fn fuzz_seeds_verify_for_the_fuzz_device() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds/xmr_parse");
+    let identity = SoftwareIdentity::new(
+        EccPrivateKey::from_bytes([0x11; 32]),
+        EccPrivateKey::from_bytes([0x5A; 32]),
+        HmacKey::from_bytes([0; 32]),
+        &[][..],
+        150,
+    )
+    .unwrap();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        verify_bytes(&bytes, &identity).unwrap();
+        seen += 1;
+    }
+    assert!(seen >= 5, "{seen}");
 }
