@@ -17,3 +17,4 @@ smoke() {
 smoke xml_reader
 smoke xmr_parse
 smoke bcert_parse
+smoke acquire_response

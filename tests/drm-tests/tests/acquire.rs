@@ -366,3 +366,20 @@ fn every_byte_of_the_response_changed_never_changes_the_licenses() {
         "{refused} refused, {same} accepted unchanged"
     );
 }
+
+#[test]
+#[ignore = "writes fuzz/seeds/acquire_response/response.xml; run by hand"]
+fn write_fuzz_seed() {
+    let mut w = world(1234);
+    w.grant_both();
+    let (pending, xml) = w.challenge(&kids());
+    let reply = w.server.handle(&xml);
+    assert!(process(&reply.xml, &pending, &w.root).is_ok());
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fuzz/seeds/acquire_response"
+    );
+    std::fs::write(format!("{dir}/response.xml"), &reply.xml).unwrap();
+    println!("root {}", drm_tests::crypto::hex(&w.root));
+    println!("nonce {}", drm_tests::crypto::hex(&pending.nonce));
+}
