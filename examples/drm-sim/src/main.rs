@@ -1,1 +1,146 @@
-fn main() {}
+//! `drm-sim`: a simulated device on the host, run against the simulated servers in process, and
+//! tools for firmware engineers to look inside licenses, certificate chains, flash images and
+//! Secure Delete challenges.
+//!
+//! Every error is one line on standard error and a nonzero exit status (2 for a bad command
+//! line, 1 for anything else); nothing here panics on input. All keys are test material.
+
+mod bcert_inspect;
+mod cli;
+mod demo;
+mod report;
+mod state;
+mod xmr_inspect;
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use cli::Args;
+use report::{CliError, Report};
+use serde_json::json;
+
+const HELP: &str = "\
+drm-sim: a simulated PlayReady Key Exchange / Secure Delete device and tools (test material only)
+
+USAGE:
+  drm-sim demo [--state DIR]                    run the device against the simulated servers
+  drm-sim provision [--state DIR]               provision the state directory, list its files
+  drm-sim xmr inspect FILE [--device-key FILE]  show an XMR license; with the device's
+                                                encryption key (file or device directory):
+                                                binding, signature and key unwrap
+  drm-sim bcert inspect FILE [--root FILE]      show a BCert chain; verify it to a root key
+
+OPTIONS:
+  --state DIR   the state directory (default: drm-sim-state in the build output directory)
+  --json        machine-readable output on standard output
+  -h, --help    this help
+
+Key files are raw bytes: public keys X||Y (64 bytes), private keys (32 bytes). `drm-sim
+provision` lists the ones the simulation exports. Exit status: 0 ok, 1 failure, 2 bad usage.
+";
+
+fn run(args: &Args) -> Result<Report, CliError> {
+    let words: Vec<&str> = args.words.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        [] if args.help => Ok(help()),
+        [] => Err(CliError::usage("no command given (try --help)")),
+        _ if args.help => Ok(help()),
+        ["help", ..] => Ok(help()),
+        ["demo", ..] => {
+            args.allow_only("demo", &["state"])?;
+            args.positionals("demo", 1, [])?;
+            demo::run(state::StatePaths::new(args.path("state"))?, args.json)
+        }
+        ["provision", ..] => {
+            args.allow_only("provision", &["state"])?;
+            args.positionals("provision", 1, [])?;
+            provision(state::StatePaths::new(args.path("state"))?)
+        }
+        ["xmr", "inspect", ..] => {
+            args.allow_only("xmr inspect", &["device-key"])?;
+            let [file] = args.positionals("xmr inspect", 2, ["FILE"])?;
+            xmr_inspect::run(file.as_ref(), args.path("device-key").as_deref())
+        }
+        ["bcert", "inspect", ..] => {
+            args.allow_only("bcert inspect", &["root"])?;
+            let [file] = args.positionals("bcert inspect", 2, ["FILE"])?;
+            bcert_inspect::run(file.as_ref(), args.path("root").as_deref())
+        }
+        [cmd @ ("xmr" | "bcert"), ..] => Err(CliError::usage(format!(
+            "usage: drm-sim {cmd} inspect FILE (try --help)"
+        ))),
+        [other, ..] => Err(CliError::usage(format!(
+            "unknown command `{other}` (try --help)"
+        ))),
+    }
+}
+
+fn help() -> Report {
+    Report {
+        text: HELP.to_owned(),
+        json: json!({ "help": HELP }),
+        failure: None,
+    }
+}
+
+fn provision(paths: state::StatePaths) -> Result<Report, CliError> {
+    let state = state::open_or_provision(paths)?;
+    let mut text = format!(
+        "state directory {} ({})\n",
+        state.paths.root.display(),
+        if state.fresh {
+            "provisioned now"
+        } else {
+            "already provisioned"
+        }
+    );
+    let mut files = Vec::new();
+    for (path, what) in state.paths.exported() {
+        let present = path.exists();
+        text.push_str(&format!(
+            "  {:<60} {what}{}\n",
+            path.display(),
+            if present { "" } else { " (not created yet)" }
+        ));
+        files.push(json!({ "path": path.display().to_string(), "what": what, "present": present }));
+    }
+    Ok(Report {
+        text,
+        json: json!({
+            "state": state.paths.root.display().to_string(),
+            "provisioned_now": state.fresh,
+            "files": files,
+        }),
+        failure: None,
+    })
+}
+
+fn main() -> ExitCode {
+    let args = match Args::parse(std::env::args().skip(1)) {
+        Ok(args) => args,
+        Err(e) => return fail(&e),
+    };
+    match run(&args) {
+        Ok(report) => {
+            let out = if args.json {
+                let mut s = serde_json::to_string_pretty(&report.json).unwrap_or_default();
+                s.push('\n');
+                s
+            } else {
+                report.text
+            };
+            // A closed pipe (`drm-sim ... | head`) is not an error worth a message.
+            let _ = std::io::stdout().write_all(out.as_bytes());
+            match report.failure {
+                Some(message) => fail(&CliError::fail(message)),
+                None => ExitCode::SUCCESS,
+            }
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn fail(e: &CliError) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "drm-sim: error: {}", e.one_line());
+    ExitCode::from(e.status)
+}

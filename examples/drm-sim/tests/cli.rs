@@ -1,0 +1,599 @@
+//! Every subcommand of the built `drm-sim` binary, on good and bad input, in temporary state
+//! directories. Expected values come from independent code: drm-tests' license builder, its
+//! BCert parser and its base64, never from drm-sim's own output.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use drm_tests::TestRng;
+use drm_tests::crypto::KeyPair;
+use drm_tests::soap::b64;
+use drm_tests::xmr::{Defect, KxAlgorithm, KxOperation, LicenseSpec, build_license};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_drm-sim");
+
+/// A fresh, empty directory for one test.
+fn temp_dir(name: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "drm-sim-{name}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn sim<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// Runs and expects success; returns standard output.
+fn ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
+    let o = sim(args);
+    assert!(
+        o.status.success(),
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        stdout(&o),
+        stderr(&o)
+    );
+    assert_eq!(stderr(&o), "", "nothing on stderr when all is well");
+    stdout(&o)
+}
+
+/// Runs with `--json`, expects success, parses standard output.
+fn ok_json<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Value {
+    let mut all: Vec<std::ffi::OsString> = args.iter().map(|a| a.as_ref().to_owned()).collect();
+    all.push("--json".into());
+    serde_json::from_str(&ok(&all)).unwrap()
+}
+
+/// Runs and expects failure with `status` and exactly one line on stderr, no panic; returns
+/// that line.
+fn fails<S: AsRef<std::ffi::OsStr>>(status: i32, args: &[S]) -> String {
+    let o = sim(args);
+    let err = stderr(&o);
+    assert_eq!(
+        o.status.code(),
+        Some(status),
+        "stdout:\n{}\nstderr:\n{err}",
+        stdout(&o)
+    );
+    assert!(!err.contains("panicked"), "panic: {err}");
+    assert!(!err.contains("backtrace"), "backtrace: {err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err:?}");
+    assert!(err.starts_with("drm-sim: error: "), "{err}");
+    err
+}
+
+/// A provisioned state directory.
+fn provisioned(name: &str) -> PathBuf {
+    let state = temp_dir(name);
+    let v = ok_json(&["provision", "--state", state.to_str().unwrap()]);
+    assert_eq!(v["provisioned_now"], true);
+    state
+}
+
+fn device_encryption_key(state: &Path) -> KeyPair {
+    let bytes: [u8; 32] = std::fs::read(state.join("device/encryption.key"))
+        .unwrap()
+        .try_into()
+        .unwrap();
+    KeyPair::from_secret_bytes(&bytes).unwrap()
+}
+
+/// GUID text of 16 wire bytes, written out here from PROTOCOL §1 (first three groups
+/// byte-reversed).
+fn guid(b: &[u8; 16]) -> String {
+    let h = |r: &[u8]| r.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let rev = |r: &[u8]| h(&r.iter().rev().copied().collect::<Vec<_>>());
+    format!(
+        "{}-{}-{}-{}-{}",
+        rev(&b[0..4]),
+        rev(&b[4..6]),
+        rev(&b[6..8]),
+        h(&b[8..10]),
+        h(&b[10..16])
+    )
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+// ---- the command line itself ----
+
+#[test]
+fn help_and_usage_errors() {
+    assert!(ok(&["--help"]).contains("USAGE"));
+    assert!(ok(&["help"]).contains("xmr inspect"));
+    fails(2, &[] as &[&str]);
+    fails(2, &["frobnicate"]);
+    fails(2, &["demo", "--bogus"]);
+    fails(2, &["demo", "extra"]);
+    fails(2, &["demo", "--state"]);
+    fails(2, &["demo", "--root", "x"]);
+    fails(2, &["xmr"]);
+    fails(2, &["xmr", "inspect"]);
+    fails(2, &["xmr", "inspect", "a", "b"]);
+    fails(2, &["bcert", "inspect", "a", "--device-key", "k"]);
+}
+
+// ---- provisioning and the demo ----
+
+#[test]
+fn provision_exports_files_once() {
+    let state = provisioned("provision");
+    let v = ok_json(&["provision", "--state", state.to_str().unwrap()]);
+    assert_eq!(v["provisioned_now"], false);
+    for f in v["files"].as_array().unwrap() {
+        let path = f["path"].as_str().unwrap();
+        if !path.ends_with("flash.img") {
+            assert_eq!(f["present"], true, "{path}");
+            assert!(Path::new(path).is_file(), "{path}");
+        }
+    }
+    // Key file sizes, checked on disk.
+    assert_eq!(std::fs::read(state.join("pki/root.pub")).unwrap().len(), 64);
+    assert_eq!(
+        std::fs::read(state.join("servers/securedelete-server.key"))
+            .unwrap()
+            .len(),
+        32
+    );
+}
+
+#[test]
+fn provision_refuses_an_unwritable_state() {
+    let dir = temp_dir("unwritable");
+    let file = dir.join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    // A state "directory" below a regular file cannot be created.
+    fails(
+        1,
+        &["provision", "--state", file.join("s").to_str().unwrap()],
+    );
+}
+
+#[test]
+fn demo_runs_twice_on_the_same_state() {
+    let state = temp_dir("demo");
+    let s = state.to_str().unwrap();
+    let first = ok_json(&["demo", "--state", s]);
+    assert_eq!(first["first_run"], true);
+    let second = ok_json(&["demo", "--state", s]);
+    assert_eq!(second["first_run"], false);
+    for run in [&first, &second] {
+        for step in run["steps"].as_array().unwrap() {
+            assert_ne!(step["result"], "FAILED", "{step}");
+        }
+    }
+    let text = ok(&["demo", "--state", s]);
+    assert!(text.contains("summary"), "{text}");
+}
+
+// ---- bcert inspect ----
+
+#[test]
+fn bcert_inspect_shows_the_chain_and_verifies_it_to_the_root() {
+    let state = provisioned("bcert-good");
+    let chain_path = state.join("device/chain.bcert");
+    let root = state.join("pki/root.pub");
+    let v = ok_json(&[
+        "bcert",
+        "inspect",
+        chain_path.to_str().unwrap(),
+        "--root",
+        root.to_str().unwrap(),
+    ]);
+    // Against drm-tests' own parser.
+    let expected = drm_tests::pki::parse_chain(&std::fs::read(&chain_path).unwrap()).unwrap();
+    let certs = v["certificates"].as_array().unwrap();
+    assert_eq!(certs.len(), expected.certs.len());
+    for (c, e) in certs.iter().zip(&expected.certs) {
+        assert_eq!(c["cert_id"], hex(&e.cert_id));
+        assert_eq!(c["security_level"], e.security_level);
+        assert_eq!(c["cert_type"]["value"], e.cert_type);
+        assert_eq!(c["signature_valid"], true);
+        let keys = c["keys"].as_array().unwrap();
+        assert_eq!(keys.len(), e.keys.len());
+        for (k, ek) in keys.iter().zip(&e.keys) {
+            assert_eq!(k["public_key"], hex(&ek.public));
+        }
+    }
+    assert_eq!(certs[0]["keys"][0]["usages"][0], "sign");
+    assert_eq!(certs[0]["keys"][1]["usages"][0], "encrypt-key");
+    assert_eq!(v["root"]["chain_valid"], true);
+
+    // Without a root: shown, not verified to a root.
+    let v = ok_json(&["bcert", "inspect", chain_path.to_str().unwrap()]);
+    assert_eq!(v["root"], Value::Null);
+    // The server's chain too.
+    let server = state.join("servers/license-server-chain.bcert");
+    let v = ok_json(&[
+        "bcert",
+        "inspect",
+        server.to_str().unwrap(),
+        "--root",
+        root.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        v["certificates"][0]["keys"][0]["usages"][0],
+        "sign-response"
+    );
+}
+
+#[test]
+fn bcert_inspect_refuses_bad_input() {
+    let state = provisioned("bcert-bad");
+    let dir = temp_dir("bcert-bad-files");
+    let chain = std::fs::read(state.join("device/chain.bcert")).unwrap();
+    let root = state.join("pki/root.pub");
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.to_str().unwrap().to_owned()
+    };
+    let r = root.to_str().unwrap();
+
+    let e = fails(
+        1,
+        &["bcert", "inspect", dir.join("missing").to_str().unwrap()],
+    );
+    assert!(e.contains("missing"), "{e}");
+    fails(
+        1,
+        &["bcert", "inspect", &write("garbage", b"not a chain at all")],
+    );
+    fails(1, &["bcert", "inspect", &write("empty", b"")]);
+    fails(
+        1,
+        &[
+            "bcert",
+            "inspect",
+            &write("truncated", &chain[..chain.len() - 10]),
+        ],
+    );
+    // A flipped byte inside the leaf's signed part (its cert id): the leaf's signature fails.
+    let mut tampered = chain.clone();
+    tampered[20 + 16 + 8 + 3] ^= 1;
+    let t = write("tampered", &tampered);
+    let e = fails(1, &["bcert", "inspect", &t]);
+    assert!(e.contains("signature of certificate 0"), "{e}");
+    let o = sim(&["bcert", "inspect", &t, "--json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["certificates"][0]["signature_valid"], false);
+    assert_eq!(v["certificates"][1]["signature_valid"], true);
+    // The wrong root.
+    let other_root = write(
+        "other.pub",
+        &KeyPair::generate(&mut TestRng::from_seed(1)).public(),
+    );
+    let e = fails(
+        1,
+        &[
+            "bcert",
+            "inspect",
+            &write("chain", &chain),
+            "--root",
+            &other_root,
+        ],
+    );
+    assert!(e.contains("does not verify to the given root"), "{e}");
+    // A root file of the wrong size, or not a point.
+    fails(
+        1,
+        &[
+            "bcert",
+            "inspect",
+            &write("c2", &chain),
+            "--root",
+            &write("short.pub", &[1; 63]),
+        ],
+    );
+    fails(
+        1,
+        &[
+            "bcert",
+            "inspect",
+            &write("c3", &chain),
+            "--root",
+            &write("bad.pub", &[1; 64]),
+        ],
+    );
+    // The good case still passes with the right root.
+    ok(&["bcert", "inspect", &write("c4", &chain), "--root", r]);
+}
+
+// ---- xmr inspect ----
+
+/// Builds licenses with drm-tests' builder for the device in `state`.
+fn license(state: &Path, spec: &LicenseSpec, seed: u64) -> Vec<u8> {
+    let device = device_encryption_key(state);
+    build_license(spec, &device.public(), &mut TestRng::from_seed(seed))
+        .unwrap()
+        .bytes
+}
+
+#[test]
+fn xmr_inspect_shows_every_license_kind_and_checks_it_with_the_device_key() {
+    let state = provisioned("xmr-good");
+    let dir = temp_dir("xmr-good-files");
+    let device_key = state.join("device/encryption.key");
+    let kinds: [(KxAlgorithm, KxOperation, usize, &str, &str); 5] = [
+        (
+            KxAlgorithm::AesCbc,
+            KxOperation::Encrypt,
+            16,
+            "AES-128-CBC",
+            "encrypt",
+        ),
+        (
+            KxAlgorithm::AesCbc,
+            KxOperation::Decrypt,
+            16,
+            "AES-128-CBC",
+            "decrypt",
+        ),
+        (
+            KxAlgorithm::HmacSha256,
+            KxOperation::Sign,
+            32,
+            "HMAC-SHA256",
+            "sign",
+        ),
+        (
+            KxAlgorithm::EcdsaP256,
+            KxOperation::Sign,
+            32,
+            "ECDSA-P256-SHA256",
+            "sign",
+        ),
+        (
+            KxAlgorithm::EcdsaP256,
+            KxOperation::Verify,
+            64,
+            "ECDSA-P256-SHA256",
+            "verify",
+        ),
+    ];
+    for (i, (alg, op, len, alg_name, op_name)) in kinds.into_iter().enumerate() {
+        let mut rng = TestRng::from_seed(100 + i as u64);
+        let (lid, kid): ([u8; 16], [u8; 16]) = (rng.array(), rng.array());
+        let key: Vec<u8> = if alg == KxAlgorithm::EcdsaP256 && op == KxOperation::Verify {
+            KeyPair::generate(&mut rng).public().to_vec()
+        } else if alg == KxAlgorithm::EcdsaP256 {
+            KeyPair::generate(&mut rng).secret_bytes().to_vec()
+        } else {
+            (0..len).map(|_| rng.array::<1>()[0]).collect()
+        };
+        let mut spec = LicenseSpec::key_exchange(lid, kid, alg, op, key.clone());
+        spec.expiration = Some((1_700_000_000, u32::MAX));
+        spec.issue_date = Some(1_700_000_000);
+        let path = dir.join(format!("kx{i}.xmr"));
+        std::fs::write(&path, license(&state, &spec, 7 + i as u64)).unwrap();
+        let p = path.to_str().unwrap();
+
+        let v = ok_json(&[
+            "xmr",
+            "inspect",
+            p,
+            "--device-key",
+            device_key.to_str().unwrap(),
+        ]);
+        let s = &v["summary"];
+        assert_eq!(s["kid"]["guid"], guid(&kid));
+        assert_eq!(s["kid"]["base64"], b64(&kid));
+        assert_eq!(s["lid"]["guid"], guid(&lid));
+        assert_eq!(s["key_type"], "key exchange");
+        assert_eq!(s["key_exchange_policy"]["algorithm"], alg_name);
+        assert_eq!(s["key_exchange_policy"]["operation"], op_name);
+        assert_eq!(s["key_exchange_policy"]["key_len"], len);
+        assert_eq!(s["expiration"]["begin"]["utc"], "2023-11-14T22:13:20Z");
+        assert_eq!(s["expiration"]["end"]["utc"], "no end");
+        assert_eq!(s["valid_now"], true);
+        assert_eq!(s["device_check"]["bound"], true);
+        assert_eq!(s["device_check"]["signature_valid"], true);
+        assert_eq!(s["device_check"]["key_unwraps"], true);
+        // The outer container holds global policy, key material and signature.
+        let outer = &v["objects"][0];
+        assert_eq!(outer["type"], "0x0001");
+        let names: Vec<&str> = outer["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "global policy container",
+                "key material container",
+                "signature"
+            ]
+        );
+
+        // Never the key, in either output, in hex or base64.
+        let text = ok(&[
+            "xmr",
+            "inspect",
+            p,
+            "--device-key",
+            device_key.to_str().unwrap(),
+        ]);
+        assert!(text.contains("key unwraps:     yes"), "{text}");
+        for out in [text, v.to_string()] {
+            assert!(!out.contains(&hex(&key)), "key printed");
+            assert!(!out.contains(&b64(&key)), "key printed");
+        }
+    }
+
+    // A content license, and the device directory as --device-key.
+    let mut rng = TestRng::from_seed(9);
+    let (lid, kid, key): ([u8; 16], [u8; 16], [u8; 16]) = (rng.array(), rng.array(), rng.array());
+    let spec = LicenseSpec::content(lid, kid, drm_tests::xmr::KEY_TYPE_AES_CTR, key);
+    let path = dir.join("content.xmr");
+    std::fs::write(&path, license(&state, &spec, 3)).unwrap();
+    let v = ok_json(&[
+        "xmr",
+        "inspect",
+        path.to_str().unwrap(),
+        "--device-key",
+        state.join("device").to_str().unwrap(),
+    ]);
+    assert_eq!(v["summary"]["key_type"], "AES-128-CTR");
+    assert_eq!(v["summary"]["key_exchange"], false);
+    assert_eq!(v["summary"]["device_check"]["key_unwraps"], true);
+    assert!(!v.to_string().contains(&hex(&key)));
+    // Without a device key: no device check.
+    let v = ok_json(&["xmr", "inspect", path.to_str().unwrap()]);
+    assert_eq!(v["summary"].get("device_check"), None);
+}
+
+#[test]
+fn xmr_inspect_refuses_bad_input() {
+    let state = provisioned("xmr-bad");
+    let dir = temp_dir("xmr-bad-files");
+    let device_key = state.join("device/encryption.key");
+    let dk = device_key.to_str().unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.to_str().unwrap().to_owned()
+    };
+    let spec = |defects: Vec<Defect>| {
+        let mut s = LicenseSpec::key_exchange(
+            [1; 16],
+            [2; 16],
+            KxAlgorithm::HmacSha256,
+            KxOperation::Sign,
+            vec![7; 32],
+        );
+        s.defects = defects;
+        s
+    };
+    let good = license(&state, &spec(vec![]), 1);
+
+    fails(
+        1,
+        &["xmr", "inspect", dir.join("missing.xmr").to_str().unwrap()],
+    );
+    fails(
+        1,
+        &[
+            "xmr",
+            "inspect",
+            &write("garbage", b"XMR\0 but nothing else"),
+        ],
+    );
+    fails(1, &["xmr", "inspect", &write("empty", b"")]);
+    fails(
+        1,
+        &["xmr", "inspect", &write("half", &good[..good.len() / 2])],
+    );
+    let e = fails(
+        1,
+        &[
+            "xmr",
+            "inspect",
+            &write(
+                "unknown",
+                &license(
+                    &state,
+                    &spec(vec![Defect::UnknownObject {
+                        must_understand: true,
+                    }]),
+                    2,
+                ),
+            ),
+        ],
+    );
+    assert!(e.contains("must-understand"), "{e}");
+
+    // Structurally fine, but tampered after signing: the signature fails with the device key.
+    let tampered = license(&state, &spec(vec![Defect::TamperByte(49)]), 3);
+    let t = write("tampered", &tampered);
+    ok(&["xmr", "inspect", &t]);
+    let e = fails(1, &["xmr", "inspect", &t, "--device-key", dk]);
+    assert!(e.contains("does not open"), "{e}");
+    let o = sim(&["xmr", "inspect", &t, "--device-key", dk, "--json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["summary"]["device_check"]["bound"], true);
+    assert_eq!(v["summary"]["device_check"]["signature_valid"], false);
+    assert_eq!(v["summary"]["device_check"]["key_unwraps"], false);
+
+    // Another device's key: not bound.
+    let g = write("good", &good);
+    let other = write(
+        "other.key",
+        &KeyPair::generate(&mut TestRng::from_seed(5)).secret_bytes(),
+    );
+    let e = fails(1, &["xmr", "inspect", &g, "--device-key", &other]);
+    assert!(e.contains("bound to another device"), "{e}");
+    // Key files that are not keys.
+    fails(
+        1,
+        &[
+            "xmr",
+            "inspect",
+            &g,
+            "--device-key",
+            &write("short.key", &[1; 31]),
+        ],
+    );
+    fails(
+        1,
+        &[
+            "xmr",
+            "inspect",
+            &g,
+            "--device-key",
+            &write("zero.key", &[0; 32]),
+        ],
+    );
+    fails(
+        1,
+        &[
+            "xmr",
+            "inspect",
+            &g,
+            "--device-key",
+            dir.join("none").to_str().unwrap(),
+        ],
+    );
+    // A chain is not a license.
+    fails(
+        1,
+        &[
+            "xmr",
+            "inspect",
+            state.join("device/chain.bcert").to_str().unwrap(),
+        ],
+    );
+    // The good one passes.
+    ok(&["xmr", "inspect", &g, "--device-key", dk]);
+}
