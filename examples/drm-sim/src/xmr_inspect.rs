@@ -10,7 +10,7 @@ use std::path::Path;
 
 use drm_core::Error;
 use drm_core::crypto;
-use drm_core::ids::{Kid, Lid};
+use drm_core::ids::Kid;
 use drm_core::platform::DeviceIdentity;
 use drm_core::secret::{EccPrivateKey, HmacKey, Secret32};
 use drm_core::xmr::{self, KeyExchangePolicy, LicenseKey, ParsedLicense};
@@ -476,8 +476,8 @@ pub fn run(file: &Path, device_key: Option<&Path>) -> Result<Report, CliError> {
         xmr::HEADER_LEN,
         0,
     )?;
-    let lid = Lid::from_bytes(*parsed.rights_id());
-    let kid = Kid::from_bytes(*parsed.kid());
+    let lid = parsed.lid();
+    let kid = parsed.kid();
     let now = now();
     let valid_now = parsed
         .expiration()
