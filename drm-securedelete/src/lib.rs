@@ -2,3 +2,217 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+pub mod challenge;
+pub mod error;
+pub mod response;
+pub mod session;
+
+use core::ops::ControlFlow;
+
+use drm_core::crypto;
+use drm_core::platform::{DeviceIdentity, MonotonicCounter, TryCryptoRng};
+use drm_core::{Kid, Lid, SessionId};
+use drm_hds::{MAX_TRANSACTION_OPS, Namespace, Store, Transaction};
+use embedded_storage::nor_flash::NorFlash;
+
+pub use drm_core::xml::dsig::WMRM_SERVER_PUBLIC_KEY;
+pub use error::{Error, Result};
+pub use session::{MAX_SESSION_KIDS, SessionRecord, SessionState};
+
+/// The store namespace of licenses, keyed (KID, LID): what [`SecureDelete::remove`] deletes.
+pub const LICENSES: Namespace = Namespace::LICENSES;
+
+/// Most licenses one removal deletes: they and the session record's move to pending must fit one
+/// atomic store commit (`drm_hds::MAX_TRANSACTION_OPS` changes, two of them for the record). A
+/// session whose KIDs have more licenses is refused with [`Error::TooManyLicenses`].
+pub const MAX_REMOVE_LICENSES: usize = MAX_TRANSACTION_OPS - 2;
+
+/// Secure Delete for one device: removes sessions, writes their challenges and processes the
+/// server's responses. Holds the device identity (signing key and certificate chain) and the key
+/// of the Secure Delete server; the store and the RNG are passed to each call.
+pub struct SecureDelete<'i, I: DeviceIdentity> {
+    identity: &'i I,
+    server_key: [u8; 64],
+}
+
+impl<I: DeviceIdentity> core::fmt::Debug for SecureDelete<'_, I> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SecureDelete").finish_non_exhaustive()
+    }
+}
+
+impl<'i, I: DeviceIdentity> SecureDelete<'i, I> {
+    /// Secure Delete for `identity`, with challenges encrypted to the production WMRMServer key
+    /// ([`WMRM_SERVER_PUBLIC_KEY`]).
+    #[must_use]
+    pub fn new(identity: &'i I) -> Self {
+        Self {
+            identity,
+            server_key: WMRM_SERVER_PUBLIC_KEY,
+        }
+    }
+
+    /// Encrypts challenges to `server_key` (`X ‖ Y`) instead, such as a test server's key.
+    ///
+    /// # Errors
+    /// [`drm_core::Error::InvalidArgument`] when it is not a P-256 point.
+    pub fn with_server_key(mut self, server_key: [u8; 64]) -> Result<Self> {
+        if !crypto::is_valid_public_key(&server_key) {
+            return Err(Error::Core(drm_core::Error::InvalidArgument));
+        }
+        self.server_key = server_key;
+        Ok(self)
+    }
+
+    /// The key challenges are encrypted to.
+    #[must_use]
+    pub fn server_key(&self) -> &[u8; 64] {
+        &self.server_key
+    }
+
+    /// The exact length of the challenge of session `id` (active or pending): the buffer
+    /// [`Self::remove`] and [`Self::generate_challenge`] need.
+    ///
+    /// # Errors
+    /// [`Error::SessionNotFound`]; the store's errors.
+    pub fn challenge_len<S: NorFlash, C: MonotonicCounter, const P: usize>(
+        &self,
+        store: &mut Store<S, C, P>,
+        id: &SessionId,
+    ) -> Result<usize> {
+        let record = session::load(store, id)?.ok_or(Error::SessionNotFound)?;
+        challenge::challenge_len(&self.request(&record))
+    }
+
+    /// Removes session `id`: in one atomic store commit, deletes every license of its KIDs
+    /// (the store erases their data from the flash) and marks the session pending; then writes
+    /// the challenge into `out` and returns its length.
+    ///
+    /// `out` must hold [`Self::challenge_len`] bytes; when it is shorter the call fails with
+    /// [`Error::BufferTooSmall`] before changing anything. If writing the challenge fails after
+    /// the commit (the RNG, the device's signing key), the session stays pending and
+    /// [`Self::generate_challenge`] writes it later.
+    ///
+    /// # Errors
+    /// [`Error::SessionNotFound`]; [`Error::SessionPending`] when it was already removed;
+    /// [`Error::TooManyLicenses`]; the store's errors (a failed commit changes nothing).
+    pub fn remove<S: NorFlash, C: MonotonicCounter, const P: usize, R: TryCryptoRng + ?Sized>(
+        &self,
+        store: &mut Store<S, C, P>,
+        rng: &mut R,
+        id: &SessionId,
+        out: &mut [u8],
+    ) -> Result<usize> {
+        let mut record = session::load(store, id)?.ok_or(Error::SessionNotFound)?;
+        if record.state() == SessionState::Pending {
+            return Err(Error::SessionPending);
+        }
+        let needed = challenge::challenge_len(&self.request(&record))?;
+        if out.len() < needed {
+            return Err(Error::BufferTooSmall { needed });
+        }
+
+        let mut licenses: heapless::Vec<(Kid, Lid), MAX_REMOVE_LICENSES> = heapless::Vec::new();
+        for kid in record.kids() {
+            let mut full = false;
+            store.for_each(&LICENSES, Some(kid.as_bytes()), |k1, k2, _| {
+                if k1 == kid.as_bytes() && licenses.push((*kid, Lid::from_bytes(*k2))).is_err() {
+                    full = true;
+                    return ControlFlow::Break(());
+                }
+                ControlFlow::Continue(())
+            })?;
+            if full {
+                return Err(Error::TooManyLicenses);
+            }
+        }
+
+        record = record.into_pending();
+        let mut buf = [0u8; session::RECORD_MAX_LEN];
+        let bytes = record.encode(&mut buf)?;
+        let mut txn = Transaction::new();
+        for (kid, lid) in &licenses {
+            txn.delete(&LICENSES, kid.as_bytes(), lid.as_bytes())?;
+        }
+        txn.delete(&session::SESSIONS, id.as_bytes(), &session::ACTIVE_KEY)?;
+        txn.put(
+            &session::SESSIONS,
+            id.as_bytes(),
+            &session::PENDING_KEY,
+            bytes,
+        )?;
+        store.commit(&txn)?;
+
+        challenge::write_challenge(&self.request(&record), rng, out)
+    }
+
+    /// Writes the challenge of pending session `id` into `out` (again: after a reboot, after a
+    /// lost response) and returns its length. Each call encrypts and signs afresh. Mirrors
+    /// PlayReady's `Drm_SecureDelete_GenerateChallenge`.
+    ///
+    /// # Errors
+    /// [`Error::SessionNotFound`]; [`Error::SessionNotPending`] for a session not removed yet;
+    /// [`Error::BufferTooSmall`] with the size needed; the RNG's, the identity's and the store's
+    /// errors.
+    pub fn generate_challenge<S: NorFlash, C: MonotonicCounter, const P: usize, R>(
+        &self,
+        store: &mut Store<S, C, P>,
+        rng: &mut R,
+        id: &SessionId,
+        out: &mut [u8],
+    ) -> Result<usize>
+    where
+        R: TryCryptoRng + ?Sized,
+    {
+        let record = session::load(store, id)?.ok_or(Error::SessionNotFound)?;
+        if record.state() != SessionState::Pending {
+            return Err(Error::SessionNotPending);
+        }
+        challenge::write_challenge(&self.request(&record), rng, out)
+    }
+
+    /// Processes the server's response: when it is a version-1 Secure Delete response whose
+    /// SessionID is that of a pending session, deletes the session's record (one atomic commit)
+    /// and returns the SessionID. Anything else changes nothing. Mirrors PlayReady's
+    /// `Drm_SecureDelete_ProcessResponse`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidResponse`] (`0x8004DFA0`) for another version, a SessionID that is not
+    /// pending, or a document that is not a response; [`Error::SoapFault`]; the XML reader's
+    /// errors as [`Error::Core`] (malformed, too large or too deep, a DTD); the store's errors.
+    pub fn process_response<S: NorFlash, C: MonotonicCounter, const P: usize>(
+        &self,
+        store: &mut Store<S, C, P>,
+        response: &[u8],
+    ) -> Result<SessionId> {
+        process_response(store, response)
+    }
+
+    fn request<'a>(&'a self, record: &'a SessionRecord) -> challenge::Request<'a, I> {
+        challenge::Request {
+            session: record.id(),
+            kids: record.kids(),
+            identity: self.identity,
+            server_key: &self.server_key,
+        }
+    }
+}
+
+/// [`SecureDelete::process_response`] without a device identity (a response is neither
+/// encrypted nor signed).
+///
+/// # Errors
+/// As [`SecureDelete::process_response`].
+pub fn process_response<S: NorFlash, C: MonotonicCounter, const P: usize>(
+    store: &mut Store<S, C, P>,
+    response: &[u8],
+) -> Result<SessionId> {
+    let id = response::parse(response)?;
+    match session::load(store, &id)? {
+        Some(r) if r.state() == SessionState::Pending => {}
+        _ => return Err(Error::InvalidResponse),
+    }
+    store.delete(&session::SESSIONS, id.as_bytes(), &session::PENDING_KEY)?;
+    Ok(id)
+}

@@ -1,0 +1,326 @@
+//! The Secure Delete challenge (PROTOCOL §4, the seed's example), written straight into a caller
+//! buffer.
+//!
+//! ```text
+//! soap:Envelope / soap:Body / ProcessDeleteLicenseData (protocols) / challenge
+//!   / Challenge (messages)
+//!     / DeleteLicenseData (protocols, Id="SignedData")   <- signed, canonical
+//!         Version, SessionID, KIDS/KID..., EncryptedData (xmlenc)
+//!     / Signature (xmldsig)
+//!         SignedInfo (canonical), SignatureValue, KeyInfo/KeyValue/ECCKeyValue/PublicKey
+//! ```
+//!
+//! `EncryptedData` and `Signature` are `drm_core::xml::dsig`'s, shared with the license
+//! challenge. Nothing is buffered: the plaintext of `EncryptedData` (the device's certificate
+//! chain in the `Data` shape of PROTOCOL §4) is produced, AES-128-CBC encrypted and base64
+//! encoded on the fly, block by block, into the writer (no work buffer, which matters on a
+//! Cortex-M0 with a few KiB of RAM); `DeleteLicenseData` and `SignedInfo` are hashed as they are
+//! written. The same code runs on a [`CountingSink`] with placeholder values of the same lengths
+//! to tell the size first.
+
+use drm_core::crypto;
+use drm_core::platform::{DeviceIdentity, TryCryptoRng};
+use drm_core::secret::{Aes128Key, Secret32};
+use drm_core::xml::dsig;
+use drm_core::xml::ns;
+use drm_core::xml::writer::{Attr, CountingSink, Name, Sink, SliceSink, Writer};
+use drm_core::{Kid, SessionId};
+use zeroize::Zeroize;
+
+use crate::error::{Error, Result};
+
+/// The plaintext of `EncryptedData` is `DATA_OPEN ‖ base64(chain) ‖ DATA_CLOSE`: the license
+/// request's `Data` shape without `Features` (PROTOCOL §4; note the spaces around the base64).
+const DATA_OPEN: &[u8] = b"<Data><CertificateChains><CertificateChain> ";
+const DATA_CLOSE: &[u8] = b" </CertificateChain></CertificateChains></Data>";
+
+/// What a challenge is built from: the session, its KIDs, the device and the server key.
+pub(crate) struct Request<'a, I: DeviceIdentity> {
+    pub session: &'a SessionId,
+    pub kids: &'a [Kid],
+    pub identity: &'a I,
+    pub server_key: &'a [u8; 64],
+}
+
+/// Where the random and secret-dependent values of a challenge come from: the RNG and the
+/// device ([`Real`]), or placeholders of the same lengths for sizing ([`Placeholder`]).
+trait Values {
+    /// The secret point's x (`IV ‖ key`) and its ElGamal encryption to `server_key`.
+    fn point(&mut self, server_key: &[u8; 64]) -> Result<(Secret32, [u8; 128])>;
+    /// The signature of the `SignedInfo` digest.
+    fn sign<I: DeviceIdentity>(
+        &mut self,
+        identity: &I,
+        digest: &[u8; 32],
+    ) -> drm_core::Result<[u8; 64]>;
+}
+
+struct Placeholder;
+
+impl Values for Placeholder {
+    fn point(&mut self, _: &[u8; 64]) -> Result<(Secret32, [u8; 128])> {
+        Ok((Secret32::from_bytes([0; 32]), [0; 128]))
+    }
+    fn sign<I: DeviceIdentity>(&mut self, _: &I, _: &[u8; 32]) -> drm_core::Result<[u8; 64]> {
+        Ok([0; 64])
+    }
+}
+
+struct Real<'r, R: TryCryptoRng + ?Sized>(&'r mut R);
+
+impl<R: TryCryptoRng + ?Sized> Values for Real<'_, R> {
+    fn point(&mut self, server_key: &[u8; 64]) -> Result<(Secret32, [u8; 128])> {
+        let point = Secret32::from_bytes(crypto::random_point_x(self.0)?);
+        let wrapped = crypto::elgamal_encrypt(server_key, point.expose_secret(), self.0)?;
+        Ok((point, wrapped))
+    }
+    fn sign<I: DeviceIdentity>(
+        &mut self,
+        identity: &I,
+        digest: &[u8; 32],
+    ) -> drm_core::Result<[u8; 64]> {
+        identity.sign_digest(digest)
+    }
+}
+
+/// The exact length of the challenge for `request`.
+pub(crate) fn challenge_len<I: DeviceIdentity>(request: &Request<'_, I>) -> Result<usize> {
+    let mut writer = Writer::new(CountingSink::new());
+    write(&mut writer, request, &mut Placeholder)?;
+    Ok(writer.finish()?.len())
+}
+
+/// Writes the challenge for `request` into `out`; the number of bytes written.
+/// [`Error::BufferTooSmall`] (with the size needed) when it does not fit.
+pub(crate) fn write_challenge<I: DeviceIdentity, R: TryCryptoRng + ?Sized>(
+    request: &Request<'_, I>,
+    rng: &mut R,
+    out: &mut [u8],
+) -> Result<usize> {
+    let needed = challenge_len(request)?;
+    if out.len() < needed {
+        return Err(Error::BufferTooSmall { needed });
+    }
+    let mut writer = Writer::new(SliceSink::new(out));
+    write(&mut writer, request, &mut Real(rng))?;
+    let written = writer.finish()?.len();
+    if written != needed {
+        return Err(Error::logic());
+    }
+    Ok(written)
+}
+
+const fn p(local: &'static str) -> Name<'static> {
+    Name::new(ns::PROTOCOLS, local)
+}
+
+fn write<S: Sink, I: DeviceIdentity, V: Values>(
+    w: &mut Writer<'_, S>,
+    request: &Request<'_, I>,
+    values: &mut V,
+) -> Result<()> {
+    w.declaration()?;
+    w.start_declaring(
+        Name::prefixed("soap", ns::SOAP, "Envelope"),
+        &[],
+        &[("xsi", ns::XSI), ("xsd", ns::XSD)],
+    )?;
+    w.start(Name::prefixed("soap", ns::SOAP, "Body"), &[])?;
+    w.start(p("ProcessDeleteLicenseData"), &[])?;
+    w.start(p("challenge"), &[])?;
+    w.start(Name::new(ns::MESSAGES, "Challenge"), &[])?;
+
+    // The signed element, hashed as it is written.
+    w.begin_digest()?;
+    w.start_apex(p("DeleteLicenseData"), &[Attr::new("Id", dsig::SIGNED_ID)])?;
+    w.leaf(p("Version"), &[], "1")?;
+    w.start(p("SessionID"), &[])?;
+    w.base64(request.session.to_bytes())?;
+    w.end()?;
+    w.start(p("KIDS"), &[])?;
+    for kid in request.kids {
+        w.start(p("KID"), &[])?;
+        w.base64(kid.to_bytes())?;
+        w.end()?;
+    }
+    w.end()?;
+    let (point, wrapped) = values.point(request.server_key)?;
+    let data = CbcIter::new(&point, Plaintext::new(request.identity.certificate_chain()));
+    drop(point);
+    dsig::write_encrypted_data(w, &wrapped, data)?;
+    w.end()?;
+    let digest = w.end_digest()?;
+
+    dsig::write_signature(
+        w,
+        &digest,
+        &request.identity.signing_public_key(),
+        &mut |info| values.sign(request.identity, info),
+    )?;
+    for _ in 0..5 {
+        w.end()?; // Challenge, challenge, ProcessDeleteLicenseData, Body, Envelope
+    }
+    Ok(())
+}
+
+/// The bytes of `DATA_OPEN ‖ base64(chain) ‖ DATA_CLOSE`, produced 48 chain bytes (64 symbols)
+/// at a time.
+struct Plaintext<'c> {
+    chain: core::slice::Chunks<'c, u8>,
+    open: core::slice::Iter<'static, u8>,
+    close: core::slice::Iter<'static, u8>,
+    text: [u8; 64],
+    text_len: usize,
+    text_pos: usize,
+}
+
+impl<'c> Plaintext<'c> {
+    fn new(chain: &'c [u8]) -> Self {
+        Self {
+            chain: chain.chunks(48),
+            open: DATA_OPEN.iter(),
+            close: DATA_CLOSE.iter(),
+            text: [0; 64],
+            text_len: 0,
+            text_pos: 0,
+        }
+    }
+}
+
+impl Iterator for Plaintext<'_> {
+    type Item = u8;
+
+    fn next(&mut self) -> Option<u8> {
+        if let Some(b) = self.open.next() {
+            return Some(*b);
+        }
+        loop {
+            if self.text_pos < self.text_len {
+                let b = self.text.get(self.text_pos).copied();
+                self.text_pos = self.text_pos.saturating_add(1);
+                return b;
+            }
+            let Some(piece) = self.chain.next() else {
+                break;
+            };
+            // 48 bytes always encode to 64 symbols, so this cannot fail.
+            self.text_len = drm_core::base64::encode(piece, &mut self.text).map_or(0, str::len);
+            self.text_pos = 0;
+        }
+        self.close.next().copied()
+    }
+}
+
+/// `IV ‖ AES-128-CBC(key, IV, PKCS#7(plaintext))` as a byte iterator, one block at a time.
+/// The key and the open block are zeroized when it is dropped.
+struct CbcIter<P: Iterator<Item = u8>> {
+    key: Aes128Key,
+    plaintext: P,
+    /// The block being handed out (the IV first, then each ciphertext block).
+    block: [u8; 16],
+    pos: usize,
+    /// Whether the padded last block was handed out already.
+    done: bool,
+}
+
+impl<P: Iterator<Item = u8>> CbcIter<P> {
+    fn new(point: &Secret32, plaintext: P) -> Self {
+        let (iv, key) = point.split_aes128();
+        Self {
+            key,
+            plaintext,
+            block: *iv.expose_secret(),
+            pos: 0,
+            done: false,
+        }
+    }
+
+    /// Encrypts the next block in place of the previous ciphertext block (CBC chaining).
+    fn next_block(&mut self) -> bool {
+        if self.done {
+            return false;
+        }
+        let mut plain = [0u8; 16];
+        let mut n = 0usize;
+        for slot in plain.iter_mut() {
+            match self.plaintext.next() {
+                Some(b) => {
+                    *slot = b;
+                    n = n.saturating_add(1);
+                }
+                None => break,
+            }
+        }
+        if n < plain.len() {
+            // PKCS#7: 1 to 16 bytes, each the pad length; this is the last block.
+            let pad = u8::try_from(plain.len().saturating_sub(n)).unwrap_or(16);
+            for slot in plain.iter_mut().skip(n) {
+                *slot = pad;
+            }
+            self.done = true;
+        }
+        for (b, c) in self.block.iter_mut().zip(plain.iter()) {
+            *b ^= *c;
+        }
+        plain.zeroize();
+        crypto::aes128_encrypt_block(&self.key, &mut self.block);
+        self.pos = 0;
+        true
+    }
+}
+
+impl<P: Iterator<Item = u8>> Iterator for CbcIter<P> {
+    type Item = u8;
+
+    fn next(&mut self) -> Option<u8> {
+        if self.pos == self.block.len() && !self.next_block() {
+            return None;
+        }
+        let b = self.block.get(self.pos).copied();
+        self.pos = self.pos.saturating_add(1);
+        b
+    }
+}
+
+impl<P: Iterator<Item = u8>> Drop for CbcIter<P> {
+    fn drop(&mut self) {
+        self.block.zeroize();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    extern crate std;
+    use std::vec::Vec;
+
+    use super::*;
+
+    #[test]
+    fn cbc_iterator_equals_the_buffered_cbc_for_every_length() {
+        let point = Secret32::from_bytes(core::array::from_fn(|i| i as u8 * 7 + 1));
+        let (iv, key) = point.split_aes128();
+        for len in 0..70usize {
+            let msg: Vec<u8> = (0..len).map(|i| (i * 31) as u8).collect();
+            let streamed: Vec<u8> = CbcIter::new(&point, msg.iter().copied()).collect();
+            let mut buf = msg.clone();
+            buf.resize(dsig::padded_len(len), 0);
+            let n =
+                crypto::aes128_cbc_encrypt_pkcs7(&key, iv.expose_secret(), &mut buf, len).unwrap();
+            assert_eq!(&streamed[..16], iv.expose_secret());
+            assert_eq!(&streamed[16..], &buf[..n], "length {len}");
+        }
+    }
+
+    #[test]
+    fn plaintext_iterator_is_the_data_shape() {
+        for len in [0usize, 1, 47, 48, 49, 200] {
+            let chain: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            let got: Vec<u8> = Plaintext::new(&chain).collect();
+            let mut b64 = std::vec![0u8; drm_core::base64::encoded_len(len).unwrap()];
+            let text = drm_core::base64::encode(&chain, &mut b64).unwrap();
+            let want = [DATA_OPEN, text.as_bytes(), DATA_CLOSE].concat();
+            assert_eq!(got, want, "chain of {len}");
+        }
+    }
+}

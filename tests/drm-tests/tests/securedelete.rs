@@ -1,0 +1,614 @@
+//! `drm-securedelete` against the simulated Secure Delete server (`drm_tests::secure_delete`),
+//! which parses the challenge with `roxmltree`, checks canonical form, digest and signature with
+//! RustCrypto, decrypts `EncryptedData` with its own key and verifies the chain inside: none of
+//! it shares code with the client.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+use drm_core::platform::SoftwareIdentity;
+use drm_core::secret::{EccPrivateKey, HmacKey};
+use drm_core::{Kid, Lid, SessionId};
+use drm_hds::mock::MockFlash;
+use drm_hds::{Config, Store, Transaction};
+use drm_securedelete::session::{self, RECORD_MAX_LEN};
+use drm_securedelete::{Error, LICENSES, SecureDelete, SessionState};
+use drm_target_host::InsecureTestRng;
+use drm_tests::backend::DeleteResult;
+use drm_tests::crypto::KeyPair;
+use drm_tests::pki::{Authority, DeviceIdentity, SL_2000};
+use drm_tests::secure_delete::{AnswerMode, SecureDeleteServer};
+use drm_tests::{Backend, TestRng};
+
+/// 16 pages of 4 KiB.
+const FLASH_LEN: usize = 16 * 4096;
+type Flash<'a> = MockFlash<'a>;
+type Hds<'a> = Store<Flash<'a>>;
+
+fn store_key() -> HmacKey {
+    HmacKey::from_bytes([0x5A; 32])
+}
+
+fn format(mem: &mut [u8]) -> Hds<'_> {
+    Store::format(MockFlash::new(mem), store_key(), Config::new()).unwrap()
+}
+
+fn mount(mem: &mut [u8]) -> Hds<'_> {
+    Store::mount(MockFlash::new(mem), store_key(), Config::new()).unwrap()
+}
+
+struct World {
+    dev: DeviceIdentity,
+    identity: SoftwareIdentity<Vec<u8>>,
+    backend: Backend,
+    server: SecureDeleteServer,
+    server_key: [u8; 64],
+    rng: InsecureTestRng,
+    test_rng: TestRng,
+}
+
+fn world(seed: u64) -> World {
+    let mut ca = Authority::from_seed(seed);
+    let dev = ca.provision_device(SL_2000);
+    let identity = SoftwareIdentity::new(
+        EccPrivateKey::from_bytes(dev.signing_key_bytes()),
+        EccPrivateKey::from_bytes(dev.encryption_key_bytes()),
+        HmacKey::from_bytes([seed as u8; 32]),
+        dev.chain.clone(),
+        dev.security_level,
+    )
+    .unwrap();
+    let mut test_rng = TestRng::from_seed(seed + 1);
+    let key = KeyPair::generate(&mut test_rng);
+    let server_key = key.public();
+    let backend = Backend::new();
+    let server =
+        SecureDeleteServer::new(backend.clone(), key, ca.root_public_key(), test_rng.fork());
+    World {
+        dev,
+        identity,
+        backend,
+        server,
+        server_key,
+        rng: InsecureTestRng::seeded(seed + 2),
+        test_rng,
+    }
+}
+
+/// The client, encrypting to the test server's key (borrows only the identity, so the rest of
+/// the world stays usable).
+fn client(
+    identity: &SoftwareIdentity<Vec<u8>>,
+    key: [u8; 64],
+) -> SecureDelete<'_, SoftwareIdentity<Vec<u8>>> {
+    SecureDelete::new(identity).with_server_key(key).unwrap()
+}
+
+/// A stand-in license blob: random bytes (the "key material" the raw flash scan looks for).
+struct FakeLicense {
+    kid: Kid,
+    lid: Lid,
+    bytes: Vec<u8>,
+}
+
+/// Stores `licenses` and the session record of `session` with their KIDs in one transaction,
+/// and tells the backend (as the license server would) that they were issued.
+fn store_session(w: &World, store: &mut Hds<'_>, session: SessionId, licenses: &[FakeLicense]) {
+    let kids: Vec<Kid> = licenses.iter().map(|l| l.kid).collect();
+    let mut buf = [0u8; RECORD_MAX_LEN];
+    let mut txn = Transaction::new();
+    for l in licenses {
+        txn.put(&LICENSES, l.kid.as_bytes(), l.lid.as_bytes(), &l.bytes)
+            .unwrap();
+    }
+    session::stage_kids(store, &mut txn, &session, &kids, &mut buf).unwrap();
+    store.commit(&txn).unwrap();
+    let wire: Vec<[u8; 16]> = kids.iter().map(|k| k.to_bytes()).collect();
+    w.backend
+        .record_issue(&w.dev.cert_id, session.as_bytes(), &wire);
+}
+
+fn fake_licenses(rng: &mut TestRng, n: usize) -> Vec<FakeLicense> {
+    (0..n)
+        .map(|_| FakeLicense {
+            kid: Kid::from_bytes(rng.array()),
+            lid: Lid::from_bytes(rng.array()),
+            bytes: rng.array::<96>().to_vec(),
+        })
+        .collect()
+}
+
+fn pending(store: &mut Hds<'_>) -> Vec<SessionId> {
+    let n = session::pending_sessions(store, &mut []).unwrap();
+    let mut out = vec![SessionId::NIL; n];
+    assert_eq!(session::pending_sessions(store, &mut out).unwrap(), n);
+    out
+}
+
+fn present(store: &mut Hds<'_>, l: &FakeLicense) -> bool {
+    store
+        .contains(&LICENSES, l.kid.as_bytes(), l.lid.as_bytes())
+        .unwrap()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn removal_is_accepted_by_the_server_and_its_response_clears_the_record() {
+    let mut w = world(1);
+    let mut mem = vec![0xFF; FLASH_LEN];
+    let mut store = format(&mut mem);
+    let (s1, s2) = (
+        SessionId::from_bytes([0x51; 16]),
+        SessionId::from_bytes([0x52; 16]),
+    );
+    let l1 = fake_licenses(&mut w.test_rng, 3);
+    let l2 = fake_licenses(&mut w.test_rng, 2);
+    store_session(&w, &mut store, s1, &l1);
+    store_session(&w, &mut store, s2, &l2);
+    assert_eq!(w.backend.live_persistent(&w.dev.cert_id), 5);
+
+    let sd = client(&w.identity, w.server_key);
+    let len = sd.challenge_len(&mut store, &s1).unwrap();
+    let mut out = vec![0u8; len];
+    let mut rng = w.rng.clone();
+    assert_eq!(sd.remove(&mut store, &mut rng, &s1, &mut out).unwrap(), len);
+
+    // The store: s1's licenses gone, s2's still there, s1 pending.
+    assert!(l1.iter().all(|l| !present(&mut store, l)));
+    assert!(l2.iter().all(|l| present(&mut store, l)));
+    assert_eq!(pending(&mut store), vec![s1]);
+    let record = session::load(&mut store, &s1).unwrap().unwrap();
+    assert_eq!(record.state(), SessionState::Pending);
+    assert_eq!(record.kids(), l1.iter().map(|l| l.kid).collect::<Vec<_>>());
+
+    // The server accepts the challenge and its count drops by three.
+    let reply = w.server.handle(&out);
+    let outcome = reply.outcome.unwrap();
+    assert_eq!(outcome.session_id, s1.to_bytes());
+    assert_eq!(
+        outcome.kids,
+        l1.iter().map(|l| l.kid.to_bytes()).collect::<Vec<_>>()
+    );
+    assert_eq!(outcome.device.cert_id, w.dev.cert_id);
+    assert_eq!(outcome.result, Some(DeleteResult::Deleted { removed: 3 }));
+    assert_eq!(w.backend.live_persistent(&w.dev.cert_id), 2);
+
+    // The response clears the record; s2 is untouched.
+    assert_eq!(
+        sd.process_response(&mut store, reply.xml.as_bytes()),
+        Ok(s1)
+    );
+    assert!(session::load(&mut store, &s1).unwrap().is_none());
+    assert!(pending(&mut store).is_empty());
+    let r2 = session::load(&mut store, &s2).unwrap().unwrap();
+    assert_eq!(r2.state(), SessionState::Active);
+    // The same response again is refused: the session is no longer pending.
+    assert_eq!(
+        sd.process_response(&mut store, reply.xml.as_bytes()),
+        Err(Error::InvalidResponse)
+    );
+}
+
+#[test]
+fn challenge_is_generated_again_after_a_reboot_and_a_lost_response() {
+    let mut w = world(2);
+    let mut mem = vec![0xFF; FLASH_LEN];
+    let s = SessionId::from_bytes([0x61; 16]);
+    let lic = fake_licenses(&mut w.test_rng, 2);
+    {
+        let mut store = format(&mut mem);
+        store_session(&w, &mut store, s, &lic);
+        let sd = client(&w.identity, w.server_key);
+        let mut out = vec![0u8; sd.challenge_len(&mut store, &s).unwrap()];
+        sd.remove(&mut store, &mut w.rng, &s, &mut out).unwrap();
+        // The first challenge is "lost": never sent.
+        store.release();
+    }
+    let mut store = mount(&mut mem);
+    assert_eq!(pending(&mut store), vec![s]);
+    let sd = client(&w.identity, w.server_key);
+    let len = sd.challenge_len(&mut store, &s).unwrap();
+    // Too small a buffer: the size needed, nothing written.
+    let mut small = vec![0u8; len - 1];
+    assert_eq!(
+        sd.generate_challenge(&mut store, &mut w.rng, &s, &mut small),
+        Err(Error::BufferTooSmall { needed: len })
+    );
+    let mut out = vec![0u8; len + 10];
+    let n = sd
+        .generate_challenge(&mut store, &mut w.rng, &s, &mut out)
+        .unwrap();
+    assert_eq!(n, len);
+    let first = out[..n].to_vec();
+    let n2 = sd
+        .generate_challenge(&mut store, &mut w.rng, &s, &mut out)
+        .unwrap();
+    assert_eq!(n2, len);
+    assert_ne!(first, out[..n2], "each challenge is encrypted afresh");
+
+    let reply = w.server.handle(&first);
+    assert_eq!(
+        reply.outcome.unwrap().result,
+        Some(DeleteResult::Deleted { removed: 2 })
+    );
+    // A repeated challenge is accepted again (the server knows it already).
+    let again = w.server.handle(&out[..n2]);
+    assert_eq!(
+        again.outcome.unwrap().result,
+        Some(DeleteResult::AlreadyDeleted)
+    );
+    assert_eq!(sd.process_response(&mut store, again.xml.as_bytes()), Ok(s));
+    assert!(pending(&mut store).is_empty());
+}
+
+#[test]
+fn remove_refusals_change_nothing() {
+    let mut w = world(3);
+    let mut mem = vec![0xFF; FLASH_LEN];
+    let mut store = format(&mut mem);
+    let s = SessionId::from_bytes([0x71; 16]);
+    let lic = fake_licenses(&mut w.test_rng, 2);
+    store_session(&w, &mut store, s, &lic);
+    let sd = client(&w.identity, w.server_key);
+    let len = sd.challenge_len(&mut store, &s).unwrap();
+
+    // Unknown session.
+    let other = SessionId::from_bytes([0x72; 16]);
+    let mut out = vec![0u8; len];
+    assert_eq!(
+        sd.remove(&mut store, &mut w.rng, &other, &mut out),
+        Err(Error::SessionNotFound)
+    );
+    assert_eq!(
+        sd.generate_challenge(&mut store, &mut w.rng, &other, &mut out),
+        Err(Error::SessionNotFound)
+    );
+    // An active session has no challenge to generate.
+    assert_eq!(
+        sd.generate_challenge(&mut store, &mut w.rng, &s, &mut out),
+        Err(Error::SessionNotPending)
+    );
+    // Too small a buffer for remove: refused before anything changes.
+    let mut small = vec![0u8; len - 1];
+    assert_eq!(
+        sd.remove(&mut store, &mut w.rng, &s, &mut small),
+        Err(Error::BufferTooSmall { needed: len })
+    );
+    assert!(lic.iter().all(|l| present(&mut store, l)));
+    assert!(pending(&mut store).is_empty());
+
+    sd.remove(&mut store, &mut w.rng, &s, &mut out).unwrap();
+    // Removed twice: refused.
+    assert_eq!(
+        sd.remove(&mut store, &mut w.rng, &s, &mut out),
+        Err(Error::SessionPending)
+    );
+    // A pending session takes no more licenses.
+    let mut buf = [0u8; RECORD_MAX_LEN];
+    let mut txn = Transaction::new();
+    assert_eq!(
+        session::stage_kids(&mut store, &mut txn, &s, &[lic[0].kid], &mut buf),
+        Err(Error::SessionPending)
+    );
+    assert!(txn.is_empty());
+}
+
+#[test]
+fn session_records_merge_kids_up_to_the_maximum() {
+    let mut w = world(4);
+    let mut mem = vec![0xFF; FLASH_LEN];
+    let mut store = format(&mut mem);
+    let s = SessionId::from_bytes([0x81; 16]);
+    let kids: Vec<Kid> = (0..=drm_securedelete::MAX_SESSION_KIDS)
+        .map(|_| Kid::from_bytes(w.test_rng.array()))
+        .collect();
+    let stage = |store: &mut Hds<'_>, kids: &[Kid]| {
+        let mut buf = [0u8; RECORD_MAX_LEN];
+        let mut txn = Transaction::new();
+        session::stage_kids(store, &mut txn, &s, kids, &mut buf)?;
+        store.commit(&txn).map_err(Error::from)
+    };
+    stage(&mut store, &kids[..3]).unwrap();
+    // Merged, duplicates dropped.
+    stage(&mut store, &kids[2..5]).unwrap();
+    let r = session::load(&mut store, &s).unwrap().unwrap();
+    assert_eq!(r.kids(), &kids[..5]);
+    // One more than the maximum: refused, the record unchanged.
+    assert_eq!(stage(&mut store, &kids[5..]), Err(Error::TooManyKids));
+    assert_eq!(
+        session::load(&mut store, &s).unwrap().unwrap().kids(),
+        &kids[..5]
+    );
+    stage(&mut store, &kids[5..drm_securedelete::MAX_SESSION_KIDS]).unwrap();
+    assert_eq!(
+        session::load(&mut store, &s).unwrap().unwrap().kids().len(),
+        drm_securedelete::MAX_SESSION_KIDS
+    );
+    // Empty: refused.
+    assert!(stage(&mut store, &[]).is_err());
+    let mut all = [SessionId::NIL; 4];
+    assert_eq!(session::all_sessions(&mut store, &mut all).unwrap(), 1);
+    assert_eq!(all[0], s);
+}
+
+#[test]
+fn deleted_license_bytes_are_not_in_the_flash_image() {
+    let mut w = world(5);
+    let mut mem = vec![0xFF; FLASH_LEN];
+    let s1 = SessionId::from_bytes([0x91; 16]);
+    let s2 = SessionId::from_bytes([0x92; 16]);
+    let l1 = fake_licenses(&mut w.test_rng, 3);
+    let l2 = fake_licenses(&mut w.test_rng, 1);
+    {
+        let mut store = format(&mut mem);
+        store_session(&w, &mut store, s1, &l1);
+        store_session(&w, &mut store, s2, &l2);
+        store.release();
+    }
+    assert!(l1.iter().all(|l| contains(&mem, &l.bytes)), "stored as is");
+    {
+        let mut store = mount(&mut mem);
+        let sd = client(&w.identity, w.server_key);
+        let mut out = vec![0u8; sd.challenge_len(&mut store, &s1).unwrap()];
+        sd.remove(&mut store, &mut w.rng, &s1, &mut out).unwrap();
+        store.release();
+    }
+    for l in &l1 {
+        // No 16-byte window of the deleted license is left anywhere on the flash.
+        for window in l.bytes.chunks(16) {
+            assert!(
+                !contains(&mem, window),
+                "deleted license bytes still on flash"
+            );
+        }
+    }
+    assert!(l2.iter().all(|l| contains(&mem, &l.bytes)));
+}
+
+#[test]
+fn the_server_refuses_a_challenge_for_another_key() {
+    // The default key is the production WMRMServer key: a server with its own key cannot
+    // decrypt the challenge (it is well formed and signed, only encrypted to someone else).
+    let mut w = world(6);
+    let mut mem = vec![0xFF; FLASH_LEN];
+    let mut store = format(&mut mem);
+    let s = SessionId::from_bytes([0xA1; 16]);
+    let lic = fake_licenses(&mut w.test_rng, 1);
+    store_session(&w, &mut store, s, &lic);
+    let sd = SecureDelete::new(&w.identity);
+    assert_eq!(sd.server_key(), &drm_securedelete::WMRM_SERVER_PUBLIC_KEY);
+    let mut out = vec![0u8; sd.challenge_len(&mut store, &s).unwrap()];
+    sd.remove(&mut store, &mut w.rng, &s, &mut out).unwrap();
+    let reply = w.server.handle(&out);
+    assert_eq!(reply.outcome.unwrap_err(), drm_tests::ServerError::Decrypt);
+    // Not a point: refused.
+    assert!(
+        SecureDelete::new(&w.identity)
+            .with_server_key([1; 64])
+            .is_err()
+    );
+}
+
+/// The seed's response example, indented as in the seed, with `session` and `version`.
+fn seed_response(session: &SessionId, version: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<soap:Envelope
+  xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+  xmlns:xsd="http://www.w3.org/2001/XMLSchema">
+  <soap:Body>
+    <ProcessDeleteLicenseDataResponse
+      xmlns="http://schemas.microsoft.com/DRM/2007/03/protocols">
+      <ProcessDeleteLicenseDataResult>
+        <Response
+          xmlns="http://schemas.microsoft.com/DRM/2007/03/protocols/messages">
+          <DeleteLicenseResponse
+            xmlns="http://schemas.microsoft.com/DRM/2007/03/protocols">
+            <Version>{version}</Version>
+            <SessionID>{}</SessionID>
+          </DeleteLicenseResponse>
+        </Response>
+      </ProcessDeleteLicenseDataResult>
+    </ProcessDeleteLicenseDataResponse>
+  </soap:Body>
+</soap:Envelope>"#,
+        drm_tests::soap::b64(session.as_bytes())
+    )
+}
+
+/// A world with session `s` removed (pending) and its challenge accepted by the server.
+fn pending_world(seed: u64, mem: &mut [u8]) -> (World, SessionId, Vec<u8>) {
+    let mut w = world(seed);
+    let s = SessionId::from_bytes([seed as u8; 16]);
+    let lic = fake_licenses(&mut w.test_rng, 2);
+    let mut store = format(mem);
+    store_session(&w, &mut store, s, &lic);
+    let sd = client(&w.identity, w.server_key);
+    let mut out = vec![0u8; sd.challenge_len(&mut store, &s).unwrap()];
+    sd.remove(&mut store, &mut w.rng, &s, &mut out).unwrap();
+    store.release();
+    (w, s, out)
+}
+
+#[test]
+fn every_refused_response_is_a_typed_error_and_changes_nothing() {
+    let mut mem = vec![0xFF; FLASH_LEN];
+    let (mut w, s, challenge) = pending_world(11, &mut mem);
+    let mut answers: Vec<(String, Vec<u8>, Error)> = Vec::new();
+    for (mode, expected) in [
+        (AnswerMode::OtherSessionId, Error::InvalidResponse),
+        (AnswerMode::WrongVersion(2), Error::InvalidResponse),
+        (AnswerMode::WrongVersion(0), Error::InvalidResponse),
+        (
+            AnswerMode::Fault(0x8004_C604),
+            Error::SoapFault {
+                status: 0x8004_C604,
+            },
+        ),
+        (
+            AnswerMode::Malformed,
+            Error::Core(drm_core::Error::XmlMalformed),
+        ),
+    ] {
+        w.server.set_answer_mode(mode);
+        let reply = w.server.handle(&challenge);
+        answers.push((format!("{mode:?}"), reply.xml.into_bytes(), expected));
+    }
+    let correct = seed_response(&s, "1");
+    let inside = |extra: &str| {
+        correct.replace(
+            "<Version>1</Version>",
+            &format!("<Version>1</Version>{extra}"),
+        )
+    };
+    let deep = format!("{}{}", "<a>".repeat(40), "</a>".repeat(40));
+    let big = format!(
+        "<!--{}-->",
+        "x".repeat(drm_securedelete::response::MAX_RESPONSE_LEN)
+    );
+    let other_active = SessionId::from_bytes([0xEE; 16]);
+    let handmade: Vec<(&str, String, Error)> = vec![
+        (
+            "not pending (unknown)",
+            seed_response(&other_active, "1"),
+            Error::InvalidResponse,
+        ),
+        (
+            "version 1.0",
+            seed_response(&s, "1.0"),
+            Error::InvalidResponse,
+        ),
+        (
+            "two SessionIDs",
+            inside(&format!(
+                "<SessionID>{}</SessionID>",
+                drm_tests::soap::b64(s.as_bytes())
+            )),
+            Error::InvalidResponse,
+        ),
+        (
+            "SessionID not base64",
+            correct.replace(&drm_tests::soap::b64(s.as_bytes()), "!!!!"),
+            Error::InvalidResponse,
+        ),
+        (
+            "SessionID of 15 bytes",
+            correct.replace(
+                &drm_tests::soap::b64(s.as_bytes()),
+                &drm_tests::soap::b64(&s.as_bytes()[..15]),
+            ),
+            Error::InvalidResponse,
+        ),
+        (
+            "wrong namespace",
+            correct.replace("protocols/messages", "protocols/other"),
+            Error::InvalidResponse,
+        ),
+        (
+            "SessionID with a child element",
+            correct.replace("</SessionID>", "<x></x></SessionID>"),
+            Error::InvalidResponse,
+        ),
+        (
+            "too deep",
+            inside(&deep),
+            Error::Core(drm_core::Error::XmlTooDeep),
+        ),
+        (
+            "too large",
+            correct.replace("<soap:Body>", &format!("<soap:Body>{big}")),
+            Error::Core(drm_core::Error::XmlTooLarge),
+        ),
+        (
+            "DTD",
+            correct.replace(
+                "<soap:Envelope",
+                "<!DOCTYPE soap:Envelope [<!ENTITY x \"y\">]><soap:Envelope",
+            ),
+            Error::Core(drm_core::Error::XmlForbidden),
+        ),
+        (
+            "entity reference",
+            correct.replace("<Version>1", "<Version>&x;1"),
+            Error::Core(drm_core::Error::XmlForbidden),
+        ),
+        (
+            "truncated",
+            correct[..correct.len() - 20].to_owned(),
+            Error::Core(drm_core::Error::XmlMalformed),
+        ),
+        (
+            "empty",
+            String::new(),
+            Error::Core(drm_core::Error::XmlMalformed),
+        ),
+        (
+            "fault without status",
+            drm_tests::soap::envelope(
+                "<soap:Fault><faultcode>soap:Server</faultcode><faultstring>no</faultstring></soap:Fault>",
+            ),
+            Error::SoapFault { status: 0 },
+        ),
+    ];
+    for (name, xml, expected) in handmade {
+        answers.push((name.to_owned(), xml.into_bytes(), expected));
+    }
+    answers.push((
+        "not UTF-8".to_owned(),
+        correct
+            .replace("<Version>", "<Version>\u{FFFD}")
+            .into_bytes()
+            .into_iter()
+            .map(|b| if b == 0xEF { 0xFF } else { b })
+            .collect(),
+        Error::Core(drm_core::Error::XmlMalformed),
+    ));
+
+    let before = mem.clone();
+    let mut store = mount(&mut mem);
+    let sd = client(&w.identity, w.server_key);
+    for (name, xml, expected) in &answers {
+        let got = sd.process_response(&mut store, xml);
+        assert_eq!(got, Err(*expected), "{name}");
+        assert_eq!(pending(&mut store), vec![s], "{name}");
+    }
+    store.release();
+    assert!(
+        before == mem,
+        "refused responses wrote nothing to the flash"
+    );
+    assert_eq!(Error::InvalidResponse.code(), 0x8004_DFA0);
+
+    // The seed's indented response with the right SessionID is accepted.
+    let mut store = mount(&mut mem);
+    assert_eq!(sd.process_response(&mut store, correct.as_bytes()), Ok(s));
+    assert!(pending(&mut store).is_empty());
+}
+
+#[test]
+fn a_response_for_an_active_session_does_not_remove_it() {
+    let mut w = world(12);
+    let mut mem = vec![0xFF; FLASH_LEN];
+    let mut store = format(&mut mem);
+    let s = SessionId::from_bytes([0xC1; 16]);
+    let lic = fake_licenses(&mut w.test_rng, 1);
+    store_session(&w, &mut store, s, &lic);
+    let sd = client(&w.identity, w.server_key);
+    assert_eq!(
+        sd.process_response(&mut store, seed_response(&s, "1").as_bytes()),
+        Err(Error::InvalidResponse)
+    );
+    assert_eq!(
+        session::load(&mut store, &s).unwrap().unwrap().state(),
+        SessionState::Active
+    );
+    assert!(present(&mut store, &lic[0]));
+}
