@@ -292,7 +292,12 @@ impl<'a> Certificate<'a> {
                 TAG_BASIC => once(&mut basic, parse_basic(payload)?)?,
                 TAG_KEY => once(&mut keys, (payload, parse_keys(payload)?))?,
                 TAG_SIGNATURE => {
-                    if offset != signed_len || len != SIGNATURE_ATTR_LEN {
+                    // Outside the signed bytes: its flags are fixed so that no byte of a
+                    // certificate can change without the certificate being refused.
+                    if offset != signed_len
+                        || len != SIGNATURE_ATTR_LEN
+                        || flags != ATTR_MUST_UNDERSTAND
+                    {
                         return Err(bad);
                     }
                     once(&mut signature, parse_signature(payload)?)?;
