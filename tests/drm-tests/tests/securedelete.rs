@@ -612,3 +612,244 @@ fn a_response_for_an_active_session_does_not_remove_it() {
     );
     assert!(present(&mut store, &lic[0]));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Power cuts: the mock flash cuts the power after n word writes or page erases, for every n
+// until the operation completes, with both torn-write models; then the store is mounted again.
+// ---------------------------------------------------------------------------------------------
+
+use drm_hds::mock::Torn;
+
+/// Where one session stands after a remount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    /// Active record, every license present.
+    Active,
+    /// Pending record, every license gone (and its bytes not on the flash).
+    Pending,
+    /// No record, every license gone.
+    Gone,
+}
+
+/// Mounts `mem` and classifies session `s` with licenses `lic`; panics on any other state
+/// (licenses gone without a pending record, half the licenses, a store that does not mount).
+fn observe(mem: &mut [u8], s: &SessionId, lic: &[FakeLicense]) -> Seen {
+    let mut store = mount(mem);
+    let record = session::load(&mut store, s).unwrap();
+    let here: Vec<bool> = lic.iter().map(|l| present(&mut store, l)).collect();
+    let all = here.iter().all(|p| *p);
+    let none = here.iter().all(|p| !*p);
+    let seen = match record.map(|r| r.state()) {
+        Some(SessionState::Active) if all => Seen::Active,
+        Some(SessionState::Pending) if none => Seen::Pending,
+        None if none => Seen::Gone,
+        other => panic!("record {other:?} with licenses present {here:?}"),
+    };
+    store.release();
+    if seen != Seen::Active {
+        // The mount finished any interrupted secure erase: no 16-byte window of a deleted
+        // license is left on the flash (checked on the image after the mount).
+        for l in lic {
+            for window in l.bytes.chunks(16) {
+                assert!(!contains(mem, window), "deleted license bytes on flash");
+            }
+        }
+    }
+    seen
+}
+
+struct CutStats {
+    points: u64,
+    cut_states: Vec<Seen>,
+}
+
+/// Runs `op` on a store mounted from `base` with the power cut after n operations, for every n
+/// until `op` completes without a cut; `check` classifies the image after each cut. `done` is
+/// the state a successful `op` leaves: an `op` that reported success (its commit was durable,
+/// the cut fell in the clean-up after it) must have left it.
+fn cut_everywhere(
+    base: &[u8],
+    torn: Torn,
+    done: Seen,
+    mut op: impl FnMut(&mut Hds<'_>) -> Result<(), Error>,
+    mut check: impl FnMut(&mut [u8]) -> Seen,
+) -> CutStats {
+    let mut cut_states = Vec::new();
+    for n in 0.. {
+        let mut mem = base.to_vec();
+        let mut flash = MockFlash::new(&mut mem);
+        flash.cut_after(n, torn, n.wrapping_mul(0x9E37_79B9) | 1);
+        let (lost, ok) = match Store::mount(flash, store_key(), Config::new()) {
+            Ok(mut store) => {
+                let r = op(&mut store);
+                let flash = store.release();
+                // The only failure here is the power cut.
+                assert!(r.is_ok() || flash.power_lost(), "cut {n}: {r:?}");
+                (flash.power_lost(), r.is_ok())
+            }
+            Err(_) => (true, false),
+        };
+        let seen = check(&mut mem);
+        if ok {
+            assert_eq!(seen, done, "cut {n}: success reported");
+        }
+        if !lost {
+            return CutStats {
+                points: n,
+                cut_states,
+            };
+        }
+        cut_states.push(seen);
+    }
+    unreachable!()
+}
+
+/// Two sessions (s1 with three licenses, s2 with two) on a store with some churn behind it, so
+/// that commits have to compact.
+struct CutWorld {
+    w: World,
+    base: Vec<u8>,
+    s1: SessionId,
+    s2: SessionId,
+    l1: Vec<FakeLicense>,
+    l2: Vec<FakeLicense>,
+}
+
+fn cut_world(seed: u64) -> CutWorld {
+    let mut w = world(seed);
+    let mut base = vec![0xFF; FLASH_LEN];
+    let s1 = SessionId::from_bytes([0xD1; 16]);
+    let s2 = SessionId::from_bytes([0xD2; 16]);
+    let l1 = fake_licenses(&mut w.test_rng, 3);
+    let l2 = fake_licenses(&mut w.test_rng, 2);
+    {
+        let mut store = format(&mut base);
+        store_session(&w, &mut store, s1, &l1);
+        store_session(&w, &mut store, s2, &l2);
+        for i in 0..40u8 {
+            store
+                .put(&LICENSES, &[i; 16], &[0xCC; 16], &[i; 200])
+                .unwrap();
+            store.delete(&LICENSES, &[i; 16], &[0xCC; 16]).unwrap();
+        }
+        store.release();
+    }
+    CutWorld {
+        w,
+        base,
+        s1,
+        s2,
+        l1,
+        l2,
+    }
+}
+
+fn remove_under_cuts(torn: Torn) {
+    let c = cut_world(21);
+    let sd = client(&c.w.identity, c.w.server_key);
+    let len = {
+        let mut mem = c.base.clone();
+        let mut store = mount(&mut mem);
+        sd.challenge_len(&mut store, &c.s1).unwrap()
+    };
+    let mut rng = c.w.rng.clone();
+    let stats = cut_everywhere(
+        &c.base,
+        torn,
+        Seen::Pending,
+        |store| {
+            let mut out = vec![0u8; len];
+            sd.remove(store, &mut rng, &c.s1, &mut out).map(|_| ())
+        },
+        |mem| {
+            assert_eq!(observe(mem, &c.s2, &c.l2), Seen::Active);
+            let seen = observe(mem, &c.s1, &c.l1);
+            assert_ne!(seen, Seen::Gone);
+            seen
+        },
+    );
+    let pending = stats
+        .cut_states
+        .iter()
+        .filter(|s| **s == Seen::Pending)
+        .count();
+    println!(
+        "remove, {torn:?}: {} cut points, {} left the session active, {pending} pending",
+        stats.points,
+        stats.cut_states.len() - pending
+    );
+    assert!(stats.points > 10, "the remove wrote something");
+    assert!(pending > 0 && pending < stats.cut_states.len());
+}
+
+#[test]
+fn power_cut_at_every_write_and_erase_during_remove_prefix() {
+    remove_under_cuts(Torn::Prefix);
+}
+
+#[test]
+fn power_cut_at_every_write_and_erase_during_remove_random() {
+    remove_under_cuts(Torn::Random);
+}
+
+fn response_under_cuts(torn: Torn) {
+    let mut c = cut_world(22);
+    let sd = client(&c.w.identity, c.w.server_key);
+    let challenge = {
+        let mut store = mount(&mut c.base);
+        let mut out = vec![0u8; sd.challenge_len(&mut store, &c.s1).unwrap()];
+        sd.remove(&mut store, &mut c.w.rng, &c.s1, &mut out)
+            .unwrap();
+        store.release();
+        out
+    };
+    let reply = c.w.server.handle(&challenge);
+    assert!(reply.outcome.is_ok());
+    let stats = cut_everywhere(
+        &c.base,
+        torn,
+        Seen::Gone,
+        |store| sd.process_response(store, reply.xml.as_bytes()).map(|_| ()),
+        |mem| {
+            assert_eq!(observe(mem, &c.s2, &c.l2), Seen::Active);
+            let seen = observe(mem, &c.s1, &c.l1);
+            assert_ne!(seen, Seen::Active);
+            if seen == Seen::Pending {
+                // Still pending: the challenge can be generated and the response processed.
+                let mut store = mount(mem);
+                let mut rng = InsecureTestRng::seeded(5);
+                let mut out = vec![0u8; sd.challenge_len(&mut store, &c.s1).unwrap()];
+                sd.generate_challenge(&mut store, &mut rng, &c.s1, &mut out)
+                    .unwrap();
+                assert_eq!(
+                    sd.process_response(&mut store, reply.xml.as_bytes()),
+                    Ok(c.s1)
+                );
+                store.release();
+            }
+            seen
+        },
+    );
+    let gone = stats
+        .cut_states
+        .iter()
+        .filter(|s| **s == Seen::Gone)
+        .count();
+    println!(
+        "process_response, {torn:?}: {} cut points, {} left the session pending, {gone} removed",
+        stats.points,
+        stats.cut_states.len() - gone
+    );
+    assert!(stats.points > 5, "the response wrote something");
+    assert!(gone < stats.cut_states.len());
+}
+
+#[test]
+fn power_cut_at_every_write_and_erase_during_process_response_prefix() {
+    response_under_cuts(Torn::Prefix);
+}
+
+#[test]
+fn power_cut_at_every_write_and_erase_during_process_response_random() {
+    response_under_cuts(Torn::Random);
+}
