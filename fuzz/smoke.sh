@@ -18,3 +18,4 @@ smoke xml_reader
 smoke xmr_parse
 smoke bcert_parse
 smoke acquire_response
+smoke securedelete_response
