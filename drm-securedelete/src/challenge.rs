@@ -110,6 +110,18 @@ pub(crate) fn write_challenge<I: DeviceIdentity, R: TryCryptoRng + ?Sized>(
     Ok(written)
 }
 
+/// Writes the challenge for `request` into `sink` (a UART, a file, a socket: no buffer for the
+/// whole challenge) and gives the sink back.
+pub(crate) fn write_to_sink<I: DeviceIdentity, R: TryCryptoRng + ?Sized, S: Sink>(
+    request: &Request<'_, I>,
+    rng: &mut R,
+    sink: S,
+) -> Result<S> {
+    let mut writer = Writer::new(sink);
+    write(&mut writer, request, &mut Real(rng))?;
+    Ok(writer.finish()?)
+}
+
 const fn p(local: &'static str) -> Name<'static> {
     Name::new(ns::PROTOCOLS, local)
 }

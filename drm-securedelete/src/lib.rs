@@ -12,6 +12,7 @@ use core::ops::ControlFlow;
 
 use drm_core::crypto;
 use drm_core::platform::{DeviceIdentity, MonotonicCounter, TryCryptoRng};
+use drm_core::xml::writer::Sink;
 use drm_core::{Kid, Lid, SessionId};
 use drm_hds::{MAX_TRANSACTION_OPS, Namespace, Store, Transaction};
 use embedded_storage::nor_flash::NorFlash;
@@ -104,15 +105,27 @@ impl<'i, I: DeviceIdentity> SecureDelete<'i, I> {
         id: &SessionId,
         out: &mut [u8],
     ) -> Result<usize> {
-        let mut record = session::load(store, id)?.ok_or(Error::SessionNotFound)?;
-        if record.state() == SessionState::Pending {
-            return Err(Error::SessionPending);
-        }
+        let record = record_in(store, id, SessionState::Active)?;
         let needed = challenge::challenge_len(&self.request(&record))?;
         if out.len() < needed {
             return Err(Error::BufferTooSmall { needed });
         }
+        self.delete_licenses(store, id)?;
+        challenge::write_challenge(&self.request(&record.into_pending()), rng, out)
+    }
 
+    /// The first half of [`Self::remove`]: in one atomic store commit, deletes every license of
+    /// session `id`'s KIDs and marks the session pending; no challenge is written. For devices
+    /// that stream the challenge with [`Self::write_challenge`] instead of buffering it.
+    ///
+    /// # Errors
+    /// As [`Self::remove`], without [`Error::BufferTooSmall`].
+    pub fn delete_licenses<S: NorFlash, C: MonotonicCounter, const P: usize>(
+        &self,
+        store: &mut Store<S, C, P>,
+        id: &SessionId,
+    ) -> Result<()> {
+        let record = record_in(store, id, SessionState::Active)?;
         let mut licenses: heapless::Vec<(Kid, Lid), MAX_REMOVE_LICENSES> = heapless::Vec::new();
         for kid in record.kids() {
             let mut full = false;
@@ -128,7 +141,7 @@ impl<'i, I: DeviceIdentity> SecureDelete<'i, I> {
             }
         }
 
-        record = record.into_pending();
+        let record = record.into_pending();
         let mut buf = [0u8; session::RECORD_MAX_LEN];
         let bytes = record.encode(&mut buf)?;
         let mut txn = Transaction::new();
@@ -143,8 +156,7 @@ impl<'i, I: DeviceIdentity> SecureDelete<'i, I> {
             bytes,
         )?;
         store.commit(&txn)?;
-
-        challenge::write_challenge(&self.request(&record), rng, out)
+        Ok(())
     }
 
     /// Writes the challenge of pending session `id` into `out` (again: after a reboot, after a
@@ -165,11 +177,28 @@ impl<'i, I: DeviceIdentity> SecureDelete<'i, I> {
     where
         R: TryCryptoRng + ?Sized,
     {
-        let record = session::load(store, id)?.ok_or(Error::SessionNotFound)?;
-        if record.state() != SessionState::Pending {
-            return Err(Error::SessionNotPending);
-        }
+        let record = record_in(store, id, SessionState::Pending)?;
         challenge::write_challenge(&self.request(&record), rng, out)
+    }
+
+    /// [`Self::generate_challenge`] into any [`Sink`] (a UART, a file, a socket) instead of a
+    /// buffer: the challenge is produced piece by piece, and nothing of its size is held in RAM.
+    /// Gives the sink back. A sink error leaves a partial challenge in the sink.
+    ///
+    /// # Errors
+    /// As [`Self::generate_challenge`]; the sink's errors.
+    pub fn write_challenge<S: NorFlash, C: MonotonicCounter, const P: usize, R, W: Sink>(
+        &self,
+        store: &mut Store<S, C, P>,
+        rng: &mut R,
+        id: &SessionId,
+        sink: W,
+    ) -> Result<W>
+    where
+        R: TryCryptoRng + ?Sized,
+    {
+        let record = record_in(store, id, SessionState::Pending)?;
+        challenge::write_to_sink(&self.request(&record), rng, sink)
     }
 
     /// Processes the server's response: when it is a version-1 Secure Delete response whose
@@ -196,6 +225,21 @@ impl<'i, I: DeviceIdentity> SecureDelete<'i, I> {
             identity: self.identity,
             server_key: &self.server_key,
         }
+    }
+}
+
+/// The record of session `id`, which must be in state `want`: [`Error::SessionPending`] or
+/// [`Error::SessionNotPending`] when it is in the other one.
+fn record_in<S: NorFlash, C: MonotonicCounter, const P: usize>(
+    store: &mut Store<S, C, P>,
+    id: &SessionId,
+    want: SessionState,
+) -> Result<SessionRecord> {
+    let record = session::load(store, id)?.ok_or(Error::SessionNotFound)?;
+    match (record.state(), want) {
+        (have, want) if have == want => Ok(record),
+        (SessionState::Pending, _) => Err(Error::SessionPending),
+        (SessionState::Active, _) => Err(Error::SessionNotPending),
     }
 }
 

@@ -396,6 +396,69 @@ fn the_server_refuses_a_challenge_for_another_key() {
     );
 }
 
+/// A sink that keeps every write and counts the calls (a stand-in for a UART).
+struct VecSink {
+    bytes: Vec<u8>,
+    writes: usize,
+}
+
+impl drm_core::xml::writer::Sink for VecSink {
+    fn write(&mut self, bytes: &[u8]) -> drm_core::Result<()> {
+        self.bytes.extend_from_slice(bytes);
+        self.writes += 1;
+        Ok(())
+    }
+    fn len(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+#[test]
+fn streamed_challenge_is_accepted_and_as_long_as_the_buffered_one() {
+    let mut w = world(8);
+    let mut mem = vec![0xFF; FLASH_LEN];
+    let mut store = format(&mut mem);
+    let s = SessionId::from_bytes([0xB1; 16]);
+    let lic = fake_licenses(&mut w.test_rng, 3);
+    store_session(&w, &mut store, s, &lic);
+    let sd = client(&w.identity, w.server_key);
+    let len = sd.challenge_len(&mut store, &s).unwrap();
+    let sink = VecSink {
+        bytes: Vec::new(),
+        writes: 0,
+    };
+    // An active session has no challenge yet.
+    assert!(matches!(
+        sd.write_challenge(
+            &mut store,
+            &mut w.rng,
+            &s,
+            VecSink {
+                bytes: Vec::new(),
+                writes: 0
+            }
+        ),
+        Err(Error::SessionNotPending)
+    ));
+    sd.delete_licenses(&mut store, &s).unwrap();
+    assert!(lic.iter().all(|l| !present(&mut store, l)));
+    assert_eq!(
+        sd.delete_licenses(&mut store, &s),
+        Err(Error::SessionPending)
+    );
+    let sink = sd
+        .write_challenge(&mut store, &mut w.rng, &s, sink)
+        .unwrap();
+    assert_eq!(sink.bytes.len(), len);
+    assert!(sink.writes > 100, "written in pieces");
+    let reply = w.server.handle(&sink.bytes);
+    assert_eq!(
+        reply.outcome.unwrap().result,
+        Some(DeleteResult::Deleted { removed: 3 })
+    );
+    assert_eq!(sd.process_response(&mut store, reply.xml.as_bytes()), Ok(s));
+}
+
 /// The seed's response example, indented as in the seed, with `session` and `version`.
 fn seed_response(session: &SessionId, version: &str) -> String {
     format!(
