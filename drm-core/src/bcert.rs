@@ -98,7 +98,7 @@ impl<'a> CertKey<'a> {
 
     /// The key's flags field.
     #[must_use]
-    pub const fn flags(&self) -> u32 {
+    pub fn flags(&self) -> u32 {
         self.flags
     }
 
@@ -177,50 +177,41 @@ fn read_key<'a>(r: &mut Reader<'a>) -> Result<CertKey<'a>> {
 pub struct Certificate<'a> {
     bytes: &'a [u8],
     signed_len: usize,
-    basic: Basic<'a>,
-    keys: &'a [u8],
-    key_count: u32,
-    signature: &'a [u8; 64],
-    issuer_key: &'a [u8; 64],
+    /// Offset of the basic attribute's payload.
+    basic_at: usize,
+    /// Offset and length of the key attribute's payload.
+    keys_at: usize,
+    keys_len: usize,
 }
 
 impl fmt::Debug for Certificate<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Certificate")
-            .field("cert_id", self.basic.cert_id)
-            .field("cert_type", &self.basic.cert_type)
-            .field("security_level", &self.basic.security_level)
-            .field("expiration", &self.basic.expiration)
-            .field("keys", &self.key_count)
+            .field("cert_id", self.cert_id())
+            .field("cert_type", &self.cert_type())
+            .field("security_level", &self.security_level())
+            .field("expiration", &self.expiration())
+            .field("keys", &self.keys().count())
             .finish_non_exhaustive()
     }
 }
 
-/// The basic attribute.
-#[derive(Clone, Copy)]
-struct Basic<'a> {
-    cert_id: &'a [u8; 16],
-    security_level: u32,
-    flags: u32,
-    cert_type: u32,
-    digest: &'a [u8; 32],
-    expiration: u32,
-    client_id: &'a [u8; 16],
-}
+/// Offsets of the basic attribute's fields in its payload.
+const BASIC_SECURITY_LEVEL: usize = 16;
+const BASIC_FLAGS: usize = 20;
+const BASIC_CERT_TYPE: usize = 24;
+const BASIC_DIGEST: usize = 28;
+const BASIC_EXPIRATION: usize = 60;
+const BASIC_CLIENT_ID: usize = 64;
+/// Length of the basic attribute's payload.
+const BASIC_LEN: usize = 80;
+/// Offsets of `r ‖ s` and of the issuer key from the start of the signature attribute.
+const SIGNATURE_AT: usize = 12;
+const ISSUER_KEY_AT: usize = 80;
 
-fn parse_basic(p: &[u8]) -> Result<Basic<'_>> {
-    exact(p, Error::InvalidCertificate, |r| {
-        Ok(Basic {
-            cert_id: r.array()?,
-            security_level: r.u32()?,
-            flags: r.u32()?,
-            cert_type: r.u32()?,
-            digest: r.array()?,
-            expiration: r.u32()?,
-            client_id: r.array()?,
-        })
-    })
-}
+/// Returned by accessors only if a parsed certificate were shorter than its parser checked,
+/// which cannot happen; it keeps the accessors free of panics.
+static ZEROS: [u8; 64] = [0; 64];
 
 fn parse_keys(p: &[u8]) -> Result<u32> {
     exact(p, Error::InvalidCertificate, |r| {
@@ -289,8 +280,19 @@ impl<'a> Certificate<'a> {
             let len = usize::try_from(r.u32()?).map_err(|_| bad)?;
             let payload = r.take(len.checked_sub(8).ok_or(bad)?)?;
             match tag {
-                TAG_BASIC => once(&mut basic, parse_basic(payload)?)?,
-                TAG_KEY => once(&mut keys, (payload, parse_keys(payload)?))?,
+                TAG_BASIC => {
+                    if payload.len() != BASIC_LEN {
+                        return Err(bad);
+                    }
+                    once(&mut basic, offset.checked_add(8).ok_or(bad)?)?;
+                }
+                TAG_KEY => {
+                    parse_keys(payload)?;
+                    once(
+                        &mut keys,
+                        (offset.checked_add(8).ok_or(bad)?, payload.len()),
+                    )?;
+                }
                 TAG_SIGNATURE => {
                     // Outside the signed bytes: its flags are fixed so that no byte of a
                     // certificate can change without the certificate being refused.
@@ -300,7 +302,8 @@ impl<'a> Certificate<'a> {
                     {
                         return Err(bad);
                     }
-                    once(&mut signature, parse_signature(payload)?)?;
+                    parse_signature(payload)?;
+                    once(&mut signature, ())?;
                 }
                 TAG_DEVICE | TAG_FEATURE | TAG_MANUFACTURER => {}
                 _ if flags & ATTR_MUST_UNDERSTAND != 0 => {
@@ -310,19 +313,31 @@ impl<'a> Certificate<'a> {
             }
             offset = offset.checked_add(len).ok_or(bad)?;
         }
-        let basic = basic.ok_or(bad)?;
-        let (keys, key_count) = keys.ok_or(bad)?;
-        let (signature, issuer_key) = signature.ok_or(bad)?;
+        let basic_at = basic.ok_or(bad)?;
+        let (keys_at, keys_len) = keys.ok_or(bad)?;
+        signature.ok_or(bad)?;
         let cert = Self {
             bytes: cert,
             signed_len,
-            basic,
-            keys,
-            key_count,
-            signature,
-            issuer_key,
+            basic_at,
+            keys_at,
+            keys_len,
         };
         Ok((cert, rest))
+    }
+
+    /// `N` bytes at `at` (checked by the parser).
+    fn array<const N: usize>(&self, at: usize) -> &'a [u8; N] {
+        self.bytes
+            .get(at..)
+            .and_then(<[u8]>::first_chunk::<N>)
+            .or_else(|| ZEROS.first_chunk::<N>())
+            .unwrap_or(&[0; N])
+    }
+
+    /// A big-endian `u32` at `at` (checked by the parser).
+    fn u32_at(&self, at: usize) -> u32 {
+        u32::from_be_bytes(*self.array::<4>(at))
     }
 
     /// The certificate's bytes.
@@ -339,51 +354,53 @@ impl<'a> Certificate<'a> {
 
     /// `cert_id`.
     #[must_use]
-    pub const fn cert_id(&self) -> &'a [u8; 16] {
-        self.basic.cert_id
+    pub fn cert_id(&self) -> &'a [u8; 16] {
+        self.array(self.basic_at)
     }
 
     /// Security level: 150, 2000 or 3000.
     #[must_use]
-    pub const fn security_level(&self) -> u32 {
-        self.basic.security_level
+    pub fn security_level(&self) -> u32 {
+        self.u32_at(self.basic_at + BASIC_SECURITY_LEVEL)
     }
 
     /// The basic attribute's flags.
     #[must_use]
-    pub const fn flags(&self) -> u32 {
-        self.basic.flags
+    pub fn flags(&self) -> u32 {
+        self.u32_at(self.basic_at + BASIC_FLAGS)
     }
 
     /// Certificate type (`CERT_TYPE_*`).
     #[must_use]
-    pub const fn cert_type(&self) -> u32 {
-        self.basic.cert_type
+    pub fn cert_type(&self) -> u32 {
+        self.u32_at(self.basic_at + BASIC_CERT_TYPE)
     }
 
     /// SHA-256 of the certificate's first public key.
     #[must_use]
-    pub const fn public_key_digest(&self) -> &'a [u8; 32] {
-        self.basic.digest
+    pub fn public_key_digest(&self) -> &'a [u8; 32] {
+        self.array(self.basic_at + BASIC_DIGEST)
     }
 
     /// Expiration, seconds since 1970; [`NO_EXPIRATION`] for none.
     #[must_use]
-    pub const fn expiration(&self) -> u32 {
-        self.basic.expiration
+    pub fn expiration(&self) -> u32 {
+        self.u32_at(self.basic_at + BASIC_EXPIRATION)
     }
 
     /// `client_id`.
     #[must_use]
-    pub const fn client_id(&self) -> &'a [u8; 16] {
-        self.basic.client_id
+    pub fn client_id(&self) -> &'a [u8; 16] {
+        self.array(self.basic_at + BASIC_CLIENT_ID)
     }
 
     /// The keys of the key attribute, in order.
     #[must_use]
     pub fn keys(&self) -> CertKeys<'a> {
         // Skip the count; the parser checked the entries.
-        let mut rest = Reader::new(self.keys, Error::InvalidCertificate);
+        let end = self.keys_at.saturating_add(self.keys_len);
+        let keys = self.bytes.get(self.keys_at..end).unwrap_or_default();
+        let mut rest = Reader::new(keys, Error::InvalidCertificate);
         let left = rest.u32().unwrap_or(0);
         CertKeys { rest, left }
     }
@@ -417,14 +434,29 @@ impl<'a> Certificate<'a> {
 
     /// The ECDSA signature `r ‖ s` of the signature attribute.
     #[must_use]
-    pub const fn signature(&self) -> &'a [u8; 64] {
-        self.signature
+    pub fn signature(&self) -> &'a [u8; 64] {
+        self.array(self.signed_len + SIGNATURE_AT)
     }
 
     /// The issuer's public key named by the signature attribute.
     #[must_use]
-    pub const fn issuer_key(&self) -> &'a [u8; 64] {
-        self.issuer_key
+    pub fn issuer_key(&self) -> &'a [u8; 64] {
+        self.array(self.signed_len + ISSUER_KEY_AT)
+    }
+
+    /// Checks the signature with the issuer key the certificate names, and that the public key
+    /// digest is the SHA-256 of the first key. Not inlined: the P-256 verification's stack frame
+    /// then exists only while it runs (Cortex-M0 boards have a few KiB of stack).
+    #[inline(never)]
+    fn check_signature_and_digest(&self) -> Result<()> {
+        let bad = Error::InvalidCertificate;
+        crypto::ecdsa_p256_verify(self.issuer_key(), self.signed_bytes(), self.signature())
+            .map_err(|_| bad)?;
+        let first = self.keys().next().ok_or(bad)?;
+        if crypto::sha256(first.public) != *self.public_key_digest() {
+            return Err(bad);
+        }
+        Ok(())
     }
 
     /// True when some key lists an issuer usage (4, 5 or 6) and is `key`.
@@ -504,7 +536,7 @@ impl<'a> CertificateChain<'a> {
 
     /// Header `flags`.
     #[must_use]
-    pub const fn flags(&self) -> u32 {
+    pub fn flags(&self) -> u32 {
         self.flags
     }
 
@@ -532,37 +564,40 @@ impl<'a> CertificateChain<'a> {
     /// # Errors
     /// [`Error::InvalidCertificate`].
     pub fn verify(self, root: &[u8; 64], now: Option<u64>) -> Result<VerifiedChain<'a>> {
+        self.check(root, now)?;
+        Ok(VerifiedChain(self))
+    }
+
+    /// The checks of [`CertificateChain::verify`]. Not inlined, and by reference: on a
+    /// Cortex-M0 with a few KiB of stack, no copy of the chain may sit under the P-256 frames.
+    #[inline(never)]
+    fn check(&self, root: &[u8; 64], now: Option<u64>) -> Result<()> {
         let bad = Error::InvalidCertificate;
         for (i, cert) in self.certs.iter().enumerate() {
-            crypto::ecdsa_p256_verify(cert.issuer_key, cert.signed_bytes(), cert.signature)
-                .map_err(|_| bad)?;
-            let first = cert.keys().next().ok_or(bad)?;
-            if crypto::sha256(first.public) != *cert.basic.digest {
-                return Err(bad);
-            }
+            cert.check_signature_and_digest()?;
             if let Some(now) = now
-                && cert.basic.expiration != NO_EXPIRATION
-                && now >= u64::from(cert.basic.expiration)
+                && cert.expiration() != NO_EXPIRATION
+                && now >= u64::from(cert.expiration())
             {
                 return Err(bad);
             }
             match self.certs.get(i.saturating_add(1)) {
                 Some(up) => {
-                    if up.basic.cert_type != CERT_TYPE_ISSUER
-                        || !up.issues_with(cert.issuer_key)
-                        || up.basic.security_level < cert.basic.security_level
+                    if up.cert_type() != CERT_TYPE_ISSUER
+                        || !up.issues_with(cert.issuer_key())
+                        || up.security_level() < cert.security_level()
                     {
                         return Err(bad);
                     }
                 }
                 None => {
-                    if cert.issuer_key != root {
+                    if cert.issuer_key() != root {
                         return Err(bad);
                     }
                 }
             }
         }
-        Ok(VerifiedChain(self))
+        Ok(())
     }
 }
 
