@@ -2,3 +2,18 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+pub mod calls;
+pub mod clock;
+pub mod context;
+pub mod delivery;
+pub mod error;
+
+pub use calls::{MAX_LICENSE_LEN, TrustedTime, bind, bind_content_key, content_key, prepare};
+pub use context::{
+    AesCbcDecrypt, AesCbcDecryptor, AesCbcEncrypt, AesCbcEncryptor, Context, EcdsaSign,
+    EcdsaSigner, EcdsaVerifier, EcdsaVerify, HmacSign, HmacSigner, HmacVerifier, HmacVerify,
+    KeySlot, Operation,
+};
+pub use delivery::{LicenseReport, Outcome, Report, deliver, stage};
+pub use error::{Error, Result};

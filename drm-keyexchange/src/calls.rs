@@ -1,0 +1,268 @@
+//! `Drm_KeyExchange_Prepare`: find, check and bind a KeyExchangeLicense; and the content-key path
+//! that refuses KeyExchangeLicenses.
+//!
+//! Order of the checks (each refusal is a typed error and changes nothing):
+//!
+//! 1. the license parses (structure, must-understand objects: [`drm_core::xmr::ParsedLicense`]);
+//! 2. key type 6 ([`Error::NotKeyExchangeLicense`] otherwise);
+//! 3. the policy's one algorithm and operation equal the requested ones
+//!    ([`Error::OperationNotAllowed`]) — before any key is unwrapped;
+//! 4. dates against the trusted time: a time-bound license with no trusted time is refused with
+//!    `ClockNotSet`, then `now < begin` → `LicenseNotYetValid`, `now ≥ end` or `now ≥ removal
+//!    date` → `LicenseExpired` (`drm-core` codes, PROTOCOL §2);
+//! 5. the license's minimum security level against the device's (`SecurityLevelTooLow`);
+//! 6. binding, signature and key unwrap ([`drm_core::xmr::verify`]: `NotBound`,
+//!    `VerificationFailed`).
+//!
+//! Steps 2 to 5 read fields that are authenticated only in step 6; a tampered field can at
+//! worst turn one refusal into another, never a refusal into a success.
+
+use core::ops::ControlFlow;
+
+use drm_core::Kid;
+use drm_core::platform::{Clock, DeviceIdentity, MonotonicCounter};
+use drm_core::secret::Aes128Key;
+use drm_core::xmr::{self, LicenseKey, NO_END, ParsedLicense};
+use drm_hds::Store;
+use embedded_storage::nor_flash::NorFlash;
+
+use crate::clock;
+use crate::context::{Context, KeySlot, Operation};
+use crate::delivery::LICENSES;
+use crate::error::{Error, Result};
+
+/// Most licenses per KID that `Prepare` looks at.
+pub const MAX_LICENSES_PER_KID: usize = 8;
+
+/// Largest license this crate reads from the store, in bytes. The largest license of the key
+/// exchange format (ECDSA verify, every optional object) is under 600 bytes.
+pub const MAX_LICENSE_LEN: usize = 1024;
+
+/// Time as the anti-rollback clock vouches for it: seconds since 1970, or `None` when the clock
+/// is not set or was found rolled back. Time-bound licenses are refused with `None`.
+pub type TrustedTime = Option<u64>;
+
+/// Dates (step 4 of the module documentation).
+fn check_dates(license: &ParsedLicense<'_>, now: TrustedTime) -> Result<()> {
+    if !license.is_time_bound() {
+        return Ok(());
+    }
+    let now = now.ok_or(drm_core::Error::ClockNotSet)?;
+    if license.expiration_after_first_use().is_some() {
+        // Needs per-license first-use state, which this kit does not keep: refuse rather than
+        // grant more than the license allows.
+        return Err(drm_core::Error::Unsupported.into());
+    }
+    if let Some((begin, end)) = license.expiration() {
+        if now < u64::from(begin) {
+            return Err(drm_core::Error::LicenseNotYetValid.into());
+        }
+        if end != NO_END && now >= u64::from(end) {
+            return Err(drm_core::Error::LicenseExpired.into());
+        }
+    }
+    if let Some(removal) = license.removal_date()
+        && now >= u64::from(removal)
+    {
+        return Err(drm_core::Error::LicenseExpired.into());
+    }
+    Ok(())
+}
+
+/// Security level (step 5).
+fn check_level<I: DeviceIdentity + ?Sized>(
+    license: &ParsedLicense<'_>,
+    identity: &I,
+) -> Result<()> {
+    if u32::from(license.min_security_level()) > identity.security_level() {
+        return Err(drm_core::Error::SecurityLevelTooLow.into());
+    }
+    Ok(())
+}
+
+/// Checks a KeyExchangeLicense for `Op` (steps 1 to 5), without touching any key.
+fn check_key_exchange<'a, Op: Operation, I: DeviceIdentity + ?Sized>(
+    license: &'a [u8],
+    identity: &I,
+    now: TrustedTime,
+) -> Result<ParsedLicense<'a>> {
+    let parsed = ParsedLicense::parse(license)?;
+    if !parsed.is_key_exchange() {
+        return Err(Error::NotKeyExchangeLicense);
+    }
+    let policy = parsed.key_exchange_policy().ok_or(Error::LogicBug)?;
+    if policy.algorithm() != Op::ALGORITHM || policy.operation() != Op::OPERATION {
+        return Err(Error::OperationNotAllowed);
+    }
+    check_dates(&parsed, now)?;
+    check_level(&parsed, identity)?;
+    Ok(parsed)
+}
+
+/// Binds the KeyExchangeLicense `license` for `Op`: every check of the module documentation,
+/// then the key goes into `slot` and the context is returned.
+///
+/// [`crate::prepare`] finds the license in the store and calls this; call it directly for a
+/// license kept elsewhere (a non-persistent license held in RAM).
+///
+/// # Errors
+/// The refusals of the module documentation; `slot` stays clear on any error.
+pub fn bind<'s, Op: Operation, I: DeviceIdentity + ?Sized>(
+    slot: &'s mut KeySlot,
+    license: &[u8],
+    identity: &I,
+    now: TrustedTime,
+) -> Result<Context<'s, Op>> {
+    let (kid, key) = unwrap_key_exchange::<Op, I>(license, identity, now)?;
+    Context::new(slot, kid, key)
+}
+
+/// Every check of [`bind`], then the unwrapped key.
+fn unwrap_key_exchange<Op: Operation, I: DeviceIdentity + ?Sized>(
+    license: &[u8],
+    identity: &I,
+    now: TrustedTime,
+) -> Result<(Kid, LicenseKey)> {
+    let parsed = check_key_exchange::<Op, I>(license, identity, now)?;
+    let kid = Kid::from_bytes(*parsed.kid());
+    let (_, key) = xmr::verify(parsed, identity)?.into_parts();
+    Ok((kid, key))
+}
+
+/// Calls `f` with the bytes of each stored license of `kid` (at most
+/// [`MAX_LICENSES_PER_KID`]) until it returns `Ok`; returns that, or the first error, or
+/// [`Error::LicenseNotFound`] when the store has no license for `kid`.
+fn first_usable<S, C, const PAGES: usize, T>(
+    store: &mut Store<S, C, PAGES>,
+    kid: &Kid,
+    mut f: impl FnMut(&[u8]) -> Result<T>,
+) -> Result<T>
+where
+    S: NorFlash,
+    C: MonotonicCounter,
+{
+    let mut lids = heapless::Vec::<[u8; 16], MAX_LICENSES_PER_KID>::new();
+    store.for_each(&LICENSES, Some(kid.as_bytes()), |_, lid, _| {
+        match lids.push(*lid) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(_) => ControlFlow::Break(()),
+        }
+    })?;
+    let mut first_error = None;
+    let mut buf = [0u8; MAX_LICENSE_LEN];
+    for lid in &lids {
+        let result = match store.get(&LICENSES, kid.as_bytes(), lid, &mut buf) {
+            Ok(len) => buf.get(..len).ok_or(Error::LogicBug).and_then(&mut f),
+            Err(drm_hds::Error::BufferTooSmall) => Err(Error::LicenseTooLarge),
+            Err(e) => Err(e.into()),
+        };
+        match result {
+            Ok(value) => return Ok(value),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or(Error::LicenseNotFound))
+}
+
+/// `Drm_KeyExchange_Prepare`: finds a KeyExchangeLicense for `kid` in the store that allows
+/// `Op`, checks it (module documentation) against the anti-rollback clock's time
+/// ([`clock::trusted_time`]) and binds it: the key goes into `slot`.
+///
+/// When the store holds several licenses for `kid`, the first that passes every check is used;
+/// when none does, the refusal of the first one is returned. A success moves the saved time of
+/// the anti-rollback clock forward ([`clock::advance`]); a refusal writes nothing.
+///
+/// ```no_run
+/// # use drm_keyexchange::{prepare, AesCbcDecryptor, KeySlot};
+/// # fn f<S: embedded_storage::nor_flash::NorFlash>(
+/// #     store: &mut drm_hds::Store<S>,
+/// #     identity: &impl drm_core::platform::DeviceIdentity,
+/// #     clock: &impl drm_core::platform::Clock,
+/// #     kid: drm_core::Kid,
+/// # ) -> drm_keyexchange::Result<()> {
+/// let mut slot = KeySlot::new();
+/// // The type asked for is the operation asked for.
+/// let decryptor: AesCbcDecryptor<'_> = prepare(&mut slot, store, identity, clock, &kid)?;
+/// let mut data = [0u8; 32];
+/// decryptor.decrypt(&[0; 16], &mut data)?; // Perform, as often as wanted
+/// decryptor.close(); // Close: the key is zeroized
+/// assert!(slot.is_clear());
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// [`Error::LicenseNotFound`]; the refusals of the module documentation; [`Error::Store`].
+pub fn prepare<'s, Op, S, C, const PAGES: usize, I, K>(
+    slot: &'s mut KeySlot,
+    store: &mut Store<S, C, PAGES>,
+    identity: &I,
+    clock: &K,
+    kid: &Kid,
+) -> Result<Context<'s, Op>>
+where
+    Op: Operation,
+    S: NorFlash,
+    C: MonotonicCounter,
+    I: DeviceIdentity + ?Sized,
+    K: Clock + ?Sized,
+{
+    let now = clock::trusted_time(store, clock)?;
+    let (kid, key) = first_usable(store, kid, |license| {
+        unwrap_key_exchange::<Op, I>(license, identity, now)
+    })?;
+    let context = Context::new(slot, kid, key)?;
+    if let Some(now) = now {
+        clock::advance(store, now)?;
+    }
+    Ok(context)
+}
+
+/// The content key of a content license for `kid` in the store (the content-key path): the same
+/// checks as [`bind_content_key`], against the anti-rollback clock's time. A KeyExchangeLicense
+/// is refused ([`Error::KeyExchangeLicenseNotContentKey`]).
+///
+/// # Errors
+/// [`Error::LicenseNotFound`]; the refusals of [`bind_content_key`]; [`Error::Store`].
+pub fn content_key<S, C, const PAGES: usize, I, K>(
+    store: &mut Store<S, C, PAGES>,
+    identity: &I,
+    clock: &K,
+    kid: &Kid,
+) -> Result<Aes128Key>
+where
+    S: NorFlash,
+    C: MonotonicCounter,
+    I: DeviceIdentity + ?Sized,
+    K: Clock + ?Sized,
+{
+    let now = clock::trusted_time(store, clock)?;
+    first_usable(store, kid, |license| {
+        bind_content_key(license, identity, now)
+    })
+}
+
+/// The content key of the content license `license`, after the same date, level, binding and
+/// signature checks as [`bind`]. A KeyExchangeLicense is refused: its key must only be used
+/// through the key exchange calls.
+///
+/// # Errors
+/// [`Error::KeyExchangeLicenseNotContentKey`] for a KeyExchangeLicense; the date, level,
+/// binding and signature refusals of [`bind`].
+pub fn bind_content_key<I: DeviceIdentity + ?Sized>(
+    license: &[u8],
+    identity: &I,
+    now: TrustedTime,
+) -> Result<Aes128Key> {
+    let parsed = ParsedLicense::parse(license)?;
+    if parsed.is_key_exchange() {
+        return Err(Error::KeyExchangeLicenseNotContentKey);
+    }
+    check_dates(&parsed, now)?;
+    check_level(&parsed, identity)?;
+    match xmr::verify(parsed, identity)?.into_parts() {
+        (_, LicenseKey::Content(key)) => Ok(key),
+        _ => Err(Error::LogicBug),
+    }
+}

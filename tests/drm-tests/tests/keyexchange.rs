@@ -1,0 +1,829 @@
+//! drm-keyexchange against the simulated license server: licenses acquired with drm-core's
+//! acquisition client, delivered into a drm-hds store on the mock flash, then Prepare, Perform and
+//! Close for every algorithm and operation, with the server running the inverse operation with
+//! its own copy of the key (RustCrypto, no drm-core code); every refusal, with no state change;
+//! the key slot cleared after Close and after drop; a power cut at every flash write and erase of
+//! a delivery.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+use drm_core::acquire::{ChallengeParams, challenge_sizes, process_response, write_challenge};
+use drm_core::platform::{DeviceIdentity as _, SoftwareIdentity};
+use drm_core::secret::{EccPrivateKey, HmacKey};
+use drm_core::{Error as CoreError, Kid, Lid};
+use drm_hds::mock::{MockFlash, Torn};
+use drm_hds::{Config, Namespace, Store, Transaction};
+use drm_keyexchange::delivery::{LICENSES, LicenseReport, Outcome, Report};
+use drm_keyexchange::{
+    AesCbcDecrypt, AesCbcDecryptor, AesCbcEncrypt, AesCbcEncryptor, EcdsaSigner, EcdsaVerifier,
+    Error, HmacSign, HmacSigner, HmacVerifier, KeySlot, bind, clock, content_key, deliver, prepare,
+    stage,
+};
+use drm_target_host::{FixedClock, InsecureTestRng};
+use drm_tests::crypto::KeyPair;
+use drm_tests::license_server::{Grant, LicenseServer};
+use drm_tests::pki::{Authority, SL_2000};
+use drm_tests::xmr::{Defect, KxAlgorithm as A, KxOperation as O};
+use drm_tests::{Backend, TestRng};
+
+const TIME: u64 = 1_700_000_000;
+const PAGE: usize = 4096;
+const PAGES: usize = 16;
+
+type Flash<'a> = MockFlash<'a, 4, PAGE, false>;
+type Hds<'a> = Store<Flash<'a>>;
+
+struct World {
+    server: LicenseServer,
+    server_key: [u8; 64],
+    root: [u8; 64],
+    identity: SoftwareIdentity<Vec<u8>>,
+    /// Another device of the same authority (its licenses must not bind here).
+    other_device_key: [u8; 64],
+    rng: InsecureTestRng,
+}
+
+fn world(seed: u64) -> World {
+    let mut ca = Authority::from_seed(seed);
+    let dev = ca.provision_device(SL_2000);
+    let other = ca.provision_device(SL_2000);
+    let server_identity = ca.provision_server();
+    let mut trng = TestRng::from_seed(seed + 1);
+    let key = KeyPair::generate(&mut trng);
+    let server_key = key.public();
+    let server = LicenseServer::new(
+        Backend::new(),
+        key,
+        ca.root_public_key(),
+        server_identity,
+        trng.fork(),
+    );
+    let identity = SoftwareIdentity::new(
+        EccPrivateKey::from_bytes(dev.signing_key_bytes()),
+        EccPrivateKey::from_bytes(dev.encryption_key_bytes()),
+        HmacKey::from_bytes([7; 32]),
+        dev.chain.clone(),
+        dev.security_level,
+    )
+    .unwrap();
+    World {
+        server,
+        server_key,
+        root: ca.root_public_key(),
+        identity,
+        other_device_key: other.encryption.public(),
+        rng: InsecureTestRng::seeded(seed + 2),
+    }
+}
+
+fn store_key() -> HmacKey {
+    HmacKey::from_bytes([0x5A; 32])
+}
+
+fn blank() -> Vec<u8> {
+    vec![0xFF; PAGES * PAGE]
+}
+
+fn format(image: &mut [u8]) -> Hds<'_> {
+    Store::format(Flash::new(image), store_key(), Config::new()).unwrap()
+}
+
+fn mount(image: &mut [u8]) -> Hds<'_> {
+    Store::mount(Flash::new(image), store_key(), Config::new()).unwrap()
+}
+
+fn kid(n: u8) -> [u8; 16] {
+    [n; 16]
+}
+
+impl World {
+    /// Grants `grants`, runs one acquisition with drm-core's client and returns the licenses of
+    /// the verified response (bytes, in order).
+    fn acquire(&mut self, grants: &[([u8; 16], Grant)]) -> Vec<Vec<u8>> {
+        for (k, g) in grants {
+            self.server.grant(*k, g.clone());
+        }
+        let kids: Vec<Kid> = grants.iter().map(|(k, _)| Kid::from_bytes(*k)).collect();
+        let server_key = self.server_key;
+        let params = ChallengeParams::new(&kids, &server_key, TIME);
+        let sizes = challenge_sizes(&params, self.identity.certificate_chain().len()).unwrap();
+        let mut work = vec![0u8; sizes.work];
+        let mut out = vec![0u8; sizes.challenge];
+        let (pending, xml) =
+            write_challenge(&params, &self.identity, &mut self.rng, &mut work, &mut out).unwrap();
+        let reply = self.server.handle(xml);
+        reply.outcome.as_ref().unwrap();
+        let mut buf = vec![0u8; 64 * 1024];
+        let acquired = process_response(
+            reply.xml.as_bytes(),
+            &pending,
+            &self.root,
+            Some(TIME),
+            &mut buf,
+        )
+        .unwrap();
+        acquired.iter().map(<[u8]>::to_vec).collect()
+    }
+
+    /// Acquires and delivers into `store`; returns the report and the licenses' bytes.
+    fn deliver(
+        &mut self,
+        store: &mut Hds<'_>,
+        grants: &[([u8; 16], Grant)],
+    ) -> (Report, Vec<Vec<u8>>) {
+        let licenses = self.acquire(grants);
+        let report = deliver_all(store, &self.identity, &licenses);
+        (report, licenses)
+    }
+}
+
+/// Delivers `licenses` into `store`; returns the report.
+fn deliver_all(
+    store: &mut Hds<'_>,
+    identity: &SoftwareIdentity<Vec<u8>>,
+    licenses: &[Vec<u8>],
+) -> Report {
+    let mut report = Report::new();
+    deliver(
+        store,
+        identity,
+        licenses.iter().map(Vec::as_slice),
+        &mut report,
+    )
+    .unwrap();
+    report
+}
+
+fn clock_at(t: u64) -> FixedClock {
+    FixedClock::new(Some(t))
+}
+
+/// Every slot of the two namespaces this crate writes, and the commit sequence number (to
+/// check that a refusal wrote nothing).
+fn snapshot(store: &mut Hds<'_>) -> Vec<u8> {
+    let mut slots = Vec::new();
+    for ns in [LICENSES, Namespace::SECURE_STORE] {
+        store
+            .for_each(&ns, None, |k1, k2, _| {
+                slots.push((ns, *k1, *k2));
+                core::ops::ControlFlow::Continue(())
+            })
+            .unwrap();
+    }
+    slots.sort();
+    let mut out = Vec::new();
+    for (ns, k1, k2) in slots {
+        let mut buf = [0u8; 2048];
+        let n = store.get(&ns, &k1, &k2, &mut buf).unwrap();
+        out.extend_from_slice(ns.as_bytes());
+        out.extend_from_slice(&k1);
+        out.extend_from_slice(&k2);
+        out.extend_from_slice(&buf[..n]);
+    }
+    out.extend_from_slice(&store.stats().seq.to_be_bytes());
+    out
+}
+
+#[test]
+fn every_algorithm_and_operation_agrees_with_the_server() {
+    let mut w = world(1);
+    let mut image = blank();
+    let mut store = format(&mut image);
+    let grants = [
+        (kid(1), Grant::key_exchange(A::AesCbc, O::Encrypt)),
+        (kid(2), Grant::key_exchange(A::AesCbc, O::Decrypt)),
+        (kid(3), Grant::key_exchange(A::HmacSha256, O::Sign)),
+        (kid(4), Grant::key_exchange(A::HmacSha256, O::Verify)),
+        (kid(5), Grant::key_exchange(A::EcdsaP256, O::Sign)),
+        (kid(6), Grant::key_exchange(A::EcdsaP256, O::Verify)),
+    ];
+    let (report, _) = w.deliver(&mut store, &grants);
+    assert_eq!(report.len(), 6);
+    for (r, (k, _)) in report.iter().zip(&grants) {
+        assert_eq!(r.outcome, Outcome::Stored, "{r:?}");
+        assert_eq!(r.kid, Kid::from_bytes(*k));
+        assert!(r.key_exchange);
+    }
+    let clock = clock_at(TIME);
+    let id = &w.identity;
+    let iv = [0x1F; 16];
+    let plain: Vec<u8> = (0u8..64).collect();
+
+    // AES-128-CBC encrypt: the client encrypts, the server decrypts (and encrypts identically).
+    let mut slot = KeySlot::new();
+    let enc: AesCbcEncryptor<'_> =
+        prepare(&mut slot, &mut store, id, &clock, &Kid::from_bytes(kid(1))).unwrap();
+    for round in 0..3u8 {
+        let mut data = plain.clone();
+        data[0] = round;
+        let original = data.clone();
+        enc.encrypt(&iv, &mut data).unwrap();
+        assert_ne!(data, original);
+        assert_eq!(
+            w.server.aes_cbc_decrypt(&kid(1), &iv, &data).unwrap(),
+            original
+        );
+        assert_eq!(
+            w.server.aes_cbc_encrypt(&kid(1), &iv, &original).unwrap(),
+            data
+        );
+    }
+    // No padding: a partial block is refused and the data left as it was.
+    let mut partial = plain[..17].to_vec();
+    assert_eq!(
+        enc.encrypt(&iv, &mut partial),
+        Err(Error::Core(CoreError::InvalidArgument))
+    );
+    assert_eq!(partial, &plain[..17]);
+    enc.close();
+    assert!(slot.is_clear());
+
+    // AES-128-CBC decrypt: the server encrypts, the client decrypts.
+    let dec: AesCbcDecryptor<'_> =
+        prepare(&mut slot, &mut store, id, &clock, &Kid::from_bytes(kid(2))).unwrap();
+    let mut data = w.server.aes_cbc_encrypt(&kid(2), &iv, &plain).unwrap();
+    dec.decrypt(&iv, &mut data).unwrap();
+    assert_eq!(data, plain);
+    dec.close();
+    assert!(slot.is_clear());
+
+    // HMAC-SHA256 sign: the client tags, the server verifies.
+    let signer: HmacSigner<'_> =
+        prepare(&mut slot, &mut store, id, &clock, &Kid::from_bytes(kid(3))).unwrap();
+    for msg in [&b""[..], b"abc", &plain] {
+        let tag = signer.sign(msg).unwrap();
+        assert!(w.server.hmac_verify(&kid(3), msg, &tag).unwrap());
+        assert_eq!(w.server.hmac_sign(&kid(3), msg).unwrap(), tag);
+    }
+    signer.close();
+    assert!(slot.is_clear());
+
+    // HMAC-SHA256 verify: the server tags, the client verifies; a wrong tag is refused.
+    let verifier: HmacVerifier<'_> =
+        prepare(&mut slot, &mut store, id, &clock, &Kid::from_bytes(kid(4))).unwrap();
+    let tag = w.server.hmac_sign(&kid(4), &plain).unwrap();
+    verifier.verify(&plain, &tag).unwrap();
+    verifier.verify(&plain, &tag).unwrap();
+    let mut bad = tag;
+    bad[31] ^= 1;
+    assert_eq!(
+        verifier.verify(&plain, &bad),
+        Err(Error::Core(CoreError::VerificationFailed))
+    );
+    assert_eq!(
+        verifier.verify(&plain, &tag[..31]),
+        Err(Error::Core(CoreError::VerificationFailed))
+    );
+    assert_eq!(
+        verifier.verify(b"other", &tag),
+        Err(Error::Core(CoreError::VerificationFailed))
+    );
+    verifier.close();
+    assert!(slot.is_clear());
+
+    // ECDSA-P256-SHA256 sign: the client signs, the server verifies with the public key.
+    let signer: EcdsaSigner<'_> =
+        prepare(&mut slot, &mut store, id, &clock, &Kid::from_bytes(kid(5))).unwrap();
+    for msg in [&b"message one"[..], &plain] {
+        let sig = signer.sign(msg).unwrap();
+        assert!(w.server.ecdsa_verify(&kid(5), msg, &sig).unwrap());
+        assert!(!w.server.ecdsa_verify(&kid(5), b"another", &sig).unwrap());
+    }
+    signer.close();
+    assert!(slot.is_clear());
+
+    // ECDSA-P256-SHA256 verify: the server signs with its private key, the client verifies.
+    let verifier: EcdsaVerifier<'_> =
+        prepare(&mut slot, &mut store, id, &clock, &Kid::from_bytes(kid(6))).unwrap();
+    let sig = w.server.ecdsa_sign(&kid(6), &plain).unwrap();
+    verifier.verify(&plain, &sig).unwrap();
+    assert_eq!(
+        verifier.verify(b"another", &sig),
+        Err(Error::Core(CoreError::VerificationFailed))
+    );
+    let mut bad = sig;
+    bad[63] ^= 1;
+    assert_eq!(
+        verifier.verify(&plain, &bad),
+        Err(Error::Core(CoreError::VerificationFailed))
+    );
+    drop(verifier);
+    assert!(slot.is_clear());
+}
+
+#[test]
+fn key_slot_is_cleared_after_close_after_drop_and_after_a_refusal() {
+    let mut w = world(2);
+    let mut image = blank();
+    let mut store = format(&mut image);
+    w.deliver(
+        &mut store,
+        &[(kid(1), Grant::key_exchange(A::HmacSha256, O::Sign))],
+    );
+    let clock = clock_at(TIME);
+    let k = Kid::from_bytes(kid(1));
+    let mut slot = KeySlot::new();
+    assert!(slot.is_clear());
+    {
+        let ctx: HmacSigner<'_> = prepare(&mut slot, &mut store, &w.identity, &clock, &k).unwrap();
+        ctx.sign(b"x").unwrap();
+        // Dropped at the end of the scope, without Close.
+    }
+    assert!(slot.is_clear());
+    // A context that is leaked (never dropped) leaves its key: the check is real.
+    let ctx: HmacSigner<'_> = prepare(&mut slot, &mut store, &w.identity, &clock, &k).unwrap();
+    core::mem::forget(ctx);
+    assert!(!slot.is_clear());
+    // A new prepare into the same slot, refused, leaves it clear.
+    let refused =
+        prepare::<AesCbcEncrypt, _, _, 32, _, _>(&mut slot, &mut store, &w.identity, &clock, &k);
+    assert_eq!(refused.err(), Some(Error::OperationNotAllowed));
+    // The refusal happened before the slot was touched: the leaked key is still there.
+    assert!(!slot.is_clear());
+    let ctx: HmacSigner<'_> = prepare(&mut slot, &mut store, &w.identity, &clock, &k).unwrap();
+    ctx.close();
+    assert!(slot.is_clear());
+}
+
+/// Runs `prepare::<Op>` and checks that a refusal changed nothing: same store contents, slot
+/// still clear.
+fn refused<Op: drm_keyexchange::Operation>(
+    store: &mut Hds<'_>,
+    identity: &SoftwareIdentity<Vec<u8>>,
+    clock: &FixedClock,
+    k: [u8; 16],
+) -> Error {
+    let before = snapshot(store);
+    let mut slot = KeySlot::new();
+    let err = prepare::<Op, _, _, 32, _, _>(&mut slot, store, identity, clock, &Kid::from_bytes(k))
+        .expect_err("refused");
+    assert!(slot.is_clear());
+    assert_eq!(snapshot(store), before, "a refusal changed the store");
+    err
+}
+
+fn accepted<Op: drm_keyexchange::Operation>(
+    store: &mut Hds<'_>,
+    identity: &SoftwareIdentity<Vec<u8>>,
+    clock: &FixedClock,
+    k: [u8; 16],
+) {
+    let mut slot = KeySlot::new();
+    prepare::<Op, _, _, 32, _, _>(&mut slot, store, identity, clock, &Kid::from_bytes(k))
+        .unwrap()
+        .close();
+}
+
+#[test]
+fn wrong_operation_and_wrong_license_kind_are_refused() {
+    let mut w = world(3);
+    let mut image = blank();
+    let mut store = format(&mut image);
+    let (report, _) = w.deliver(
+        &mut store,
+        &[
+            (kid(1), Grant::key_exchange(A::AesCbc, O::Decrypt)),
+            (kid(2), Grant::content()),
+            (kid(3), Grant::key_exchange(A::EcdsaP256, O::Verify)),
+        ],
+    );
+    assert!(report.iter().all(|r| r.outcome == Outcome::Stored));
+    assert!(!report[1].key_exchange);
+    let clock = clock_at(TIME);
+    let id = &w.identity;
+
+    // The other operation of the same algorithm, and other algorithms.
+    assert_eq!(
+        refused::<AesCbcEncrypt>(&mut store, id, &clock, kid(1)),
+        Error::OperationNotAllowed
+    );
+    assert_eq!(
+        refused::<HmacSign>(&mut store, id, &clock, kid(1)),
+        Error::OperationNotAllowed
+    );
+    assert_eq!(
+        refused::<drm_keyexchange::EcdsaSign>(&mut store, id, &clock, kid(3)),
+        Error::OperationNotAllowed
+    );
+    accepted::<AesCbcDecrypt>(&mut store, id, &clock, kid(1));
+
+    // A content license used for key exchange.
+    assert_eq!(
+        refused::<AesCbcDecrypt>(&mut store, id, &clock, kid(2)),
+        Error::NotKeyExchangeLicense
+    );
+    assert_eq!(Error::NotKeyExchangeLicense.code(), 0x8004_D702);
+
+    // A KeyExchangeLicense used as a content key; the content license gives its key.
+    assert_eq!(
+        content_key(&mut store, id, &clock, &Kid::from_bytes(kid(1))).err(),
+        Some(Error::KeyExchangeLicenseNotContentKey)
+    );
+    assert_eq!(Error::KeyExchangeLicenseNotContentKey.code(), 0x8004_D703);
+    let key = content_key(&mut store, id, &clock, &Kid::from_bytes(kid(2))).unwrap();
+    assert_eq!(key.expose_secret(), &w.server.content_key(&kid(2)).unwrap());
+
+    // No license at all.
+    assert_eq!(
+        refused::<AesCbcDecrypt>(&mut store, id, &clock, kid(9)),
+        Error::LicenseNotFound
+    );
+    assert_eq!(Error::LicenseNotFound.code(), 0x8004_C013);
+}
+
+#[test]
+fn dates_and_the_anti_rollback_clock() {
+    let mut w = world(4);
+    let mut image = blank();
+    let mut store = format(&mut image);
+    let begin = (TIME - 100) as u32;
+    let end = (TIME + 1000) as u32;
+    let dated = Grant::key_exchange(A::HmacSha256, O::Sign).expires(begin, end);
+    let open = Grant::key_exchange(A::HmacSha256, O::Sign);
+    w.deliver(&mut store, &[(kid(1), dated), (kid(2), open)]);
+    let id = &w.identity;
+    let core = Error::Core;
+
+    // Not yet valid, valid from `begin`, expired from `end`.
+    let c = clock_at(u64::from(begin) - 1);
+    assert_eq!(
+        refused::<HmacSign>(&mut store, id, &c, kid(1)),
+        core(CoreError::LicenseNotYetValid)
+    );
+    assert_eq!(core(CoreError::LicenseNotYetValid).code(), 0x8004_C00A);
+    let c = clock_at(u64::from(end));
+    assert_eq!(
+        refused::<HmacSign>(&mut store, id, &c, kid(1)),
+        core(CoreError::LicenseExpired)
+    );
+    assert_eq!(core(CoreError::LicenseExpired).code(), 0x8004_C009);
+    let c = clock_at(u64::from(end) + 1_000_000);
+    assert_eq!(
+        refused::<HmacSign>(&mut store, id, &c, kid(1)),
+        core(CoreError::LicenseExpired)
+    );
+
+    // Clock unknown: the time-bound license is refused, the other is not.
+    let unknown = FixedClock::new(None);
+    assert_eq!(
+        refused::<HmacSign>(&mut store, id, &unknown, kid(1)),
+        core(CoreError::ClockNotSet)
+    );
+    assert_eq!(core(CoreError::ClockNotSet).code(), 0x8004_C05B);
+    accepted::<HmacSign>(&mut store, id, &unknown, kid(2));
+
+    // Valid at `begin`; this success saves the time in the store.
+    let c = clock_at(u64::from(begin));
+    accepted::<HmacSign>(&mut store, id, &c, kid(1));
+    let c = clock_at(u64::from(end) - 1);
+    accepted::<HmacSign>(&mut store, id, &c, kid(1));
+
+    // The clock rolled back by more than the grace, but still inside [begin, end): refused as
+    // "clock not set" for the time-bound license only.
+    let back_time = u64::from(end) - 1 - clock::GRACE_SECONDS - 1;
+    assert!(back_time >= u64::from(begin));
+    let back = clock_at(back_time);
+    assert_eq!(
+        refused::<HmacSign>(&mut store, id, &back, kid(1)),
+        core(CoreError::ClockNotSet)
+    );
+    accepted::<HmacSign>(&mut store, id, &back, kid(2));
+    // Within the grace it is accepted.
+    let slight = clock_at(u64::from(end) - 1 - clock::GRACE_SECONDS);
+    accepted::<HmacSign>(&mut store, id, &slight, kid(1));
+    // A trusted time resets the saved time.
+    clock::set_trusted_time(&mut store, back_time).unwrap();
+    accepted::<HmacSign>(&mut store, id, &back, kid(1));
+}
+
+/// Puts license bytes straight into the store, as if delivered by some other path (or copied
+/// from another device), so that Prepare's own checks are what refuses them.
+fn put_raw(store: &mut Hds<'_>, k: [u8; 16], license: &[u8]) {
+    store.put(&LICENSES, &k, &[0xEE; 16], license).unwrap();
+}
+
+#[test]
+fn delivery_and_prepare_refuse_bad_licenses_and_keep_the_good_ones() {
+    let mut w = world(5);
+    let mut image = blank();
+    let mut store = format(&mut image);
+    let other = w.other_device_key;
+
+    // One good license, and one of each flaw, in one response.
+    let mut another_device = Grant::key_exchange(A::AesCbc, O::Encrypt);
+    another_device.bind_to = Some(other);
+    // The last byte of a license is the last byte of its CMAC signature; every AES-encrypt
+    // license of this server has the same length.
+    let len = w.acquire(&[(kid(9), Grant::key_exchange(A::AesCbc, O::Encrypt))])[0].len();
+    let tampered = Grant::key_exchange(A::AesCbc, O::Encrypt).defect(Defect::TamperByte(len - 1));
+    let grants = [
+        (kid(1), Grant::key_exchange(A::AesCbc, O::Encrypt)),
+        (
+            kid(2),
+            Grant::key_exchange(A::AesCbc, O::Encrypt).level(3000),
+        ),
+        (kid(3), another_device),
+        (kid(4), tampered),
+        (
+            kid(5),
+            Grant::key_exchange(A::AesCbc, O::Encrypt).defect(Defect::UnknownObject {
+                must_understand: true,
+            }),
+        ),
+        (
+            kid(6),
+            Grant::key_exchange(A::AesCbc, O::Encrypt).defect(Defect::UnknownObject {
+                must_understand: false,
+            }),
+        ),
+        (
+            kid(7),
+            Grant::key_exchange(A::AesCbc, O::Encrypt).persistent(false),
+        ),
+        (kid(8), Grant::content()),
+    ];
+    let (report, licenses) = w.deliver(&mut store, &grants);
+    let outcomes: Vec<Outcome> = report.iter().map(|r| r.outcome).collect();
+    let core = |e| Outcome::Refused(Error::Core(e));
+    assert_eq!(
+        outcomes,
+        [
+            Outcome::Stored,
+            core(CoreError::SecurityLevelTooLow),
+            core(CoreError::NotBound),
+            core(CoreError::VerificationFailed),
+            core(CoreError::UnknownMustUnderstand),
+            Outcome::Stored,
+            Outcome::NotPersistent,
+            Outcome::Stored,
+        ]
+    );
+    // Ids are reported even for refused licenses that parse.
+    for (r, (k, _)) in report.iter().zip(&grants) {
+        if !matches!(
+            r.outcome,
+            Outcome::Refused(Error::Core(CoreError::UnknownMustUnderstand))
+        ) {
+            assert_eq!(r.kid, Kid::from_bytes(*k), "{r:?}");
+            assert!(!r.lid.is_nil());
+        } else {
+            assert_eq!(
+                *r,
+                LicenseReport {
+                    kid: Kid::NIL,
+                    lid: Lid::NIL,
+                    key_exchange: false,
+                    outcome: r.outcome
+                }
+            );
+        }
+    }
+    // Exactly the stored ones are in the store, under (KID, LID).
+    let mut stored = Vec::new();
+    store
+        .for_each(&LICENSES, None, |k1, k2, _| {
+            stored.push((*k1, *k2));
+            core::ops::ControlFlow::Continue(())
+        })
+        .unwrap();
+    stored.sort();
+    let mut expected: Vec<([u8; 16], [u8; 16])> = report
+        .iter()
+        .filter(|r| r.outcome == Outcome::Stored)
+        .map(|r| (r.kid.to_bytes(), r.lid.to_bytes()))
+        .collect();
+    expected.sort();
+    assert_eq!(stored, expected);
+
+    let clock = clock_at(TIME);
+    let id = &w.identity;
+    accepted::<AesCbcEncrypt>(&mut store, id, &clock, kid(1));
+    accepted::<AesCbcEncrypt>(&mut store, id, &clock, kid(6));
+    // The non-persistent license binds from the caller's copy.
+    let mut slot = KeySlot::new();
+    let ctx = bind::<AesCbcEncrypt, _>(&mut slot, &licenses[6], id, Some(TIME)).unwrap();
+    let mut data = [0u8; 16];
+    ctx.encrypt(&[0; 16], &mut data).unwrap();
+    assert_eq!(
+        w.server.aes_cbc_decrypt(&kid(7), &[0; 16], &data).unwrap(),
+        [0u8; 16]
+    );
+    ctx.close();
+
+    // Prepare refuses the same flaws when they reach the store some other way.
+    for (i, expected) in [
+        (1, CoreError::SecurityLevelTooLow),
+        (2, CoreError::NotBound),
+        (3, CoreError::VerificationFailed),
+        (4, CoreError::UnknownMustUnderstand),
+    ] {
+        let k = kid(i as u8 + 1);
+        put_raw(&mut store, k, &licenses[i]);
+        assert_eq!(
+            refused::<AesCbcEncrypt>(&mut store, id, &clock, k),
+            Error::Core(expected),
+            "license {i}"
+        );
+    }
+    assert_eq!(
+        Error::Core(CoreError::SecurityLevelTooLow).code(),
+        0x8004_D508
+    );
+    assert_eq!(Error::Core(CoreError::NotBound).code(), 0x8004_D504);
+    assert_eq!(
+        Error::Core(CoreError::VerificationFailed).code(),
+        0x8004_80CF
+    );
+    assert_eq!(
+        Error::Core(CoreError::UnknownMustUnderstand).code(),
+        0x8004_D503
+    );
+}
+
+#[test]
+fn tampering_with_any_signed_field_is_refused() {
+    // Flip one bit of a good ECDSA-verify license at every offset: Prepare must never succeed
+    // with a changed license, and a refusal writes nothing.
+    let mut w = world(6);
+    let licenses = w.acquire(&[(kid(1), Grant::key_exchange(A::EcdsaP256, O::Verify))]);
+    let good = &licenses[0];
+    let id = &w.identity;
+    let mut accepted_count = 0;
+    for offset in 0..good.len() {
+        let mut bad = good.clone();
+        bad[offset] ^= 0x01;
+        let mut slot = KeySlot::new();
+        let ok = bind::<drm_keyexchange::EcdsaVerify, _>(&mut slot, &bad, id, Some(TIME)).is_ok();
+        if ok {
+            accepted_count += 1;
+        } else {
+            assert!(slot.is_clear());
+        }
+    }
+    assert_eq!(accepted_count, 0);
+}
+
+#[test]
+fn stage_shares_one_transaction_with_the_callers_records() {
+    let mut w = world(7);
+    let mut image = blank();
+    let mut store = format(&mut image);
+    let licenses = w.acquire(&[
+        (kid(1), Grant::key_exchange(A::AesCbc, O::Decrypt)),
+        (kid(2), Grant::content()),
+    ]);
+    let session_ns = Namespace::from_name(b"test/sessions");
+    let mut txn = Transaction::new();
+    let mut report = Report::new();
+    stage(
+        &w.identity,
+        licenses.iter().map(Vec::as_slice),
+        &mut txn,
+        &mut report,
+    )
+    .unwrap();
+    assert_eq!(txn.len(), 2);
+    // Nothing is written by stage.
+    let mut buf = [0u8; 16];
+    assert!(
+        store
+            .for_each(&LICENSES, None, |_, _, _| panic!("empty"))
+            .is_ok()
+    );
+    txn.put(&session_ns, &[0xAB; 16], &[0; 16], b"session record")
+        .unwrap();
+    store.commit(&txn).unwrap();
+    assert_eq!(
+        store.get(&session_ns, &[0xAB; 16], &[0; 16], &mut buf),
+        Ok(14)
+    );
+    accepted::<AesCbcDecrypt>(&mut store, &w.identity, &clock_at(TIME), kid(1));
+}
+
+#[test]
+fn too_many_licenses_is_a_typed_error() {
+    let mut w = world(8);
+    let one = w.acquire(&[(kid(1), Grant::content())]).remove(0);
+    let many = vec![one.as_slice(); drm_keyexchange::delivery::MAX_LICENSES + 1];
+    let mut txn = Transaction::new();
+    let mut report = Report::new();
+    assert_eq!(
+        stage(&w.identity, many.iter().copied(), &mut txn, &mut report),
+        Err(Error::TooManyLicenses)
+    );
+}
+
+#[test]
+fn power_cut_at_every_flash_write_and_erase_during_delivery() {
+    let mut w = world(9);
+    let grants = [
+        (kid(1), Grant::key_exchange(A::AesCbc, O::Decrypt)),
+        (kid(2), Grant::key_exchange(A::HmacSha256, O::Verify)),
+        (kid(3), Grant::content()),
+    ];
+    let licenses = w.acquire(&grants);
+    let older = w.acquire(&[(kid(4), Grant::key_exchange(A::AesCbc, O::Encrypt))]);
+    let id = &w.identity;
+
+    // A store that already holds one license, so the cut can also hit compaction of older data.
+    let mut base = blank();
+    deliver_all(&mut format(&mut base), id, &older);
+
+    // How many word writes and erases a mount plus an uncut delivery does.
+    let mut uncut = base.clone();
+    let total = {
+        let mut store = mount(&mut uncut);
+        deliver_all(&mut store, id, &licenses);
+        store.release().ops()
+    };
+    assert!(total > 100, "{total} flash operations");
+
+    let check = |image: &mut [u8]| -> usize {
+        let mut store = mount(image);
+        let clock = clock_at(TIME);
+        let mut present = 0;
+        // The older license always survives.
+        accepted::<AesCbcEncrypt>(&mut store, id, &clock, kid(4));
+        let mut slot = KeySlot::new();
+        match prepare::<AesCbcDecrypt, _, _, 32, _, _>(
+            &mut slot,
+            &mut store,
+            id,
+            &clock,
+            &Kid::from_bytes(kid(1)),
+        ) {
+            Ok(ctx) => {
+                let mut data = w
+                    .server
+                    .aes_cbc_encrypt(&kid(1), &[3; 16], &[9; 32])
+                    .unwrap();
+                ctx.decrypt(&[3; 16], &mut data).unwrap();
+                assert_eq!(data, [9; 32]);
+                present += 1;
+            }
+            Err(e) => assert_eq!(e, Error::LicenseNotFound),
+        }
+        match prepare::<drm_keyexchange::HmacVerify, _, _, 32, _, _>(
+            &mut slot,
+            &mut store,
+            id,
+            &clock,
+            &Kid::from_bytes(kid(2)),
+        ) {
+            Ok(ctx) => {
+                let tag = w.server.hmac_sign(&kid(2), b"m").unwrap();
+                ctx.verify(b"m", &tag).unwrap();
+                present += 1;
+            }
+            Err(e) => assert_eq!(e, Error::LicenseNotFound),
+        }
+        match content_key(&mut store, id, &clock, &Kid::from_bytes(kid(3))) {
+            Ok(key) => {
+                assert_eq!(key.expose_secret(), &w.server.content_key(&kid(3)).unwrap());
+                present += 1;
+            }
+            Err(e) => assert_eq!(e, Error::LicenseNotFound),
+        }
+        present
+    };
+
+    let mut seen = [0usize; 4];
+    for n in 0..total {
+        for torn in [Torn::Prefix, Torn::Random] {
+            let mut image = base.clone();
+            {
+                let mut flash = Flash::new(&mut image);
+                flash.cut_after(n, torn, n + 1);
+                // A cut during mount (its recovery writes, if any) is a cut too.
+                if let Ok(mut store) = Hds::mount(flash, store_key(), Config::new()) {
+                    let mut report = Report::new();
+                    let r = deliver(
+                        &mut store,
+                        id,
+                        licenses.iter().map(Vec::as_slice),
+                        &mut report,
+                    );
+                    assert!(r.is_err(), "cut after {n} of {total} did not interrupt");
+                }
+            }
+            let present = check(&mut image);
+            // One transaction: all three or none.
+            assert!(present == 0 || present == 3, "cut {n}: {present} of 3");
+            seen[present] += 1;
+        }
+    }
+    // Every cut was tried (the store's commit point is its last write, so every cut loses the
+    // delivery; a cut can never keep part of it).
+    assert_eq!(
+        seen[0] + seen[3],
+        2 * usize::try_from(total).unwrap(),
+        "{seen:?}"
+    );
+    // And an uncut delivery stores all three.
+    assert_eq!(check(&mut uncut), 3);
+}
