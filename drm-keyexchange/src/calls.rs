@@ -124,7 +124,7 @@ fn unwrap_key_exchange<Op: Operation, I: DeviceIdentity + ?Sized>(
     now: TrustedTime,
 ) -> Result<(Kid, LicenseKey)> {
     let parsed = check_key_exchange::<Op, I>(license, identity, now)?;
-    let kid = Kid::from_bytes(*parsed.kid());
+    let kid = parsed.kid();
     let (_, key) = xmr::verify(parsed, identity)?.into_parts();
     Ok((kid, key))
 }

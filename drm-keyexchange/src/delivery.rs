@@ -102,8 +102,8 @@ where
     for bytes in licenses {
         let entry = match check(bytes, identity) {
             Ok(parsed) => {
-                let kid = Kid::from_bytes(*parsed.kid());
-                let lid = Lid::from_bytes(*parsed.rights_id());
+                let kid = parsed.kid();
+                let lid = parsed.lid();
                 let outcome = if parsed.is_persistent() {
                     txn.put(&LICENSES, kid.as_bytes(), lid.as_bytes(), bytes)
                         .map_err(|_| Error::TooManyLicenses)?;
@@ -129,8 +129,8 @@ where
 fn refused(bytes: &[u8], error: Error) -> LicenseReport {
     let parsed = ParsedLicense::parse(bytes).ok();
     LicenseReport {
-        kid: parsed.map_or(Kid::NIL, |p| Kid::from_bytes(*p.kid())),
-        lid: parsed.map_or(Lid::NIL, |p| Lid::from_bytes(*p.rights_id())),
+        kid: parsed.map_or(Kid::NIL, |p| p.kid()),
+        lid: parsed.map_or(Lid::NIL, |p| p.lid()),
         key_exchange: parsed.is_some_and(|p| p.is_key_exchange()),
         outcome: Outcome::Refused(error),
     }
