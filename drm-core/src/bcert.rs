@@ -98,7 +98,7 @@ impl<'a> CertKey<'a> {
 
     /// The key's flags field.
     #[must_use]
-    pub fn flags(&self) -> u32 {
+    pub const fn flags(&self) -> u32 {
         self.flags
     }
 
@@ -536,7 +536,7 @@ impl<'a> CertificateChain<'a> {
 
     /// Header `flags`.
     #[must_use]
-    pub fn flags(&self) -> u32 {
+    pub const fn flags(&self) -> u32 {
         self.flags
     }
 
