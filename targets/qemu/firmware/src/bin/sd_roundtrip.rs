@@ -1,0 +1,284 @@
+//! Secure Delete round trip with the host's simulated server (`targets/qemu/scripts/sd-roundtrip`
+//! runs it; it is not in `run-suites`, because it needs the host side).
+//!
+//! Over semihosting files in QEMU's working directory:
+//! 1. reads `sd_device.bin`, written by the host (`drm-tests` example `sd_qemu_host`): the
+//!    device's signing and encryption private keys (32 bytes each), the Secure Delete server's
+//!    public key (64) and the device's certificate chain (the rest);
+//! 2. stores a session with two licenses on the board's RAM flash, removes it
+//!    (`SecureDelete::delete_licenses`), and streams the challenge (`SecureDelete::write_challenge`)
+//!    both to the defmt log (printed) and to `sd_challenge.tmp`, renamed `sd_challenge.xml` when
+//!    complete;
+//! 3. waits for the host's `sd_response.xml`, checks that a copy with another SessionID is refused
+//!    and changes nothing, after a simulated reboot generates the challenge again, then processes
+//!    the response: the session's record is removed.
+#![no_std]
+#![no_main]
+
+use drm_board::flash::RamFlash;
+use drm_board::harness::TestResult;
+use drm_board::testing::DeterministicTestRng;
+use drm_board::{check, check_eq};
+use drm_core::platform::SoftwareIdentity;
+use drm_core::secret::{EccPrivateKey, HmacKey};
+use drm_core::xml::writer::{CountingSink, Sink};
+use drm_core::{Kid, Lid, SessionId};
+use drm_hds::{Config, Store, Transaction};
+use drm_securedelete::session::{self, RECORD_MAX_LEN};
+use drm_securedelete::{Error, LICENSES, SecureDelete, process_response};
+use semihosting::fs;
+
+drm_board::suite!(challenge_roundtrip_with_the_host_server);
+
+/// The session removed (the host knows it too).
+const SESSION: SessionId = SessionId::from_bytes([0x5D; 16]);
+/// Largest `sd_device.bin`.
+const DEVICE_MAX: usize = 1024;
+/// Largest response read.
+const RESPONSE_MAX: usize = 768;
+/// Pages of the store: the board's whole RAM flash.
+const PAGES: usize = drm_board::flash::SECTORS;
+
+type Hds = Store<RamFlash, drm_hds::NoCounter, PAGES>;
+
+fn store_key() -> HmacKey {
+    HmacKey::from_bytes([0x3C; 32])
+}
+
+/// A sink that sends the challenge to a semihosting file and to the defmt log, in pieces of up
+/// to 96 bytes.
+struct FileAndLog {
+    file: fs::File,
+    buf: [u8; 96],
+    /// Bytes in `buf`.
+    filled: usize,
+    total: usize,
+}
+
+impl FileAndLog {
+    fn flush(&mut self) -> drm_core::Result<()> {
+        let piece = self
+            .buf
+            .get(..self.filled)
+            .ok_or(drm_core::Error::LogicBug)?;
+        let text = core::str::from_utf8(piece).map_err(|_| drm_core::Error::LogicBug)?;
+        defmt::println!("challenge: {=str}", text);
+        semihosting::io::Write::write_all(&mut self.file, piece)
+            .map_err(|_| drm_core::Error::Platform)?;
+        self.filled = 0;
+        Ok(())
+    }
+}
+
+impl Sink for FileAndLog {
+    fn write(&mut self, bytes: &[u8]) -> drm_core::Result<()> {
+        for b in bytes {
+            if self.filled == self.buf.len() {
+                self.flush()?;
+            }
+            *self
+                .buf
+                .get_mut(self.filled)
+                .ok_or(drm_core::Error::LogicBug)? = *b;
+            self.filled += 1;
+        }
+        self.total += bytes.len();
+        Ok(())
+    }
+    fn len(&self) -> usize {
+        self.total
+    }
+}
+
+fn read_file<'b>(path: &core::ffi::CStr, buf: &'b mut [u8]) -> Result<&'b [u8], &'static str> {
+    let mut file = fs::File::open(path).map_err(|_| "open")?;
+    let mut len = 0;
+    loop {
+        let rest = buf.get_mut(len..).ok_or("file too large")?;
+        if rest.is_empty() {
+            return Err("file too large");
+        }
+        let n = semihosting::io::Read::read(&mut file, rest).map_err(|_| "read")?;
+        if n == 0 {
+            break;
+        }
+        len += n;
+    }
+    buf.get(..len).ok_or("read")
+}
+
+/// Waits (polling) for the host's response file.
+fn wait_for<'b>(path: &core::ffi::CStr, buf: &'b mut [u8]) -> Result<&'b [u8], &'static str> {
+    for _ in 0..4000 {
+        if fs::File::open(path).is_ok() {
+            return read_file(path, buf);
+        }
+        cortex_m::asm::delay(2_000_000);
+    }
+    Err("no response from the host")
+}
+
+fn challenge_roundtrip_with_the_host_server() -> TestResult {
+    // Two steps in two stack frames: the Cortex-M0 board has a 7 KiB stack, and the device
+    // buffer and the signing must not meet the response buffers.
+    paint();
+    let len = remove_and_write_challenge()?;
+    process_the_hosts_response(len)
+}
+
+/// Reads the device, stores the session, removes it, streams the challenge to the host; after a
+/// simulated reboot, generates it again (not sent). Returns the challenge's length.
+#[inline(never)]
+fn remove_and_write_challenge() -> Result<usize, &'static str> {
+    let mut device = [0u8; DEVICE_MAX];
+    let device = read_file(c"sd_device.bin", &mut device)?;
+    let (keys, chain) = device
+        .split_at_checked(128)
+        .ok_or("sd_device.bin too short")?;
+    let (signing, rest) = keys.split_at(32);
+    let (encryption, server_key) = rest.split_at(32);
+    let identity = SoftwareIdentity::new(
+        EccPrivateKey::try_from_slice(signing).ok_or("signing key")?,
+        EccPrivateKey::try_from_slice(encryption).ok_or("encryption key")?,
+        HmacKey::from_bytes([0x11; 32]),
+        chain,
+        150,
+    )
+    .map_err(|_| "identity")?;
+    peak("SoftwareIdentity::new");
+    let server_key: [u8; 64] = server_key.try_into().map_err(|_| "server key")?;
+    let sd = SecureDelete::new(&identity)
+        .with_server_key(server_key)
+        .map_err(|_| "server key is not a point")?;
+    let mut rng = DeterministicTestRng::from_seed(7);
+
+    let mut store = stored_session()?;
+
+    // Remove, then stream the challenge; its length must be the one announced.
+    peak("stored_session (format, commit)");
+    let len = sd.challenge_len(&mut store, &SESSION).map_err(|_| "len")?;
+    peak("challenge_len");
+    sd.delete_licenses(&mut store, &SESSION)
+        .map_err(|_| "delete_licenses")?;
+    peak("delete_licenses");
+    let file = fs::File::create(c"sd_challenge.tmp").map_err(|_| "create")?;
+    let mut sink = sd
+        .write_challenge(
+            &mut store,
+            &mut rng,
+            &SESSION,
+            FileAndLog {
+                file,
+                buf: [0; 96],
+                filled: 0,
+                total: 0,
+            },
+        )
+        .map_err(|_| "write_challenge")?;
+    peak("write_challenge");
+    sink.flush().map_err(|_| "flush")?;
+    check_eq!(sink.total, len);
+    drop(sink);
+    fs::rename(c"sd_challenge.tmp", c"sd_challenge.xml").map_err(|_| "rename")?;
+    defmt::println!("challenge of {=usize} bytes written", len);
+
+    // After a reboot the session is still pending and its challenge can be generated again.
+    drop(store);
+    let mut store: Hds =
+        Store::mount(RamFlash::reopen(), store_key(), Config::new()).map_err(|_| "mount")?;
+    let again = sd
+        .write_challenge(&mut store, &mut rng, &SESSION, CountingSink::new())
+        .map_err(|_| "again")?;
+    check_eq!(again.len(), len);
+    Ok(len)
+}
+
+/// A fresh store holding the session with its two licenses (in a frame of its own: the
+/// transaction is large).
+#[inline(never)]
+fn stored_session() -> Result<Hds, &'static str> {
+    let mut store: Hds =
+        Store::format(RamFlash::erased(), store_key(), Config::new()).map_err(|_| "format")?;
+    let kids = [Kid::from_bytes([0x71; 16]), Kid::from_bytes([0x72; 16])];
+    let mut record = [0u8; RECORD_MAX_LEN];
+    let mut txn = Transaction::new();
+    for (i, kid) in kids.iter().enumerate() {
+        let lid = Lid::from_bytes([0x80 + i as u8; 16]);
+        txn.put(&LICENSES, kid.as_bytes(), lid.as_bytes(), b"a license")
+            .map_err(|_| "txn")?;
+    }
+    session::stage_kids(&mut store, &mut txn, &SESSION, &kids, &mut record).map_err(|_| "stage")?;
+    store.commit(&txn).map_err(|_| "commit")?;
+    Ok(store)
+}
+
+/// Waits for the host's response; a copy with another SessionID is refused and changes nothing;
+/// the response removes the record. Needs no device identity (a response is not signed).
+#[inline(never)]
+fn process_the_hosts_response(challenge_len: usize) -> TestResult {
+    let mut store: Hds =
+        Store::mount(RamFlash::reopen(), store_key(), Config::new()).map_err(|_| "mount")?;
+    let mut pending = [SessionId::NIL; 2];
+    check_eq!(session::pending_sessions(&mut store, &mut pending), Ok(1));
+    check_eq!(pending.first(), Some(&SESSION));
+
+    let mut buf = [0u8; RESPONSE_MAX];
+    let response = wait_for(c"sd_response.xml", &mut buf)?;
+    let len = response.len();
+    let at = response
+        .windows(11)
+        .position(|w| w == b"<SessionID>")
+        .ok_or("no SessionID")?
+        + 11;
+    let byte = buf.get_mut(at).ok_or("short")?;
+    let original = *byte;
+    *byte = if original == b'A' { b'B' } else { b'A' };
+    let response = buf.get(..len).ok_or("len")?;
+    check_eq!(
+        process_response(&mut store, response),
+        Err(Error::InvalidResponse)
+    );
+    check_eq!(session::pending_sessions(&mut store, &mut pending), Ok(1));
+
+    let byte = buf.get_mut(at).ok_or("short")?;
+    *byte = original;
+    let response = buf.get(..len).ok_or("len")?;
+    check_eq!(process_response(&mut store, response), Ok(SESSION));
+    check_eq!(session::pending_sessions(&mut store, &mut pending), Ok(0));
+    check!(
+        session::load(&mut store, &SESSION)
+            .map_err(|_| "load")?
+            .is_none()
+    );
+    defmt::println!(
+        "response processed (challenge was {=usize} bytes)",
+        challenge_len
+    );
+    Ok(())
+}
+
+/// Paints the unused stack below the current stack pointer with a pattern, so that [`peak`] can
+/// find how deep the next steps went (stack use is what keeps this round trip off the Cortex-M0
+/// board, see `targets/qemu/scripts/sd-roundtrip`).
+#[allow(unsafe_code)]
+fn paint() {
+    let sp = cortex_m::register::msp::read();
+    let mut a = drm_board::STACK_BOTTOM + drm_board::STACK_GUARD;
+    while a + 256 < sp {
+        unsafe { core::ptr::write_volatile(a as *mut u32, 0xAAAA_5555) };
+        a += 4;
+    }
+}
+
+/// Prints the deepest stack use (from the top of the stack) since the last [`paint`], naming the
+/// step, and paints again.
+#[allow(unsafe_code)]
+fn peak(what: &str) {
+    let mut a = drm_board::STACK_BOTTOM + drm_board::STACK_GUARD;
+    while unsafe { core::ptr::read_volatile(a as *const u32) } == 0xAAAA_5555 {
+        a += 4;
+    }
+    let used = drm_board::STACK_BOTTOM + drm_board::STACK_SIZE - a;
+    defmt::println!("stack peak of {=str}: {=u32} bytes", what, used);
+    paint();
+}
