@@ -3,8 +3,8 @@
 //! A response that does not match a pending session, or is not a Secure Delete response of
 //! version 1, is [`Error::InvalidResponse`] with PlayReady's code `0x8004DFA0`
 //! (`DRM_E_INVALID_SECURE_DELETE_RESPONSE`, PROTOCOL §4). The project's own codes are in the
-//! `0x8004_D8xx` range (never reused, never renumbered). Errors of `drm-core` and `drm-hds`
-//! keep their own codes.
+//! `0x8004_D8xx` range (never reused, never renumbered). Errors of `drm-core`, `drm-hds` and
+//! `drm-keyexchange` keep their own codes.
 
 use core::fmt;
 
@@ -46,6 +46,8 @@ pub enum Error {
     Core(drm_core::Error),
     /// An error of the store, with its own code.
     Store(drm_hds::Error),
+    /// An error of license delivery (`drm-keyexchange`), with its own code.
+    Delivery(drm_keyexchange::Error),
 }
 
 impl Error {
@@ -64,6 +66,7 @@ impl Error {
             Error::BufferTooSmall { .. } => 0x8007_007A,
             Error::Core(e) => e.code(),
             Error::Store(e) => e.code(),
+            Error::Delivery(e) => e.code(),
         }
     }
 
@@ -88,6 +91,12 @@ impl From<drm_hds::Error> for Error {
     }
 }
 
+impl From<drm_keyexchange::Error> for Error {
+    fn from(e: drm_keyexchange::Error) -> Self {
+        Error::Delivery(e)
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = match self {
@@ -106,6 +115,7 @@ impl fmt::Display for Error {
             }
             Error::Core(e) => return e.fmt(f),
             Error::Store(e) => return e.fmt(f),
+            Error::Delivery(e) => return e.fmt(f),
         };
         write!(f, "{text} (0x{:08X})", self.code())
     }

@@ -228,6 +228,59 @@ impl<'i, I: DeviceIdentity> SecureDelete<'i, I> {
     }
 }
 
+/// Stores the licenses of one license response together with the record of their session, in
+/// one atomic store commit: each license is verified for `identity` and staged by
+/// `drm_keyexchange::stage` (refused and non-persistent licenses are reported, not stored), and
+/// the KIDs of the stored ones are added to session `id`'s record ([`session::stage_kids`]).
+/// `id` is the response's `ResponseID` (`drm_core::acquire::AcquiredLicenses::response_id`).
+/// Returns how many licenses were stored; with none, nothing is written.
+///
+/// After a power cut during the commit, either the licenses and the record are in the store or
+/// neither is.
+///
+/// # Errors
+/// [`Error::Delivery`] (too many licenses for one commit); [`Error::SessionPending`] for a
+/// session already removed; [`Error::TooManyKids`]; the store's errors. On error nothing is
+/// stored.
+pub fn store_session_licenses<'a, S, C, const P: usize, I, L>(
+    store: &mut Store<S, C, P>,
+    identity: &I,
+    id: &SessionId,
+    licenses: L,
+    report: &mut drm_keyexchange::Report,
+) -> Result<usize>
+where
+    S: NorFlash,
+    C: MonotonicCounter,
+    I: DeviceIdentity + ?Sized,
+    L: IntoIterator<Item = &'a [u8]>,
+{
+    let mut record = [0u8; session::RECORD_MAX_LEN];
+    let mut txn = Transaction::new();
+    drm_keyexchange::stage(
+        identity,
+        licenses.into_iter().map(|l| -> &[u8] { l }),
+        &mut txn,
+        report,
+    )?;
+    let mut kids: heapless::Vec<Kid, MAX_SESSION_KIDS> = heapless::Vec::new();
+    let mut stored = 0usize;
+    for entry in report.iter() {
+        if entry.outcome == drm_keyexchange::Outcome::Stored {
+            stored = stored.saturating_add(1);
+            if !kids.contains(&entry.kid) {
+                kids.push(entry.kid).map_err(|_| Error::TooManyKids)?;
+            }
+        }
+    }
+    if stored == 0 {
+        return Ok(0);
+    }
+    session::stage_kids(store, &mut txn, id, &kids, &mut record)?;
+    store.commit(&txn)?;
+    Ok(stored)
+}
+
 /// The record of session `id`, which must be in state `want`: [`Error::SessionPending`] or
 /// [`Error::SessionNotPending`] when it is in the other one.
 fn record_in<S: NorFlash, C: MonotonicCounter, const P: usize>(

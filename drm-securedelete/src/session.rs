@@ -34,7 +34,7 @@ const HEADER_LEN: usize = 8;
 const MAGIC: [u8; 4] = *b"SDR\x01";
 
 /// The store namespace of session records.
-pub const SESSIONS: Namespace = Namespace::from_name(b"drm/sd-sessions");
+pub const SESSIONS: Namespace = Namespace::SECURE_DELETE_SESSIONS;
 
 /// Second key of the record of an active session.
 pub const ACTIVE_KEY: [u8; 16] = *b"sd-state/active\0";

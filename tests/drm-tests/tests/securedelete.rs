@@ -54,6 +54,11 @@ struct World {
 fn world(seed: u64) -> World {
     let mut ca = Authority::from_seed(seed);
     let dev = ca.provision_device(SL_2000);
+    world_for(seed, &mut ca, dev)
+}
+
+/// A world for `dev`, provisioned by `ca`.
+fn world_for(seed: u64, ca: &mut Authority, dev: DeviceIdentity) -> World {
     let identity = SoftwareIdentity::new(
         EccPrivateKey::from_bytes(dev.signing_key_bytes()),
         EccPrivateKey::from_bytes(dev.encryption_key_bytes()),
@@ -695,8 +700,16 @@ enum Seen {
 }
 
 /// Mounts `mem` and classifies session `s` with licenses `lic`; panics on any other state
-/// (licenses gone without a pending record, half the licenses, a store that does not mount).
+/// (licenses gone without a pending record, half the licenses, a store that does not mount), and
+/// when licenses that were deleted left bytes on the flash.
 fn observe(mem: &mut [u8], s: &SessionId, lic: &[FakeLicense]) -> Seen {
+    observe_with(mem, s, lic, true)
+}
+
+/// [`observe`]; `were_stored` says whether absent licenses were deleted (their bytes must be
+/// gone from the flash) or never committed (bytes of an interrupted write may stay in free
+/// space: they were never part of the store).
+fn observe_with(mem: &mut [u8], s: &SessionId, lic: &[FakeLicense], were_stored: bool) -> Seen {
     let mut store = mount(mem);
     let record = session::load(&mut store, s).unwrap();
     let here: Vec<bool> = lic.iter().map(|l| present(&mut store, l)).collect();
@@ -709,7 +722,7 @@ fn observe(mem: &mut [u8], s: &SessionId, lic: &[FakeLicense]) -> Seen {
         other => panic!("record {other:?} with licenses present {here:?}"),
     };
     store.release();
-    if seen != Seen::Active {
+    if seen != Seen::Active && were_stored {
         // The mount finished any interrupted secure erase: no 16-byte window of a deleted
         // license is left on the flash (checked on the image after the mount).
         for l in lic {
@@ -915,4 +928,265 @@ fn power_cut_at_every_write_and_erase_during_process_response_prefix() {
 #[test]
 fn power_cut_at_every_write_and_erase_during_process_response_random() {
     response_under_cuts(Torn::Random);
+}
+
+// ---------------------------------------------------------------------------------------------
+// End to end: licenses acquired from the LicenseServer (drm_core::acquire), delivered with their
+// session record (store_session_licenses, over drm_keyexchange's delivery), removed, the
+// challenge accepted by the SecureDeleteServer (same backend), the response processed.
+// ---------------------------------------------------------------------------------------------
+
+mod end_to_end {
+    use super::*;
+    use drm_core::acquire::{self, ChallengeParams};
+    use drm_keyexchange::{AesCbcDecryptor, KeySlot, Outcome, Report};
+    use drm_securedelete::store_session_licenses;
+    use drm_target_host::FixedClock;
+    use drm_tests::license_server::{Grant, LicenseServer};
+    use drm_tests::xmr::{KxAlgorithm, KxOperation};
+
+    const TIME: u64 = 1_700_000_000;
+
+    struct E2e {
+        w: World,
+        licenses: LicenseServer,
+        license_key: [u8; 64],
+        root: [u8; 64],
+        clock: FixedClock,
+    }
+
+    fn e2e(seed: u64) -> E2e {
+        let mut ca = Authority::from_seed(seed);
+        let dev = ca.provision_device(SL_2000);
+        let server_identity = ca.provision_server();
+        let mut w = world_for(seed, &mut ca, dev);
+        let key = KeyPair::generate(&mut w.test_rng);
+        let license_key = key.public();
+        let licenses = LicenseServer::new(
+            w.backend.clone(),
+            key,
+            ca.root_public_key(),
+            server_identity,
+            w.test_rng.fork(),
+        );
+        E2e {
+            w,
+            licenses,
+            license_key,
+            root: ca.root_public_key(),
+            clock: FixedClock::new(Some(TIME)),
+        }
+    }
+
+    impl E2e {
+        /// Acquires licenses for `kids`: the SessionID (the response's ResponseID), the licenses'
+        /// bytes as the client decoded them, and what the server issued.
+        fn fetch(&mut self, kids: &[Kid]) -> (SessionId, Vec<Vec<u8>>, Vec<FakeLicense>) {
+            let params = ChallengeParams::new(kids, &self.license_key, TIME);
+            let chain_len = self.w.dev.chain.len();
+            let sizes = acquire::challenge_sizes(&params, chain_len).unwrap();
+            let (mut work, mut out) = (vec![0u8; sizes.work], vec![0u8; sizes.challenge]);
+            let (pending, xml) = acquire::write_challenge(
+                &params,
+                &self.w.identity,
+                &mut self.w.rng,
+                &mut work,
+                &mut out,
+            )
+            .unwrap();
+            let reply = self.licenses.handle(xml);
+            let issued = reply.outcome.unwrap().licenses;
+            let mut buf = vec![0u8; reply.xml.len()];
+            let got = acquire::process_response(
+                reply.xml.as_bytes(),
+                &pending,
+                &self.root,
+                Some(TIME),
+                &mut buf,
+            )
+            .unwrap();
+            let issued = issued
+                .into_iter()
+                .map(|l| FakeLicense {
+                    kid: Kid::from_bytes(l.kid),
+                    lid: Lid::from_bytes(l.lid),
+                    bytes: l.xmr,
+                })
+                .collect();
+            (
+                got.response_id().unwrap(),
+                got.iter().map(<[u8]>::to_vec).collect(),
+                issued,
+            )
+        }
+
+        /// Acquires licenses for `kids` and stores the persistent ones with their session
+        /// record; the SessionID and the delivery report.
+        fn acquire(&mut self, store: &mut Hds<'_>, kids: &[Kid]) -> (SessionId, Report) {
+            let (session, licenses, _) = self.fetch(kids);
+            let mut report = Report::new();
+            store_session_licenses(
+                store,
+                &self.w.identity,
+                &session,
+                licenses.iter().map(Vec::as_slice),
+                &mut report,
+            )
+            .unwrap();
+            (session, report)
+        }
+
+        fn content_key(
+            &self,
+            store: &mut Hds<'_>,
+            kid: &Kid,
+        ) -> Result<[u8; 16], drm_keyexchange::Error> {
+            drm_keyexchange::content_key(store, &self.w.identity, &self.clock, kid)
+                .map(|k| *k.expose_secret())
+        }
+    }
+
+    fn kid(n: u8) -> Kid {
+        Kid::from_bytes([n; 16])
+    }
+
+    #[test]
+    fn acquire_remove_one_session_and_the_others_still_work() {
+        let mut e = e2e(40);
+        for n in [0xA1, 0xB1, 0xB2, 0xC1] {
+            e.licenses.grant([n; 16], Grant::content());
+        }
+        e.licenses.grant(
+            [0xA2; 16],
+            Grant::key_exchange(KxAlgorithm::AesCbc, KxOperation::Decrypt),
+        );
+        e.licenses
+            .grant([0xC2; 16], Grant::content().persistent(false));
+        let mut mem = vec![0xFF; FLASH_LEN];
+        let mut store = format(&mut mem);
+        let device = e.w.dev.cert_id;
+
+        let (sa, _) = e.acquire(&mut store, &[kid(0xA1), kid(0xA2)]);
+        let (sb, _) = e.acquire(&mut store, &[kid(0xB1), kid(0xB2)]);
+        let (sc, report_c) = e.acquire(&mut store, &[kid(0xC1), kid(0xC2)]);
+        assert_eq!(e.w.backend.live_persistent(&device), 5);
+        // The non-persistent license is verified, not stored, not in the session.
+        assert_eq!(report_c[1].outcome, Outcome::NotPersistent);
+        for (s, kids) in [
+            (sa, vec![kid(0xA1), kid(0xA2)]),
+            (sb, vec![kid(0xB1), kid(0xB2)]),
+            (sc, vec![kid(0xC1)]),
+        ] {
+            let r = session::load(&mut store, &s).unwrap().unwrap();
+            assert_eq!(
+                (r.state(), r.kids()),
+                (SessionState::Active, kids.as_slice())
+            );
+        }
+        let b1_key = e.content_key(&mut store, &kid(0xB1)).unwrap();
+        assert_eq!(Some(b1_key), e.licenses.content_key(&[0xB1; 16]));
+
+        // Remove session B; the server accepts the challenge and counts two licenses fewer.
+        let sd = client(&e.w.identity, e.w.server_key);
+        let mut out = vec![0u8; sd.challenge_len(&mut store, &sb).unwrap()];
+        sd.remove(&mut store, &mut e.w.rng, &sb, &mut out).unwrap();
+        for n in [0xB1, 0xB2] {
+            assert_eq!(
+                e.content_key(&mut store, &kid(n)),
+                Err(drm_keyexchange::Error::LicenseNotFound)
+            );
+        }
+        let reply = e.w.server.handle(&out);
+        let outcome = reply.outcome.unwrap();
+        assert_eq!(outcome.session_id, sb.to_bytes());
+        assert_eq!(outcome.result, Some(DeleteResult::Deleted { removed: 2 }));
+        assert_eq!(e.w.backend.live_persistent(&device), 3);
+        assert!(e.w.backend.session(&device, sb.as_bytes()).unwrap().deleted);
+
+        // The response clears the record.
+        assert_eq!(
+            sd.process_response(&mut store, reply.xml.as_bytes()),
+            Ok(sb)
+        );
+        assert!(session::load(&mut store, &sb).unwrap().is_none());
+        assert!(pending(&mut store).is_empty());
+
+        // The other sessions' licenses still work: the content keys are the server's, and the
+        // KeyExchangeLicense decrypts what the server encrypts with its key.
+        for n in [0xA1, 0xC1] {
+            assert_eq!(
+                Some(e.content_key(&mut store, &kid(n)).unwrap()),
+                e.licenses.content_key(&[n; 16])
+            );
+        }
+        let iv = [0x1F; 16];
+        let plain = [0x42u8; 32];
+        let mut data = e
+            .licenses
+            .aes_cbc_encrypt(&[0xA2; 16], &iv, &plain)
+            .unwrap();
+        let mut slot = KeySlot::new();
+        let ctx: AesCbcDecryptor<'_> =
+            drm_keyexchange::prepare(&mut slot, &mut store, &e.w.identity, &e.clock, &kid(0xA2))
+                .unwrap();
+        ctx.decrypt(&iv, &mut data).unwrap();
+        ctx.close();
+        assert_eq!(data, plain);
+
+        // Session C next: only its one persistent license is counted.
+        let mut out = vec![0u8; sd.challenge_len(&mut store, &sc).unwrap()];
+        sd.remove(&mut store, &mut e.w.rng, &sc, &mut out).unwrap();
+        let reply = e.w.server.handle(&out);
+        assert_eq!(
+            reply.outcome.unwrap().result,
+            Some(DeleteResult::Deleted { removed: 1 })
+        );
+        assert_eq!(e.w.backend.live_persistent(&device), 2);
+        assert_eq!(
+            sd.process_response(&mut store, reply.xml.as_bytes()),
+            Ok(sc)
+        );
+        assert!(e.content_key(&mut store, &kid(0xA1)).is_ok());
+    }
+
+    #[test]
+    fn power_cut_at_every_write_and_erase_while_storing_licenses_with_their_session() {
+        let mut e = e2e(41);
+        for n in [0xD1, 0xD2, 0xD3] {
+            e.licenses.grant([n; 16], Grant::content());
+        }
+        let (session, licenses, issued) = e.fetch(&[kid(0xD1), kid(0xD2), kid(0xD3)]);
+        let mut base = vec![0xFF; FLASH_LEN];
+        format(&mut base).release();
+        let mut report = Report::new();
+        let stats = cut_everywhere(
+            &base,
+            Torn::Random,
+            Seen::Active,
+            |store| {
+                store_session_licenses(
+                    store,
+                    &e.w.identity,
+                    &session,
+                    licenses.iter().map(Vec::as_slice),
+                    &mut report,
+                )
+                .map(|n| assert_eq!(n, 3))
+            },
+            // Either the record and all three licenses, or neither.
+            |mem| observe_with(mem, &session, &issued, false),
+        );
+        let stored = stats
+            .cut_states
+            .iter()
+            .filter(|s| **s == Seen::Active)
+            .count();
+        println!(
+            "store_session_licenses: {} cut points, {} stored, {} nothing",
+            stats.points,
+            stored,
+            stats.cut_states.len() - stored
+        );
+        assert!(stats.points > 5);
+    }
 }
