@@ -1190,3 +1190,180 @@ mod end_to_end {
         assert!(stats.points > 5);
     }
 }
+
+/// The seed document's Secure Delete challenge example, as printed there (placeholders for the
+/// values).
+const SEED_CHALLENGE: &str = r##"<?xml version="1.0" encoding="utf-8"?>
+<soap:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+               xmlns:xsd="http://www.w3.org/2001/XMLSchema"
+  xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">
+  <soap:Body>
+    <ProcessDeleteLicenseData
+      xmlns="http://schemas.microsoft.com/DRM/2007/03/protocols">
+      <challenge>
+        <Challenge
+          xmlns="http://schemas.microsoft.com/DRM/2007/03/protocols/messages">
+          <DeleteLicenseData
+            xmlns="http://schemas.microsoft.com/DRM/2007/03/protocols"
+            Id="SignedData">
+            <Version>1</Version>
+            <SessionID>BASE_64_ENCODED_SESSION_ID</SessionID>
+            <KIDS>
+              <KID>BASE_64_ENCODED_KID_1</KID>
+              <KID>BASE_64_ENCODED_KID_2</KID>
+              <KID>BASE_64_ENCODED_KID_3</KID>
+            </KIDS>
+            <EncryptedData
+              xmlns="http://www.w3.org/2001/04/xmlenc#"
+              Type="http://www.w3.org/2001/04/xmlenc#Element">
+              <EncryptionMethod
+                Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc">
+              </EncryptionMethod>
+              <KeyInfo
+                xmlns="http://www.w3.org/2000/09/xmldsig#">
+                <EncryptedKey
+                  xmlns="http://www.w3.org/2001/04/xmlenc#">
+                  <EncryptionMethod
+                    Algorithm="http://schemas.microsoft.com/DRM/2007/03/protocols#ecc256">
+                  </EncryptionMethod>
+                  <KeyInfo
+                    xmlns="http://www.w3.org/2000/09/xmldsig#">
+                    <KeyName>WMRMServer</KeyName>
+                  </KeyInfo>
+                  <CipherData>
+                    <CipherValue>BASE_64_ENCODED_CIPHER_VALUE</CipherValue>
+                  </CipherData>
+                </EncryptedKey>
+              </KeyInfo>
+              <CipherData>
+                <CipherValue>BASE_64_ENCODED_CIPHER_VALUE</CipherValue>
+              </CipherData>
+            </EncryptedData>
+          </DeleteLicenseData>
+          <Signature
+            xmlns="http://www.w3.org/2000/09/xmldsig#">
+            <SignedInfo
+              xmlns="http://www.w3.org/2000/09/xmldsig#">
+              <CanonicalizationMethod
+                Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315">
+              </CanonicalizationMethod>
+              <SignatureMethod
+                Algorithm="http://schemas.microsoft.com/DRM/2007/03/protocols#ecdsa-sha256">
+              </SignatureMethod>
+              <Reference URI="#SignedData">
+                <DigestMethod
+                  Algorithm="http://schemas.microsoft.com/DRM/2007/03/protocols#sha256">
+                </DigestMethod>
+                <DigestValue>BASE_64_ENCODED_DIGEST_VALUE</DigestValue>
+              </Reference>
+            </SignedInfo>
+            <SignatureValue>BASE_64_ENCODED_SIGNATURE</SignatureValue>
+            <KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#">
+              <KeyValue>
+                <ECCKeyValue>
+                  <PublicKey>BASE_64_ENCODED_PUBLIC_KEY</PublicKey>
+                </ECCKeyValue>
+              </KeyValue>
+            </KeyInfo>
+          </Signature>
+        </Challenge>
+      </challenge>
+    </ProcessDeleteLicenseData>
+  </soap:Body>
+</soap:Envelope>"##;
+
+/// One element: depth, namespace, name, attributes, and the text of a leaf whose value is fixed
+/// (not a `BASE_64_…` placeholder of the seed).
+type Shape = (usize, String, String, Vec<(String, String)>, Option<String>);
+
+/// Every element in document order.
+fn shape(xml: &str) -> Vec<Shape> {
+    let doc = roxmltree::Document::parse(xml).unwrap();
+    doc.descendants()
+        .filter(|n| n.is_element())
+        .map(|n| {
+            let attrs = n
+                .attributes()
+                .map(|a| (a.name().to_owned(), a.value().to_owned()))
+                .collect();
+            let text = n
+                .text()
+                .map(str::trim)
+                .filter(|t| !t.is_empty() && !n.children().any(|c| c.is_element()))
+                .filter(|t| !t.starts_with("BASE_64_"))
+                .map(str::to_owned);
+            (
+                n.ancestors().count(),
+                n.tag_name().namespace().unwrap_or("").to_owned(),
+                n.tag_name().name().to_owned(),
+                attrs,
+                text,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn challenge_has_the_seed_examples_structure_to_the_element_and_namespace() {
+    let mut w = world(9);
+    let mut mem = vec![0xFF; FLASH_LEN];
+    let mut store = format(&mut mem);
+    let s = SessionId::from_bytes([0xE1; 16]);
+    let lic = fake_licenses(&mut w.test_rng, 3);
+    store_session(&w, &mut store, s, &lic);
+    let sd = client(&w.identity, w.server_key);
+    let mut out = vec![0u8; sd.challenge_len(&mut store, &s).unwrap()];
+    sd.remove(&mut store, &mut w.rng, &s, &mut out).unwrap();
+    let ours = shape(std::str::from_utf8(&out).unwrap());
+    let seed = shape(SEED_CHALLENGE);
+    assert_eq!(ours.len(), seed.len());
+    for (a, b) in ours.iter().zip(&seed) {
+        // Same depth, namespace, name and attributes; fixed texts (Version, KeyName) equal;
+        // where the seed has a placeholder ours has a value.
+        assert_eq!((a.0, &a.1, &a.2, &a.3), (b.0, &b.1, &b.2, &b.3));
+        if let Some(fixed) = &b.4 {
+            assert_eq!(a.4.as_ref(), Some(fixed), "{}", a.2);
+        }
+    }
+}
+
+#[test]
+fn more_licenses_than_one_commit_holds_is_refused_and_changes_nothing() {
+    let mut w = world(10);
+    let mut mem = vec![0xFF; FLASH_LEN];
+    let mut store = format(&mut mem);
+    let s = SessionId::from_bytes([0xE2; 16]);
+    let kid = Kid::from_bytes([0xE3; 16]);
+    // One KID with one license more than a removal can delete in one commit.
+    let many: Vec<FakeLicense> = (0..=drm_securedelete::MAX_REMOVE_LICENSES)
+        .map(|i| FakeLicense {
+            kid,
+            lid: Lid::from_bytes([i as u8; 16]),
+            bytes: w.test_rng.array::<32>().to_vec(),
+        })
+        .collect();
+    for l in &many {
+        store
+            .put(&LICENSES, l.kid.as_bytes(), l.lid.as_bytes(), &l.bytes)
+            .unwrap();
+    }
+    let mut buf = [0u8; RECORD_MAX_LEN];
+    let mut txn = Transaction::new();
+    session::stage_kids(&mut store, &mut txn, &s, &[kid], &mut buf).unwrap();
+    store.commit(&txn).unwrap();
+    let sd = client(&w.identity, w.server_key);
+    let mut out = vec![0u8; sd.challenge_len(&mut store, &s).unwrap()];
+    assert_eq!(
+        sd.remove(&mut store, &mut w.rng, &s, &mut out),
+        Err(Error::TooManyLicenses)
+    );
+    assert!(many.iter().all(|l| present(&mut store, l)));
+    assert!(pending(&mut store).is_empty());
+    // One fewer fits.
+    store
+        .delete(&LICENSES, kid.as_bytes(), many[0].lid.as_bytes())
+        .unwrap();
+    sd.remove(&mut store, &mut w.rng, &s, &mut out).unwrap();
+    assert!(many[1..].iter().all(|l| !present(&mut store, l)));
+    assert_eq!(pending(&mut store), vec![s]);
+}
