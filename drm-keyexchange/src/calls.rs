@@ -36,7 +36,7 @@ pub const MAX_LICENSES_PER_KID: usize = 8;
 
 /// Largest license this crate reads from the store, in bytes. The largest license of the key
 /// exchange format (ECDSA verify, every optional object) is under 600 bytes.
-pub const MAX_LICENSE_LEN: usize = 1024;
+pub const MAX_LICENSE_LEN: usize = 768;
 
 /// Time as the anti-rollback clock vouches for it: seconds since 1970, or `None` when the clock
 /// is not set or was found rolled back. Time-bound licenses are refused with `None`.
@@ -81,6 +81,7 @@ fn check_level<I: DeviceIdentity + ?Sized>(
 }
 
 /// Checks a KeyExchangeLicense for `Op` (steps 1 to 5), without touching any key.
+#[inline(never)]
 fn check_key_exchange<'a, Op: Operation, I: DeviceIdentity + ?Sized>(
     license: &'a [u8],
     identity: &I,
@@ -117,7 +118,9 @@ pub fn bind<'s, Op: Operation, I: DeviceIdentity + ?Sized>(
     Context::new(slot, kid, key)
 }
 
-/// Every check of [`bind`], then the unwrapped key.
+/// Every check of [`bind`], then the unwrapped key. Never inlined: its frame (the parsed license,
+/// the verification) is gone before the caller performs, which matters on a 7 KiB Cortex-M0 stack.
+#[inline(never)]
 fn unwrap_key_exchange<Op: Operation, I: DeviceIdentity + ?Sized>(
     license: &[u8],
     identity: &I,
@@ -127,6 +130,46 @@ fn unwrap_key_exchange<Op: Operation, I: DeviceIdentity + ?Sized>(
     let kid = parsed.kid();
     let (_, key) = xmr::verify(parsed, identity)?.into_parts();
     Ok((kid, key))
+}
+
+/// The LIDs of the stored licenses of `kid` (at most [`MAX_LICENSES_PER_KID`]). Never inlined: the
+/// store walk's buffers are gone before a license is verified (a 7 KiB Cortex-M0 stack needs it).
+#[inline(never)]
+fn lids_of<S, C, const PAGES: usize>(
+    store: &mut Store<S, C, PAGES>,
+    kid: &Kid,
+) -> Result<heapless::Vec<[u8; 16], MAX_LICENSES_PER_KID>>
+where
+    S: NorFlash,
+    C: MonotonicCounter,
+{
+    let mut lids = heapless::Vec::new();
+    store.for_each(&LICENSES, Some(kid.as_bytes()), |_, lid, _| {
+        match lids.push(*lid) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(_) => ControlFlow::Break(()),
+        }
+    })?;
+    Ok(lids)
+}
+
+/// Reads one license into `buf`. Never inlined (see [`lids_of`]).
+#[inline(never)]
+fn read_license<'b, S, C, const PAGES: usize>(
+    store: &mut Store<S, C, PAGES>,
+    kid: &Kid,
+    lid: &[u8; 16],
+    buf: &'b mut [u8; MAX_LICENSE_LEN],
+) -> Result<&'b [u8]>
+where
+    S: NorFlash,
+    C: MonotonicCounter,
+{
+    match store.get(&LICENSES, kid.as_bytes(), lid, buf) {
+        Ok(len) => buf.get(..len).ok_or(Error::LogicBug),
+        Err(drm_hds::Error::BufferTooSmall) => Err(Error::LicenseTooLarge),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Calls `f` with the bytes of each stored license of `kid` (at most
@@ -141,21 +184,11 @@ where
     S: NorFlash,
     C: MonotonicCounter,
 {
-    let mut lids = heapless::Vec::<[u8; 16], MAX_LICENSES_PER_KID>::new();
-    store.for_each(&LICENSES, Some(kid.as_bytes()), |_, lid, _| {
-        match lids.push(*lid) {
-            Ok(()) => ControlFlow::Continue(()),
-            Err(_) => ControlFlow::Break(()),
-        }
-    })?;
+    let lids = lids_of(store, kid)?;
     let mut first_error = None;
     let mut buf = [0u8; MAX_LICENSE_LEN];
     for lid in &lids {
-        let result = match store.get(&LICENSES, kid.as_bytes(), lid, &mut buf) {
-            Ok(len) => buf.get(..len).ok_or(Error::LogicBug).and_then(&mut f),
-            Err(drm_hds::Error::BufferTooSmall) => Err(Error::LicenseTooLarge),
-            Err(e) => Err(e.into()),
-        };
+        let result = read_license(store, kid, lid, &mut buf).and_then(&mut f);
         match result {
             Ok(value) => return Ok(value),
             Err(e) => {
@@ -194,6 +227,7 @@ where
 ///
 /// # Errors
 /// [`Error::LicenseNotFound`]; the refusals of the module documentation; [`Error::Store`].
+#[inline(never)]
 pub fn prepare<'s, Op, S, C, const PAGES: usize, I, K>(
     slot: &'s mut KeySlot,
     store: &mut Store<S, C, PAGES>,

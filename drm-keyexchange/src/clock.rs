@@ -46,6 +46,7 @@ fn saved<S: NorFlash, C: MonotonicCounter, const PAGES: usize>(
 ///
 /// # Errors
 /// [`crate::Error::Store`] when the store cannot be read.
+#[inline(never)]
 pub fn trusted_time<S, C, const PAGES: usize, K>(
     store: &mut Store<S, C, PAGES>,
     clock: &K,
@@ -69,6 +70,7 @@ where
 ///
 /// # Errors
 /// [`crate::Error::Store`] when the store cannot be read or written.
+#[inline(never)]
 pub fn advance<S, C, const PAGES: usize>(store: &mut Store<S, C, PAGES>, now: u64) -> Result<()>
 where
     S: NorFlash,

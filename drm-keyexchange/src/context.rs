@@ -291,6 +291,7 @@ impl Context<'_, AesCbcEncrypt> {
     /// # Errors
     /// [`Error::Core`] with [`drm_core::Error::InvalidArgument`] when `data.len()` is not a
     /// multiple of 16 (`data` unchanged).
+    #[inline(never)]
     pub fn encrypt(&self, iv: &[u8; 16], data: &mut [u8]) -> Result<()> {
         crypto::aes128_cbc_encrypt(&self.aes_key()?, iv, data)?;
         Ok(())
@@ -303,6 +304,7 @@ impl Context<'_, AesCbcDecrypt> {
     /// # Errors
     /// [`Error::Core`] with [`drm_core::Error::InvalidArgument`] when `data.len()` is not a
     /// multiple of 16 (`data` unchanged).
+    #[inline(never)]
     pub fn decrypt(&self, iv: &[u8; 16], data: &mut [u8]) -> Result<()> {
         crypto::aes128_cbc_decrypt(&self.aes_key()?, iv, data)?;
         Ok(())
@@ -314,6 +316,7 @@ impl Context<'_, HmacSign> {
     ///
     /// # Errors
     /// Only [`Error::LogicBug`] (never expected).
+    #[inline(never)]
     pub fn sign(&self, data: &[u8]) -> Result<[u8; 32]> {
         Ok(crypto::hmac_sha256(&self.hmac_key()?, data))
     }
@@ -325,6 +328,7 @@ impl Context<'_, HmacVerify> {
     /// # Errors
     /// [`Error::Core`] with [`drm_core::Error::VerificationFailed`] for a wrong tag (or a tag
     /// that is not 32 bytes).
+    #[inline(never)]
     pub fn verify(&self, data: &[u8], tag: &[u8]) -> Result<()> {
         let mut mac = crypto::HmacSha256::new(&self.hmac_key()?);
         mac.update(data);
@@ -338,6 +342,7 @@ impl Context<'_, EcdsaSign> {
     ///
     /// # Errors
     /// [`Error::LogicBug`] if the slot does not hold a valid scalar (it was checked at bind).
+    #[inline(never)]
     pub fn sign(&self, msg: &[u8]) -> Result<[u8; 64]> {
         let key = EccPrivateKey::from_bytes(*self.slot.head::<32>()?);
         crypto::ecdsa_p256_sign(&key, msg).map_err(|_| Error::LogicBug)
@@ -349,6 +354,7 @@ impl Context<'_, EcdsaVerify> {
     ///
     /// # Errors
     /// [`Error::Core`] with [`drm_core::Error::VerificationFailed`] for a bad signature.
+    #[inline(never)]
     pub fn verify(&self, msg: &[u8], signature: &[u8]) -> Result<()> {
         crypto::ecdsa_p256_verify(self.slot.head::<64>()?, msg, signature)?;
         Ok(())

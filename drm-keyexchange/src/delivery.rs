@@ -18,6 +18,7 @@
 //! ([`Outcome::NotPersistent`]): the caller keeps their bytes and binds them with
 //! [`crate::bind`].
 
+use drm_core::acquire::AcquiredLicenses;
 use drm_core::platform::DeviceIdentity;
 use drm_core::xmr::{self, ParsedLicense};
 use drm_core::{Kid, Lid};
@@ -59,10 +60,14 @@ pub struct LicenseReport {
     pub outcome: Outcome,
 }
 
-/// The reports of one response (fixed capacity, no allocation).
-pub type Report = heapless::Vec<LicenseReport, MAX_LICENSES>;
+/// The reports of one response: fixed capacity `N` (at most [`MAX_LICENSES`] are ever needed),
+/// no allocation. A device that knows its responses hold few licenses saves stack with a small
+/// `N` (about 48 bytes an entry).
+pub type Report<const N: usize = MAX_LICENSES> = heapless::Vec<LicenseReport, N>;
 
-/// Verifies one license for `identity` (every check of the module documentation).
+/// Verifies one license for `identity` (every check of the module documentation). Never inlined,
+/// so that its frame is not live beside the caller's transaction and report.
+#[inline(never)]
 fn check<'a, I: DeviceIdentity + ?Sized>(
     bytes: &'a [u8],
     identity: &I,
@@ -79,20 +84,15 @@ fn check<'a, I: DeviceIdentity + ?Sized>(
     Ok(parsed)
 }
 
-/// Verifies each license of `licenses` and adds a put of every good persistent one to `txn`
-/// (namespace [`LICENSES`], keys KID and LID). One entry per license goes to `report`, which is
-/// cleared first.
-///
-/// Nothing is written: the caller commits `txn` (with its own changes if it has any).
+/// Verifies each license of `licenses` and writes one entry per license to `report` (cleared
+/// first), in order. [`Outcome::Stored`] here means "to be stored". Writes nothing.
 ///
 /// # Errors
-/// [`Error::TooManyLicenses`] when there are more licenses than [`MAX_LICENSES`] or than `txn`
-/// has room for. After an error, `txn` may hold some of the puts: drop it, do not commit it.
-pub fn stage<'a, I, L>(
+/// [`Error::TooManyLicenses`] when there are more licenses than `report` holds.
+pub fn verify_all<'a, I, L, const N: usize>(
     identity: &I,
     licenses: L,
-    txn: &mut Transaction<'a>,
-    report: &mut Report,
+    report: &mut Report<N>,
 ) -> Result<()>
 where
     I: DeviceIdentity + ?Sized,
@@ -101,28 +101,63 @@ where
     report.clear();
     for bytes in licenses {
         let entry = match check(bytes, identity) {
-            Ok(parsed) => {
-                let kid = parsed.kid();
-                let lid = parsed.lid();
-                let outcome = if parsed.is_persistent() {
-                    txn.put(&LICENSES, kid.as_bytes(), lid.as_bytes(), bytes)
-                        .map_err(|_| Error::TooManyLicenses)?;
+            Ok(parsed) => LicenseReport {
+                kid: parsed.kid(),
+                lid: parsed.lid(),
+                key_exchange: parsed.is_key_exchange(),
+                outcome: if parsed.is_persistent() {
                     Outcome::Stored
                 } else {
                     Outcome::NotPersistent
-                };
-                LicenseReport {
-                    kid,
-                    lid,
-                    key_exchange: parsed.is_key_exchange(),
-                    outcome,
-                }
-            }
+                },
+            },
             Err(e) => refused(bytes, e),
         };
         report.push(entry).map_err(|_| Error::TooManyLicenses)?;
     }
     Ok(())
+}
+
+/// Adds to `txn` a put of every license that `report` (from [`verify_all`] over the same
+/// `licenses`) marks [`Outcome::Stored`] (namespace [`LICENSES`], keys KID and LID).
+fn add_puts<'a, L, const N: usize>(
+    licenses: L,
+    report: &Report<N>,
+    txn: &mut Transaction<'a>,
+) -> Result<()>
+where
+    L: IntoIterator<Item = &'a [u8]>,
+{
+    for (entry, bytes) in report.iter().zip(licenses) {
+        if entry.outcome == Outcome::Stored {
+            txn.put(&LICENSES, entry.kid.as_bytes(), entry.lid.as_bytes(), bytes)
+                .map_err(|_| Error::TooManyLicenses)?;
+        }
+    }
+    Ok(())
+}
+
+/// Verifies each license of `licenses` ([`verify_all`]) and adds a put of every good persistent
+/// one to `txn` (namespace [`LICENSES`], keys KID and LID). One entry per license goes to
+/// `report`, which is cleared first. `licenses` is walked twice (verification first, so that
+/// nothing is added to `txn` until every license has been checked).
+///
+/// Nothing is written: the caller commits `txn` (with its own changes if it has any).
+///
+/// # Errors
+/// [`Error::TooManyLicenses`] when there are more licenses than `report` or `txn` has room for. After an error, `txn` may hold some of the puts: drop it, do not commit it.
+pub fn stage<'a, I, L, const N: usize>(
+    identity: &I,
+    licenses: L,
+    txn: &mut Transaction<'a>,
+    report: &mut Report<N>,
+) -> Result<()>
+where
+    I: DeviceIdentity + ?Sized,
+    L: IntoIterator<Item = &'a [u8]> + Clone,
+{
+    verify_all(identity, licenses.clone(), report)?;
+    add_puts(licenses, report, txn)
 }
 
 /// The report of a refused license: its ids and kind when it parses at all.
@@ -139,23 +174,65 @@ fn refused(bytes: &[u8], error: Error) -> LicenseReport {
 /// [`stage`], then one atomic commit of the good licenses. After a power cut during the commit,
 /// either all of them are in the store or none.
 ///
+/// The licenses are verified before the transaction exists, so that its frame is not live beside
+/// the verification's (this matters on a 7 KiB Cortex-M0 stack).
+///
 /// # Errors
 /// The errors of [`stage`]; [`Error::Store`] when the commit fails (then none is stored, and the
 /// reports' [`Outcome::Stored`] entries did not happen).
-pub fn deliver<'a, S, C, const PAGES: usize, I, L>(
+pub fn deliver<'a, S, C, const PAGES: usize, I, L, const N: usize>(
     store: &mut Store<S, C, PAGES>,
     identity: &I,
     licenses: L,
-    report: &mut Report,
+    report: &mut Report<N>,
 ) -> Result<()>
 where
     S: NorFlash,
     C: drm_core::platform::MonotonicCounter,
     I: DeviceIdentity + ?Sized,
+    L: IntoIterator<Item = &'a [u8]> + Clone,
+{
+    verify_all(identity, licenses.clone(), report)?;
+    commit_stored(store, licenses, report)
+}
+
+/// [`deliver`] of the licenses of a processed acquisition response.
+///
+/// # Errors
+/// The errors of [`deliver`].
+pub fn deliver_acquired<S, C, const PAGES: usize, I, const N: usize>(
+    store: &mut Store<S, C, PAGES>,
+    identity: &I,
+    acquired: &AcquiredLicenses<'_>,
+    report: &mut Report<N>,
+) -> Result<()>
+where
+    S: NorFlash,
+    C: drm_core::platform::MonotonicCounter,
+    I: DeviceIdentity + ?Sized,
+{
+    deliver(
+        store,
+        identity,
+        (0..acquired.len()).filter_map(|i| acquired.get(i)),
+        report,
+    )
+}
+
+/// One commit of the licenses `report` marks stored. Never inlined (see [`deliver`]).
+#[inline(never)]
+fn commit_stored<'a, S, C, const PAGES: usize, L, const N: usize>(
+    store: &mut Store<S, C, PAGES>,
+    licenses: L,
+    report: &Report<N>,
+) -> Result<()>
+where
+    S: NorFlash,
+    C: drm_core::platform::MonotonicCounter,
     L: IntoIterator<Item = &'a [u8]>,
 {
     let mut txn = Transaction::new();
-    stage(identity, licenses, &mut txn, report)?;
+    add_puts(licenses, report, &mut txn)?;
     if !txn.is_empty() {
         store.commit(&txn)?;
     }

@@ -15,5 +15,5 @@ pub use context::{
     EcdsaSigner, EcdsaVerifier, EcdsaVerify, HmacSign, HmacSigner, HmacVerifier, HmacVerify,
     KeySlot, Operation,
 };
-pub use delivery::{LicenseReport, Outcome, Report, deliver, stage};
+pub use delivery::{LicenseReport, Outcome, Report, deliver, deliver_acquired, stage};
 pub use error::{Error, Result};

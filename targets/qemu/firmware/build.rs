@@ -15,11 +15,19 @@ use drm_tests::TestRng;
 use drm_tests::pki::{Authority, SL_2000};
 use drm_tests::xmr::{KEY_TYPE_AES_CTR, KxAlgorithm, KxOperation, LicenseSpec, build_license};
 
+#[path = "build_keyexchange.rs"]
+mod keyexchange;
+
 fn main() {
     println!("cargo:rustc-link-arg=-Tlink.x");
     println!("cargo:rustc-link-arg=-Tdefmt.x");
     println!("cargo:rerun-if-changed=build.rs");
     xmr_vectors();
+    println!("cargo:rerun-if-changed=build_keyexchange.rs");
+    let dir = std::env::var_os("OUT_DIR").unwrap_or_default();
+    if let Err(e) = keyexchange::write(std::path::Path::new(&dir)) {
+        fail(&e);
+    }
 }
 
 fn fail(why: &str) -> ! {

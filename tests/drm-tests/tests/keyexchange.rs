@@ -148,7 +148,7 @@ fn deliver_all(
     identity: &SoftwareIdentity<Vec<u8>>,
     licenses: &[Vec<u8>],
 ) -> Report {
-    let mut report = Report::new();
+    let mut report: Report = Report::new();
     deliver(
         store,
         identity,
@@ -679,7 +679,7 @@ fn stage_shares_one_transaction_with_the_callers_records() {
     ]);
     let session_ns = Namespace::from_name(b"test/sessions");
     let mut txn = Transaction::new();
-    let mut report = Report::new();
+    let mut report: Report = Report::new();
     stage(
         &w.identity,
         licenses.iter().map(Vec::as_slice),
@@ -711,7 +711,7 @@ fn too_many_licenses_is_a_typed_error() {
     let one = w.acquire(&[(kid(1), Grant::content())]).remove(0);
     let many = vec![one.as_slice(); drm_keyexchange::delivery::MAX_LICENSES + 1];
     let mut txn = Transaction::new();
-    let mut report = Report::new();
+    let mut report: Report = Report::new();
     assert_eq!(
         stage(&w.identity, many.iter().copied(), &mut txn, &mut report),
         Err(Error::TooManyLicenses)
@@ -801,7 +801,7 @@ fn power_cut_at_every_flash_write_and_erase_during_delivery() {
                 flash.cut_after(n, torn, n + 1);
                 // A cut during mount (its recovery writes, if any) is a cut too.
                 if let Ok(mut store) = Hds::mount(flash, store_key(), Config::new()) {
-                    let mut report = Report::new();
+                    let mut report: Report = Report::new();
                     let r = deliver(
                         &mut store,
                         id,
