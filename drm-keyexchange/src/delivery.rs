@@ -100,22 +100,29 @@ where
 {
     report.clear();
     for bytes in licenses {
-        let entry = match check(bytes, identity) {
-            Ok(parsed) => LicenseReport {
-                kid: parsed.kid(),
-                lid: parsed.lid(),
-                key_exchange: parsed.is_key_exchange(),
-                outcome: if parsed.is_persistent() {
-                    Outcome::Stored
-                } else {
-                    Outcome::NotPersistent
-                },
-            },
-            Err(e) => refused(bytes, e),
-        };
-        report.push(entry).map_err(|_| Error::TooManyLicenses)?;
+        report
+            .push(entry(bytes, identity))
+            .map_err(|_| Error::TooManyLicenses)?;
     }
     Ok(())
+}
+
+/// The report of one license: verified ([`Outcome::Stored`] meaning "to be stored", or
+/// [`Outcome::NotPersistent`]) or refused.
+fn entry<I: DeviceIdentity + ?Sized>(bytes: &[u8], identity: &I) -> LicenseReport {
+    match check(bytes, identity) {
+        Ok(parsed) => LicenseReport {
+            kid: parsed.kid(),
+            lid: parsed.lid(),
+            key_exchange: parsed.is_key_exchange(),
+            outcome: if parsed.is_persistent() {
+                Outcome::Stored
+            } else {
+                Outcome::NotPersistent
+            },
+        },
+        Err(e) => refused(bytes, e),
+    }
 }
 
 /// Adds to `txn` a put of every license that `report` (from [`verify_all`] over the same
@@ -137,15 +144,15 @@ where
     Ok(())
 }
 
-/// Verifies each license of `licenses` ([`verify_all`]) and adds a put of every good persistent
-/// one to `txn` (namespace [`LICENSES`], keys KID and LID). One entry per license goes to
-/// `report`, which is cleared first. `licenses` is walked twice (verification first, so that
-/// nothing is added to `txn` until every license has been checked).
+/// Verifies each license of `licenses` and adds a put of every good persistent one to `txn`
+/// (namespace [`LICENSES`], keys KID and LID). One entry per license goes to `report`, which is
+/// cleared first.
 ///
 /// Nothing is written: the caller commits `txn` (with its own changes if it has any).
 ///
 /// # Errors
-/// [`Error::TooManyLicenses`] when there are more licenses than `report` or `txn` has room for. After an error, `txn` may hold some of the puts: drop it, do not commit it.
+/// [`Error::TooManyLicenses`] when there are more licenses than `report` or `txn` has room for.
+/// After an error, `txn` may hold some of the puts: drop it, do not commit it.
 pub fn stage<'a, I, L, const N: usize>(
     identity: &I,
     licenses: L,
@@ -154,10 +161,18 @@ pub fn stage<'a, I, L, const N: usize>(
 ) -> Result<()>
 where
     I: DeviceIdentity + ?Sized,
-    L: IntoIterator<Item = &'a [u8]> + Clone,
+    L: IntoIterator<Item = &'a [u8]>,
 {
-    verify_all(identity, licenses.clone(), report)?;
-    add_puts(licenses, report, txn)
+    report.clear();
+    for bytes in licenses {
+        let entry = entry(bytes, identity);
+        if entry.outcome == Outcome::Stored {
+            txn.put(&LICENSES, entry.kid.as_bytes(), entry.lid.as_bytes(), bytes)
+                .map_err(|_| Error::TooManyLicenses)?;
+        }
+        report.push(entry).map_err(|_| Error::TooManyLicenses)?;
+    }
+    Ok(())
 }
 
 /// The report of a refused license: its ids and kind when it parses at all.
@@ -171,7 +186,7 @@ fn refused(bytes: &[u8], error: Error) -> LicenseReport {
     }
 }
 
-/// [`stage`], then one atomic commit of the good licenses. After a power cut during the commit,
+/// Verifies each license (as [`stage`] does), then one atomic commit of the good ones. After a power cut during the commit,
 /// either all of them are in the store or none.
 ///
 /// The licenses are verified before the transaction exists, so that its frame is not live beside
