@@ -9,7 +9,8 @@
 //!
 //! Two ways in:
 //!
-//! - [`deliver`] stages every license and commits them in one atomic store transaction;
+//! - [`deliver`] (or [`deliver_acquired`] for a processed acquisition response) verifies every
+//!   license, then commits the good ones in one atomic store transaction;
 //! - [`stage`] only adds the puts to a caller's [`Transaction`], so that another feature can
 //!   commit its own records in the same atomic step (Secure Delete stores a session record with
 //!   the persistent licenses of the response).

@@ -12,7 +12,9 @@
     missing_docs
 )]
 
-use drm_core::acquire::{ChallengeParams, challenge_sizes, process_response, write_challenge};
+use drm_core::acquire::{
+    ChallengeParams, PendingAcquisition, challenge_sizes, process_response, write_challenge,
+};
 use drm_core::platform::{DeviceIdentity as _, SoftwareIdentity};
 use drm_core::secret::{EccPrivateKey, HmacKey};
 use drm_core::{Error as CoreError, Kid, Lid};
@@ -21,8 +23,8 @@ use drm_hds::{Config, Namespace, Store, Transaction};
 use drm_keyexchange::delivery::{LICENSES, LicenseReport, Outcome, Report};
 use drm_keyexchange::{
     AesCbcDecrypt, AesCbcDecryptor, AesCbcEncrypt, AesCbcEncryptor, EcdsaSigner, EcdsaVerifier,
-    Error, HmacSign, HmacSigner, HmacVerifier, KeySlot, bind, clock, content_key, deliver, prepare,
-    stage,
+    Error, HmacSign, HmacSigner, HmacVerifier, KeySlot, bind, clock, content_key, deliver,
+    deliver_acquired, prepare, stage,
 };
 use drm_target_host::{FixedClock, InsecureTestRng};
 use drm_tests::crypto::KeyPair;
@@ -105,6 +107,15 @@ impl World {
     /// Grants `grants`, runs one acquisition with drm-core's client and returns the licenses of
     /// the verified response (bytes, in order).
     fn acquire(&mut self, grants: &[([u8; 16], Grant)]) -> Vec<Vec<u8>> {
+        let (response, pending) = self.response(grants);
+        let mut buf = vec![0u8; 64 * 1024];
+        let acquired =
+            process_response(&response, &pending, &self.root, Some(TIME), &mut buf).unwrap();
+        acquired.iter().map(<[u8]>::to_vec).collect()
+    }
+
+    /// Grants `grants` and runs the challenge through the server: its response.
+    fn response(&mut self, grants: &[([u8; 16], Grant)]) -> (Vec<u8>, PendingAcquisition) {
         for (k, g) in grants {
             self.server.grant(*k, g.clone());
         }
@@ -118,27 +129,23 @@ impl World {
             write_challenge(&params, &self.identity, &mut self.rng, &mut work, &mut out).unwrap();
         let reply = self.server.handle(xml);
         reply.outcome.as_ref().unwrap();
-        let mut buf = vec![0u8; 64 * 1024];
-        let acquired = process_response(
-            reply.xml.as_bytes(),
-            &pending,
-            &self.root,
-            Some(TIME),
-            &mut buf,
-        )
-        .unwrap();
-        acquired.iter().map(<[u8]>::to_vec).collect()
+        (reply.xml.into_bytes(), pending)
     }
 
-    /// Acquires and delivers into `store`; returns the report and the licenses' bytes.
+    /// Acquires and delivers into `store` with [`deliver_acquired`]; returns the report and the
+    /// licenses' bytes.
     fn deliver(
         &mut self,
         store: &mut Hds<'_>,
         grants: &[([u8; 16], Grant)],
     ) -> (Report, Vec<Vec<u8>>) {
-        let licenses = self.acquire(grants);
-        let report = deliver_all(store, &self.identity, &licenses);
-        (report, licenses)
+        let (response, pending) = self.response(grants);
+        let mut buf = vec![0u8; 64 * 1024];
+        let acquired =
+            process_response(&response, &pending, &self.root, Some(TIME), &mut buf).unwrap();
+        let mut report: Report = Report::new();
+        deliver_acquired(store, &self.identity, &acquired, &mut report).unwrap();
+        (report, acquired.iter().map(<[u8]>::to_vec).collect())
     }
 }
 
