@@ -1021,8 +1021,12 @@ mod end_to_end {
         }
 
         /// Acquires licenses for `kids` and stores the persistent ones with their session
-        /// record; the SessionID and the delivery report.
-        fn acquire(&mut self, store: &mut Hds<'_>, kids: &[Kid]) -> (SessionId, Report) {
+        /// record; the SessionID, the delivery report and the licenses' bytes.
+        fn acquire(
+            &mut self,
+            store: &mut Hds<'_>,
+            kids: &[Kid],
+        ) -> (SessionId, Report, Vec<Vec<u8>>) {
             let (session, licenses, _) = self.fetch(kids);
             let mut report = Report::new();
             store_session_licenses(
@@ -1033,7 +1037,7 @@ mod end_to_end {
                 &mut report,
             )
             .unwrap();
-            (session, report)
+            (session, report, licenses)
         }
 
         fn content_key(
@@ -1066,9 +1070,9 @@ mod end_to_end {
         let mut store = format(&mut mem);
         let device = e.w.dev.cert_id;
 
-        let (sa, _) = e.acquire(&mut store, &[kid(0xA1), kid(0xA2)]);
-        let (sb, _) = e.acquire(&mut store, &[kid(0xB1), kid(0xB2)]);
-        let (sc, report_c) = e.acquire(&mut store, &[kid(0xC1), kid(0xC2)]);
+        let (sa, _, a_licenses) = e.acquire(&mut store, &[kid(0xA1), kid(0xA2)]);
+        let (sb, _, b_licenses) = e.acquire(&mut store, &[kid(0xB1), kid(0xB2)]);
+        let (sc, report_c, c_licenses) = e.acquire(&mut store, &[kid(0xC1), kid(0xC2)]);
         assert_eq!(e.w.backend.live_persistent(&device), 5);
         // The non-persistent license is verified, not stored, not in the session.
         assert_eq!(report_c[1].outcome, Outcome::NotPersistent);
@@ -1096,6 +1100,27 @@ mod end_to_end {
                 Err(drm_keyexchange::Error::LicenseNotFound)
             );
         }
+        // Raw flash scan: no 16-byte window of B's licenses (XMR with the ElGamal-wrapped
+        // content keys) is left in the image, except the windows that the kept licenses share
+        // (XMR object headers and policies are the same in every license of the server).
+        let flash = store.release();
+        let kept: Vec<&Vec<u8>> = a_licenses.iter().chain(&c_licenses).collect();
+        let mut scanned = 0;
+        for license in &b_licenses {
+            for window in license.chunks(16) {
+                if kept.iter().any(|k| contains(k, window)) {
+                    continue;
+                }
+                scanned += 1;
+                assert!(
+                    !contains(flash.memory(), window),
+                    "B's license bytes on flash"
+                );
+            }
+        }
+        // The wrapped keys (128 bytes each), LIDs and signatures are among them.
+        assert!(scanned >= 2 * 8, "only {scanned} windows scanned");
+        let mut store = mount(&mut mem);
         let reply = e.w.server.handle(&out);
         let outcome = reply.outcome.unwrap();
         assert_eq!(outcome.session_id, sb.to_bytes());
