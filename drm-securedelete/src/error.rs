@@ -125,3 +125,40 @@ impl core::error::Error for Error {}
 
 /// Result type of `drm-securedelete`.
 pub type Result<T> = core::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_stable_and_distinct() {
+        let own = [
+            (Error::InvalidResponse, 0x8004_DFA0),
+            (Error::SoapFault { status: 7 }, 0x8004_D801),
+            (Error::SessionNotFound, 0x8004_D802),
+            (Error::SessionPending, 0x8004_D803),
+            (Error::SessionNotPending, 0x8004_D804),
+            (Error::TooManyKids, 0x8004_D805),
+            (Error::TooManyLicenses, 0x8004_D806),
+            (Error::CorruptRecord, 0x8004_D807),
+            (Error::BufferTooSmall { needed: 1 }, 0x8007_007A),
+        ];
+        for (i, (e, code)) in own.iter().enumerate() {
+            assert_eq!(e.code(), *code, "{e:?}");
+            assert!(own.iter().skip(i + 1).all(|(_, c)| c != code));
+        }
+        // Wrapped errors keep their crate's code; a core SOAP fault becomes ours.
+        assert_eq!(
+            Error::from(drm_core::Error::XmlTooDeep).code(),
+            drm_core::Error::XmlTooDeep.code()
+        );
+        assert_eq!(
+            Error::from(drm_hds::Error::NotFound).code(),
+            drm_hds::Error::NotFound.code()
+        );
+        assert_eq!(
+            Error::from(drm_core::Error::SoapFault { status: 5 }),
+            Error::SoapFault { status: 5 }
+        );
+    }
+}

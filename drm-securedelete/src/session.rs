@@ -254,3 +254,91 @@ pub fn all_sessions<S: NorFlash, C: MonotonicCounter, const P: usize>(
     })?;
     Ok(total)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    fn record(kids: &[[u8; 16]]) -> SessionRecord {
+        let mut r = SessionRecord::new(SessionId::from_bytes([1; 16]));
+        for k in kids {
+            r.add_kid(Kid::from_bytes(*k)).unwrap();
+        }
+        r
+    }
+
+    #[test]
+    fn encode_decode_round_trip_and_layout() {
+        let r = record(&[[0xA; 16], [0xB; 16]]);
+        let mut buf = [0u8; RECORD_MAX_LEN];
+        let bytes = r.encode(&mut buf).unwrap();
+        assert_eq!(&bytes[..8], b"SDR\x01\x02\x00\x00\x00");
+        assert_eq!(&bytes[8..24], &[0xA; 16]);
+        assert_eq!(bytes.len(), 8 + 2 * 16);
+        let back = SessionRecord::decode(*r.id(), SessionState::Active, bytes).unwrap();
+        assert_eq!(back, r);
+        let pending = SessionRecord::decode(*r.id(), SessionState::Pending, bytes).unwrap();
+        assert_eq!(pending.state(), SessionState::Pending);
+    }
+
+    #[test]
+    fn decode_refuses_everything_encode_does_not_write() {
+        let r = record(&[[0xA; 16], [0xB; 16]]);
+        let mut buf = [0u8; RECORD_MAX_LEN];
+        let good = r.encode(&mut buf).unwrap().to_vec();
+        let id = *r.id();
+        let mut cases: [Option<heapless::Vec<u8, 200>>; 8] = Default::default();
+        let mut set = |i: usize, f: &dyn Fn(&mut heapless::Vec<u8, 200>)| {
+            let mut v = heapless::Vec::from_slice(&good).unwrap();
+            f(&mut v);
+            cases[i] = Some(v);
+        };
+        set(0, &|v| v[0] = b'X'); // magic
+        set(1, &|v| v[3] = 2); // version
+        set(2, &|v| v[4] = 0); // no KIDs
+        set(3, &|v| v[4] = 3); // count beyond the data
+        set(4, &|v| v[5] = 1); // reserved byte
+        set(5, &|v| v.truncate(good.len() - 1)); // short
+        set(6, &|v| {
+            // duplicate KID
+            let first: [u8; 16] = v[8..24].try_into().unwrap();
+            v[24..40].copy_from_slice(&first);
+        });
+        set(7, &|v| {
+            // more than the maximum
+            v[4] = u8::try_from(MAX_SESSION_KIDS + 1).unwrap();
+            for i in 2..=MAX_SESSION_KIDS {
+                v.extend_from_slice(&[i as u8; 16]).unwrap();
+            }
+        });
+        for (i, case) in cases.iter().enumerate() {
+            let bytes = case.as_ref().unwrap();
+            assert_eq!(
+                SessionRecord::decode(id, SessionState::Active, bytes),
+                Err(Error::CorruptRecord),
+                "case {i}"
+            );
+        }
+        assert_eq!(
+            SessionRecord::decode(id, SessionState::Active, &[]),
+            Err(Error::CorruptRecord)
+        );
+    }
+
+    #[test]
+    fn a_record_holds_at_most_the_maximum_and_no_duplicates() {
+        let mut r = SessionRecord::new(SessionId::from_bytes([1; 16]));
+        for i in 0..MAX_SESSION_KIDS {
+            r.add_kid(Kid::from_bytes([i as u8; 16])).unwrap();
+            r.add_kid(Kid::from_bytes([i as u8; 16])).unwrap();
+        }
+        assert_eq!(r.kids().len(), MAX_SESSION_KIDS);
+        assert_eq!(
+            r.add_kid(Kid::from_bytes([0xFF; 16])),
+            Err(Error::TooManyKids)
+        );
+        let mut buf = [0u8; RECORD_MAX_LEN];
+        assert_eq!(r.encode(&mut buf).unwrap().len(), RECORD_MAX_LEN);
+    }
+}
