@@ -50,6 +50,8 @@ pub fn write(dir: &std::path::Path) -> Result<(), String> {
     let mut out = String::new();
     constant(&mut out, "SIGNING_KEY", &device.signing_key_bytes());
     constant(&mut out, "ENCRYPTION_KEY", &device.encryption_key_bytes());
+    constant(&mut out, "SIGNING_PUBLIC", &device.signing.public());
+    constant(&mut out, "ENCRYPTION_PUBLIC", &public);
     constant(&mut out, "CHAIN", &device.chain);
     number(&mut out, "TIME", TIME);
 
