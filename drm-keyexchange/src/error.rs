@@ -90,3 +90,32 @@ impl core::error::Error for Error {}
 
 /// Result type of `drm-keyexchange`.
 pub type Result<T> = core::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_codes_are_distinct_stable_and_in_range() {
+        let own = [
+            (Error::LicenseNotFound, 0x8004_C013),
+            (Error::OperationNotAllowed, 0x8004_D701),
+            (Error::NotKeyExchangeLicense, 0x8004_D702),
+            (Error::KeyExchangeLicenseNotContentKey, 0x8004_D703),
+            (Error::TooManyLicenses, 0x8004_D704),
+            (Error::LicenseTooLarge, 0x8004_D705),
+            (Error::LogicBug, 0x8004_D7FF),
+        ];
+        for (i, (e, code)) in own.iter().enumerate() {
+            assert_eq!(e.code(), *code, "{e:?}");
+            for (other, _) in own.iter().skip(i + 1) {
+                assert_ne!(e.code(), other.code());
+            }
+        }
+        // Wrapped errors keep their crate's code.
+        let expired = Error::from(drm_core::Error::LicenseExpired);
+        assert_eq!(expired.code(), 0x8004_C009);
+        assert_eq!(Error::from(drm_hds::Error::NotFound).code(), 0x8004_C024);
+        assert_eq!(Error::from(drm_core::Error::LogicBug), Error::LogicBug);
+    }
+}

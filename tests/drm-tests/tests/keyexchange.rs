@@ -653,6 +653,39 @@ fn delivery_and_prepare_refuse_bad_licenses_and_keep_the_good_ones() {
 }
 
 #[test]
+fn prepare_uses_the_first_usable_of_several_licenses_for_a_kid() {
+    let mut w = world(10);
+    let mut image = blank();
+    let mut store = format(&mut image);
+    // Two acquisitions for the same KID: an expired license, then a valid one (another LID).
+    let expired = Grant::key_exchange(A::HmacSha256, O::Sign).expires(0, (TIME - 10) as u32);
+    let (first, _) = w.deliver(&mut store, &[(kid(1), expired)]);
+    assert_eq!(first[0].outcome, Outcome::Stored);
+    let clock = clock_at(TIME);
+    assert_eq!(
+        refused::<HmacSign>(&mut store, &w.identity, &clock, kid(1)),
+        Error::Core(CoreError::LicenseExpired)
+    );
+    let (second, _) = w.deliver(
+        &mut store,
+        &[(kid(1), Grant::key_exchange(A::HmacSha256, O::Sign))],
+    );
+    assert_ne!(first[0].lid, second[0].lid);
+    // The valid one is found, and its key is the server's latest for the KID.
+    let mut slot = KeySlot::new();
+    let ctx: HmacSigner<'_> = prepare(
+        &mut slot,
+        &mut store,
+        &w.identity,
+        &clock,
+        &Kid::from_bytes(kid(1)),
+    )
+    .unwrap();
+    let tag = ctx.sign(b"m").unwrap();
+    assert!(w.server.hmac_verify(&kid(1), b"m", &tag).unwrap());
+}
+
+#[test]
 fn tampering_with_any_signed_field_is_refused() {
     // Flip one bit of a good ECDSA-verify license at every offset: Prepare must never succeed
     // with a changed license, and a refusal writes nothing.
