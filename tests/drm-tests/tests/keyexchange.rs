@@ -867,3 +867,70 @@ fn power_cut_at_every_flash_write_and_erase_during_delivery() {
     // And an uncut delivery stores all three.
     assert_eq!(check(&mut uncut), 3);
 }
+
+#[test]
+fn power_cut_at_every_flash_write_and_erase_while_prepare_saves_the_clock() {
+    let mut w = world(11);
+    let licenses = w.acquire(&[(
+        kid(1),
+        Grant::key_exchange(A::AesCbc, O::Decrypt).expires(0, (TIME + 100_000) as u32),
+    )]);
+    let id = &w.identity;
+    let mut base = blank();
+    {
+        let mut store = format(&mut base);
+        deliver_all(&mut store, id, &licenses);
+        clock::set_trusted_time(&mut store, TIME).unwrap();
+    }
+    // A Prepare an hour later moves the saved time forward: one commit.
+    let later = clock_at(TIME + 3600);
+    let k = Kid::from_bytes(kid(1));
+    let mut uncut = base.clone();
+    let total = {
+        let mut store = mount(&mut uncut);
+        let mut slot = KeySlot::new();
+        prepare::<AesCbcDecrypt, _, _, 32, _, _>(&mut slot, &mut store, id, &later, &k)
+            .unwrap()
+            .close();
+        store.release().ops()
+    };
+    assert!(total > 0, "the saved time was written");
+    for n in 0..total {
+        for torn in [Torn::Prefix, Torn::Random] {
+            let mut image = base.clone();
+            {
+                let mut flash = Flash::new(&mut image);
+                flash.cut_after(n, torn, n + 7);
+                if let Ok(mut store) = Hds::mount(flash, store_key(), Config::new()) {
+                    let mut slot = KeySlot::new();
+                    let r = prepare::<AesCbcDecrypt, _, _, 32, _, _>(
+                        &mut slot, &mut store, id, &later, &k,
+                    );
+                    assert!(matches!(r, Err(Error::Store(_))), "cut {n}: {r:?}");
+                    drop(r);
+                    assert!(slot.is_clear(), "cut {n}: key left in the slot");
+                }
+            }
+            // After the reboot the license works at the new time; at the old time it works
+            // unless the new time was saved (then the old time is a rolled-back clock).
+            let mut store = mount(&mut image);
+            let mut slot = KeySlot::new();
+            let ctx =
+                prepare::<AesCbcDecrypt, _, _, 32, _, _>(&mut slot, &mut store, id, &later, &k)
+                    .unwrap();
+            let mut data = w
+                .server
+                .aes_cbc_encrypt(&kid(1), &[1; 16], &[2; 16])
+                .unwrap();
+            ctx.decrypt(&[1; 16], &mut data).unwrap();
+            assert_eq!(data, [2; 16]);
+            ctx.close();
+        }
+    }
+    // The uncut Prepare saved the new time: the old one now reads as rolled back.
+    let mut store = mount(&mut uncut);
+    let mut slot = KeySlot::new();
+    let r =
+        prepare::<AesCbcDecrypt, _, _, 32, _, _>(&mut slot, &mut store, id, &clock_at(TIME), &k);
+    assert_eq!(r.err(), Some(Error::Core(CoreError::ClockNotSet)));
+}
