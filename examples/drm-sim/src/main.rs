@@ -8,7 +8,12 @@
 mod bcert_inspect;
 mod cli;
 mod demo;
+mod device;
+mod flash;
+mod hds_inspect;
+mod record;
 mod report;
+mod securedelete_cmd;
 mod state;
 mod xmr_inspect;
 
@@ -29,6 +34,13 @@ USAGE:
                                                 encryption key (file or device directory):
                                                 binding, signature and key unwrap
   drm-sim bcert inspect FILE [--root FILE]      show a BCert chain; verify it to a root key
+  drm-sim hds inspect IMAGE [--device DIR]      show a flash image's store (read only):
+                                                integrity, namespaces, space, sessions
+  drm-sim securedelete challenge [--state DIR] [--session GUID] [--out FILE]
+                                                (re)generate the challenge of a pending
+                                                Secure Delete session of the device
+  drm-sim securedelete verify FILE --server-key FILE [--root FILE] [--state DIR]
+                                                check a challenge as the server does
 
 OPTIONS:
   --state DIR   the state directory (default: drm-sim-state in the build output directory)
@@ -66,7 +78,36 @@ fn run(args: &Args) -> Result<Report, CliError> {
             let [file] = args.positionals("bcert inspect", 2, ["FILE"])?;
             bcert_inspect::run(file.as_ref(), args.path("root").as_deref())
         }
-        [cmd @ ("xmr" | "bcert"), ..] => Err(CliError::usage(format!(
+        ["hds", "inspect", ..] => {
+            args.allow_only("hds inspect", &["device"])?;
+            let [file] = args.positionals("hds inspect", 2, ["IMAGE"])?;
+            hds_inspect::run(file.as_ref(), args.path("device").as_deref())
+        }
+        ["securedelete", "challenge", ..] => {
+            args.allow_only("securedelete challenge", &["state", "session", "out"])?;
+            args.positionals("securedelete challenge", 2, [])?;
+            securedelete_cmd::challenge(
+                state::StatePaths::new(args.path("state"))?,
+                args.option("session"),
+                args.path("out").as_deref(),
+            )
+        }
+        ["securedelete", "verify", ..] => {
+            args.allow_only("securedelete verify", &["server-key", "root", "state"])?;
+            let [file] = args.positionals("securedelete verify", 2, ["FILE"])?;
+            let key = args.path("server-key").ok_or_else(|| {
+                CliError::usage("usage: drm-sim securedelete verify FILE --server-key FILE")
+            })?;
+            let root = match args.path("root") {
+                Some(r) => r,
+                None => state::StatePaths::new(args.path("state"))?.root_pub(),
+            };
+            securedelete_cmd::verify(file.as_ref(), &key, &root)
+        }
+        ["securedelete", ..] => Err(CliError::usage(
+            "usage: drm-sim securedelete challenge|verify ... (try --help)",
+        )),
+        [cmd @ ("xmr" | "bcert" | "hds"), ..] => Err(CliError::usage(format!(
             "usage: drm-sim {cmd} inspect FILE (try --help)"
         ))),
         [other, ..] => Err(CliError::usage(format!(

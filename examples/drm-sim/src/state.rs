@@ -15,6 +15,9 @@
 //!   servers/securedelete-server.key|.pub  the key Secure Delete challenges are encrypted to
 //!   flash.img                         the HDS (a file-backed NOR flash image)
 //!   counter                           the monotonic counter anchoring the store
+//!   licenses/                         every license the demo received (KID.xmr)
+//!   challenges/                       Secure Delete challenges the device generated
+//!   demo-record.json                  what earlier demo runs did (sessions, key exchange results)
 //! ```
 
 use std::fs;
@@ -119,6 +122,21 @@ impl StatePaths {
         self.join("counter")
     }
 
+    /// Where received licenses are copied.
+    pub fn licenses_dir(&self) -> PathBuf {
+        self.join("licenses")
+    }
+
+    /// Where generated Secure Delete challenges are written.
+    pub fn challenges_dir(&self) -> PathBuf {
+        self.join("challenges")
+    }
+
+    /// The demo's record of earlier runs.
+    pub fn record(&self) -> PathBuf {
+        self.join("demo-record.json")
+    }
+
     fn marker(&self) -> PathBuf {
         self.join("provisioned")
     }
@@ -155,7 +173,7 @@ impl StatePaths {
 }
 
 /// The server side of the simulation, loaded from the state directory.
-pub struct Servers {
+pub struct Keys {
     /// The trusted root of device and server chains.
     pub root: PublicKeyBytes,
     /// The license server's challenge decryption key.
@@ -173,7 +191,7 @@ pub struct State {
     /// The device.
     pub device: SoftwareIdentity<Vec<u8>>,
     /// The servers.
-    pub servers: Servers,
+    pub servers: Keys,
     /// True when this run provisioned the device (first run).
     pub fresh: bool,
 }
@@ -199,6 +217,18 @@ fn load_pair(path: &Path, what: &str) -> Result<KeyPair, CliError> {
     })
 }
 
+/// Opens a provisioned state directory; one not provisioned yet is an error (nothing is
+/// created).
+pub fn open_existing(paths: StatePaths) -> Result<State, CliError> {
+    if !paths.marker().exists() {
+        return Err(CliError::fail(format!(
+            "{} is not a provisioned state directory (run `drm-sim demo` or `drm-sim provision`)",
+            paths.root.display()
+        )));
+    }
+    open_or_provision(paths)
+}
+
 /// Opens the state directory, provisioning it first when it is not provisioned yet.
 pub fn open_or_provision(paths: StatePaths) -> Result<State, CliError> {
     let fresh = !paths.marker().exists();
@@ -212,7 +242,7 @@ pub fn open_or_provision(paths: StatePaths) -> Result<State, CliError> {
             &e,
         )
     })?;
-    let servers = Servers {
+    let servers = Keys {
         root: read_exact::<64>(&paths.root_pub(), "root key")?,
         license_key: load_pair(&paths.license_server_key(), "license server key")?,
         license_identity: ServerIdentity {

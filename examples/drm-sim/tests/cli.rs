@@ -179,21 +179,511 @@ fn provision_refuses_an_unwritable_state() {
     );
 }
 
+fn step<'a>(run: &'a Value, name: &str) -> &'a Value {
+    run["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == name)
+        .unwrap_or_else(|| panic!("no step {name} in {run}"))
+}
+
+fn no_failed_steps(run: &Value) {
+    for step in run["steps"].as_array().unwrap() {
+        assert_ne!(step["result"], "FAILED", "{step}");
+    }
+}
+
 #[test]
 fn demo_runs_twice_on_the_same_state() {
     let state = temp_dir("demo");
     let s = state.to_str().unwrap();
     let first = ok_json(&["demo", "--state", s]);
     assert_eq!(first["first_run"], true);
+    no_failed_steps(&first);
+    // Three sessions of two licenses: one deleted, one left pending, one active.
+    assert_eq!(step(&first, "secure delete")["result"], "ok");
+    assert_eq!(step(&first, "remove (left pending)")["result"], "ok");
+    assert_eq!(first["license_server"]["licenses_issued"], 6);
+    assert_eq!(first["store"]["licenses"], 2);
+    assert_eq!(first["store"]["session_records"], 2);
+    assert_eq!(first["server_database"]["sessions"], 3);
+    assert_eq!(first["server_database"]["sessions_deleted"], 1);
+    assert!(first["flash_traffic"]["write_bytes"].as_u64().unwrap() > 0);
+
     let second = ok_json(&["demo", "--state", s]);
     assert_eq!(second["first_run"], false);
-    for run in [&first, &second] {
-        for step in run["steps"].as_array().unwrap() {
-            assert_ne!(step["result"], "FAILED", "{step}");
-        }
-    }
+    no_failed_steps(&second);
+    assert_eq!(step(&second, "found again")["result"], "ok");
+    assert_eq!(step(&second, "secure delete (reboot)")["result"], "ok");
+    // The pending session of the first run is deleted now, the server's database restored.
+    assert_eq!(second["server_database"]["sessions"], 4);
+    assert_eq!(second["server_database"]["sessions_deleted"], 2);
+    assert_eq!(second["store"]["licenses"], 2);
+
     let text = ok(&["demo", "--state", s]);
     assert!(text.contains("summary"), "{text}");
+    assert!(text.contains("found again"), "{text}");
+
+    // Every license the demo received opens with the device key.
+    let mut n = 0;
+    for f in std::fs::read_dir(state.join("licenses")).unwrap() {
+        let path = f.unwrap().path();
+        let v = ok_json(&[
+            "xmr",
+            "inspect",
+            path.to_str().unwrap(),
+            "--device-key",
+            state.join("device").to_str().unwrap(),
+        ]);
+        assert_eq!(v["summary"]["device_check"]["key_unwraps"], true);
+        n += 1;
+    }
+    assert_eq!(n, 6 + 2 + 2, "three runs: 3 sessions, then one per run");
+}
+
+#[test]
+fn demo_refuses_a_tampered_store_and_a_broken_record() {
+    let state = temp_dir("demo-bad");
+    let s = state.to_str().unwrap();
+    ok_json(&["demo", "--state", s]);
+    let record = state.join("demo-record.json");
+    let good = std::fs::read(&record).unwrap();
+    std::fs::write(&record, b"{ not json").unwrap();
+    let e = fails(1, &["demo", "--state", s]);
+    assert!(e.contains("demo-record.json"), "{e}");
+    std::fs::write(&record, good).unwrap();
+    // Flip every byte of the root page's first root record area: the store no longer mounts.
+    let image = state.join("flash.img");
+    let mut bytes = std::fs::read(&image).unwrap();
+    for b in bytes.iter_mut() {
+        *b ^= 0x5A;
+    }
+    std::fs::write(&image, &bytes).unwrap();
+    let e = fails(1, &["demo", "--state", s]);
+    assert!(e.contains("does not mount"), "{e}");
+}
+
+// ---- hds inspect ----
+
+#[test]
+fn hds_inspect_shows_the_store_after_the_demo() {
+    let state = temp_dir("hds-good");
+    let s = state.to_str().unwrap();
+    let demo = ok_json(&["demo", "--state", s]);
+    let image = state.join("flash.img");
+    let before = std::fs::read(&image).unwrap();
+    let v = ok_json(&["hds", "inspect", image.to_str().unwrap()]);
+    assert_eq!(
+        std::fs::read(&image).unwrap(),
+        before,
+        "inspect never writes"
+    );
+    assert_eq!(v["integrity"], "ok");
+    assert_eq!(v["page_size"], 4096);
+    assert_eq!(v["pages"], 32);
+    assert_eq!(v["commit"], demo["store"]["commit"]);
+    assert_eq!(v["namespaces"]["licenses"]["slots"], 2);
+    assert_eq!(v["namespaces"]["sd_sessions"]["records"], 2);
+    assert_eq!(v["namespaces"]["sd_sessions"]["pending"], 1);
+    let sessions = v["sessions"].as_array().unwrap();
+    let pending: Vec<&Value> = sessions
+        .iter()
+        .filter(|s| s["state"] == "pending")
+        .collect();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0]["kids"].as_array().unwrap().len(), 2);
+    // The active session's KIDs are the stored licenses' KIDs.
+    let active = sessions.iter().find(|s| s["state"] == "active").unwrap();
+    let mut kids: Vec<String> = active["kids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["guid"].as_str().unwrap().to_owned())
+        .collect();
+    let mut stored: Vec<String> = v["licenses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["kid"]["guid"].as_str().unwrap().to_owned())
+        .collect();
+    kids.sort();
+    stored.sort();
+    assert_eq!(kids, stored);
+    // With the device directory given explicitly, and as text.
+    let text = ok(&[
+        "hds",
+        "inspect",
+        image.to_str().unwrap(),
+        "--device",
+        state.join("device").to_str().unwrap(),
+    ]);
+    assert!(text.contains("integrity:       OK"), "{text}");
+}
+
+#[test]
+fn hds_inspect_refuses_bad_images() {
+    let state = temp_dir("hds-bad");
+    let s = state.to_str().unwrap();
+    ok_json(&["demo", "--state", s]);
+    let other = provisioned("hds-other");
+    let image = std::fs::read(state.join("flash.img")).unwrap();
+    let dir = temp_dir("hds-bad-files");
+    let dev = state.join("device");
+    let d = dev.to_str().unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.to_str().unwrap().to_owned()
+    };
+    fails(
+        1,
+        &[
+            "hds",
+            "inspect",
+            dir.join("missing").to_str().unwrap(),
+            "--device",
+            d,
+        ],
+    );
+    fails(1, &["hds", "inspect", &write("empty", b""), "--device", d]);
+    fails(
+        1,
+        &[
+            "hds",
+            "inspect",
+            &write("garbage", &[0x42; 8192]),
+            "--device",
+            d,
+        ],
+    );
+    fails(
+        1,
+        &[
+            "hds",
+            "inspect",
+            &write("blank", &vec![0xFF; image.len()]),
+            "--device",
+            d,
+        ],
+    );
+    // Cut in half: fewer pages than the store was made with.
+    fails(
+        1,
+        &[
+            "hds",
+            "inspect",
+            &write("half", &image[..image.len() / 2]),
+            "--device",
+            d,
+        ],
+    );
+    fails(
+        1,
+        &[
+            "hds",
+            "inspect",
+            &write("odd", &image[..image.len() - 100]),
+            "--device",
+            d,
+        ],
+    );
+    // Another device's key does not open it.
+    fails(
+        1,
+        &[
+            "hds",
+            "inspect",
+            &write("img", &image),
+            "--device",
+            other.join("device").to_str().unwrap(),
+        ],
+    );
+    // No device directory next to the image, none given.
+    fails(1, &["hds", "inspect", &write("alone.img", &image)]);
+    // One flipped bit in every page's data area past the headers and indexes: caught.
+    let mut tampered = image.clone();
+    for page in tampered.chunks_mut(4096) {
+        if page.iter().skip(600).any(|b| *b != 0xFF) {
+            let at = 600 + page.iter().skip(600).position(|b| *b != 0xFF).unwrap();
+            page[at] ^= 0x01;
+        }
+    }
+    let e = fails(
+        1,
+        &[
+            "hds",
+            "inspect",
+            &write("tampered", &tampered),
+            "--device",
+            d,
+        ],
+    );
+    assert!(
+        e.contains("corrupted") || e.contains("does not mount"),
+        "{e}"
+    );
+    // The untouched copy still passes.
+    ok(&["hds", "inspect", &write("copy", &image), "--device", d]);
+}
+
+// ---- securedelete challenge / verify ----
+
+#[test]
+fn securedelete_challenge_and_verify_after_the_demo() {
+    let state = temp_dir("sd-good");
+    let s = state.to_str().unwrap();
+    ok_json(&["demo", "--state", s]);
+    let hds = ok_json(&["hds", "inspect", state.join("flash.img").to_str().unwrap()]);
+    let pending = hds["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["state"] == "pending")
+        .unwrap()
+        .clone();
+    let out = state.join("challenge.xml");
+    let v = ok_json(&[
+        "securedelete",
+        "challenge",
+        "--state",
+        s,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(v["session"], pending["session"]);
+    assert_eq!(v["kids"], pending["kids"]);
+    let key = state.join("servers/securedelete-server.key");
+    let v = ok_json(&[
+        "securedelete",
+        "verify",
+        out.to_str().unwrap(),
+        "--server-key",
+        key.to_str().unwrap(),
+        "--state",
+        s,
+    ]);
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["session"], pending["session"]);
+    assert_eq!(v["kids"], pending["kids"]);
+    // The challenge on stdout, with the session named.
+    let guid = pending["session"]["guid"].as_str().unwrap();
+    let xml = ok(&["securedelete", "challenge", "--state", s, "--session", guid]);
+    assert!(xml.contains("ProcessDeleteLicenseData"), "{xml}");
+    assert!(
+        xml.contains(pending["session"]["base64"].as_str().unwrap()),
+        "{xml}"
+    );
+    // The demo's own challenge files verify too (explicit root).
+    for f in std::fs::read_dir(state.join("challenges")).unwrap() {
+        let path = f.unwrap().path();
+        let v = ok_json(&[
+            "securedelete",
+            "verify",
+            path.to_str().unwrap(),
+            "--server-key",
+            key.to_str().unwrap(),
+            "--root",
+            state.join("pki/root.pub").to_str().unwrap(),
+        ]);
+        assert_eq!(v["valid"], true);
+    }
+}
+
+#[test]
+fn securedelete_refuses_bad_input() {
+    let state = temp_dir("sd-bad");
+    let s = state.to_str().unwrap();
+    // Not provisioned, then provisioned without a store.
+    fails(1, &["securedelete", "challenge", "--state", s]);
+    ok_json(&["provision", "--state", s]);
+    fails(1, &["securedelete", "challenge", "--state", s]);
+    ok_json(&["demo", "--state", s]);
+    fails(
+        2,
+        &[
+            "securedelete",
+            "challenge",
+            "--state",
+            s,
+            "--session",
+            "not-a-guid",
+        ],
+    );
+    fails(
+        1,
+        &[
+            "securedelete",
+            "challenge",
+            "--state",
+            s,
+            "--session",
+            "00000000-0000-0000-0000-000000000001",
+        ],
+    );
+    let hds = ok_json(&["hds", "inspect", state.join("flash.img").to_str().unwrap()]);
+    let active = hds["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["state"] == "active")
+        .unwrap()["session"]["guid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let e = fails(
+        1,
+        &[
+            "securedelete",
+            "challenge",
+            "--state",
+            s,
+            "--session",
+            &active,
+        ],
+    );
+    assert!(e.contains("not pending"), "{e}");
+    fails(2, &["securedelete"]);
+    fails(2, &["securedelete", "frob"]);
+
+    let challenge = ok(&["securedelete", "challenge", "--state", s]);
+    let dir = temp_dir("sd-bad-files");
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.to_str().unwrap().to_owned()
+    };
+    let good = write("good.xml", challenge.as_bytes());
+    let key = state.join("servers/securedelete-server.key");
+    let k = key.to_str().unwrap();
+    ok(&[
+        "securedelete",
+        "verify",
+        &good,
+        "--server-key",
+        k,
+        "--state",
+        s,
+    ]);
+    fails(2, &["securedelete", "verify", &good]);
+    fails(2, &["securedelete", "verify", "--server-key", k]);
+    fails(
+        1,
+        &[
+            "securedelete",
+            "verify",
+            dir.join("none").to_str().unwrap(),
+            "--server-key",
+            k,
+            "--state",
+            s,
+        ],
+    );
+    fails(
+        1,
+        &[
+            "securedelete",
+            "verify",
+            &write("garbage", b"<<<not xml"),
+            "--server-key",
+            k,
+            "--state",
+            s,
+        ],
+    );
+    fails(
+        1,
+        &[
+            "securedelete",
+            "verify",
+            &write("empty", b""),
+            "--server-key",
+            k,
+            "--state",
+            s,
+        ],
+    );
+    fails(
+        1,
+        &[
+            "securedelete",
+            "verify",
+            &write("half", &challenge.as_bytes()[..challenge.len() / 2]),
+            "--server-key",
+            k,
+            "--state",
+            s,
+        ],
+    );
+    // One character of the signed data changed: the digest no longer matches.
+    let tampered = challenge.replacen("<Version>1</Version>", "<Version>2</Version>", 1);
+    assert_ne!(tampered, challenge);
+    fails(
+        1,
+        &[
+            "securedelete",
+            "verify",
+            &write("tampered", tampered.as_bytes()),
+            "--server-key",
+            k,
+            "--state",
+            s,
+        ],
+    );
+    // The wrong server key (the license server's), a key file that is no key, the wrong root.
+    let e = fails(
+        1,
+        &[
+            "securedelete",
+            "verify",
+            &good,
+            "--server-key",
+            state.join("servers/license-server.key").to_str().unwrap(),
+            "--state",
+            s,
+        ],
+    );
+    assert!(e.contains("refuses"), "{e}");
+    fails(
+        1,
+        &[
+            "securedelete",
+            "verify",
+            &good,
+            "--server-key",
+            &write("short.key", &[1; 31]),
+            "--state",
+            s,
+        ],
+    );
+    fails(
+        1,
+        &[
+            "securedelete",
+            "verify",
+            &good,
+            "--server-key",
+            &write("zero.key", &[0; 32]),
+            "--state",
+            s,
+        ],
+    );
+    let other_root = write(
+        "other.pub",
+        &KeyPair::generate(&mut TestRng::from_seed(2)).public(),
+    );
+    fails(
+        1,
+        &[
+            "securedelete",
+            "verify",
+            &good,
+            "--server-key",
+            k,
+            "--root",
+            &other_root,
+        ],
+    );
 }
 
 // ---- bcert inspect ----
