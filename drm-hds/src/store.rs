@@ -341,6 +341,12 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
         self.flash
     }
 
+    /// The flash, read-only (for a driver's statistics; the store must stay its only writer).
+    #[must_use]
+    pub fn flash(&self) -> &S {
+        &self.flash
+    }
+
     /// Hands back the flash and the monotonic counter (if one was configured).
     pub fn release_parts(self) -> (S, Option<C>) {
         (self.flash, self.counter)
