@@ -934,3 +934,41 @@ fn power_cut_at_every_flash_write_and_erase_while_prepare_saves_the_clock() {
         prepare::<AesCbcDecrypt, _, _, 32, _, _>(&mut slot, &mut store, id, &clock_at(TIME), &k);
     assert_eq!(r.err(), Some(Error::Core(CoreError::ClockNotSet)));
 }
+
+#[test]
+fn a_delivery_with_nothing_to_store_writes_nothing() {
+    let mut w = world(12);
+    let mut image = blank();
+    let mut store = format(&mut image);
+    let mut elsewhere = Grant::key_exchange(A::AesCbc, O::Encrypt);
+    elsewhere.bind_to = Some(w.other_device_key);
+    let licenses = w.acquire(&[
+        (kid(1), elsewhere),
+        (kid(2), Grant::content().level(3000)),
+        (kid(3), Grant::content().persistent(false)),
+    ]);
+    let before = snapshot(&mut store);
+    let report = deliver_all(&mut store, &w.identity, &licenses);
+    let outcomes: Vec<Outcome> = report.iter().map(|r| r.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [
+            Outcome::Refused(Error::Core(CoreError::NotBound)),
+            Outcome::Refused(Error::Core(CoreError::SecurityLevelTooLow)),
+            Outcome::NotPersistent,
+        ]
+    );
+    assert_eq!(snapshot(&mut store), before);
+    // Too many licenses for the report: refused before anything is written.
+    let mut small: Report<2> = Report::new();
+    assert_eq!(
+        deliver(
+            &mut store,
+            &w.identity,
+            licenses.iter().map(Vec::as_slice),
+            &mut small
+        ),
+        Err(Error::TooManyLicenses)
+    );
+    assert_eq!(snapshot(&mut store), before);
+}
