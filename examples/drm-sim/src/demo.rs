@@ -16,19 +16,21 @@ use std::ops::ControlFlow;
 use drm_core::acquire::{ChallengeParams, challenge_sizes, process_response, write_challenge};
 use drm_core::bcert::CertificateChain;
 use drm_core::platform::{DeviceIdentity, SoftwareIdentity};
-use drm_core::xmr::{self, ParsedLicense};
+use drm_core::xmr::ParsedLicense;
 use drm_core::{Kid, Lid, SessionId};
 use drm_hds::{Namespace, Transaction};
 use drm_securedelete::SecureDelete;
 use drm_securedelete::session::{self, RECORD_MAX_LEN, SESSIONS, SessionState};
 use drm_tests::backend::DeleteResult;
 use drm_tests::license_server::{Grant, LicenseServer};
+
 use drm_tests::secure_delete::SecureDeleteServer;
 use drm_tests::{Backend, TestRng};
 use serde_json::{Value, json};
 
 use crate::device::{self, Device, DeviceStore, Opened};
 use crate::flash::Traffic;
+use crate::kx;
 use crate::record::{Phase, Record, SessionEntry};
 use crate::report::{CliError, Report, fingerprint, hex, now};
 use crate::state::{self, Keys, State, StatePaths};
@@ -264,27 +266,6 @@ fn acquire(
     })
 }
 
-/// Verifies each license for this device (binding, signature, key unwrap: drm-core) and adds a
-/// put of it to `txn` (namespace licenses, keys KID and LID).
-fn stage_licenses<'a>(
-    identity: &impl DeviceIdentity,
-    licenses: &'a [Vec<u8>],
-    txn: &mut Transaction<'a>,
-) -> Result<Vec<(Kid, Lid)>, String> {
-    let mut ids = Vec::new();
-    for bytes in licenses {
-        let parsed = ParsedLicense::parse(bytes).map_err(|e| format!("license: {e}"))?;
-        let (parsed, _key) = xmr::verify(parsed, identity)
-            .map_err(|e| format!("license for {}: {e}", parsed.kid()))?
-            .into_parts();
-        let (kid, lid) = (parsed.kid(), parsed.lid());
-        txn.put(&Namespace::LICENSES, kid.as_bytes(), lid.as_bytes(), bytes)
-            .map_err(e2s)?;
-        ids.push((kid, lid));
-    }
-    Ok(ids)
-}
-
 /// Copies received licenses to `licenses/KID.xmr` (for `drm-sim xmr inspect`).
 fn save_licenses(paths: &StatePaths, licenses: &[Vec<u8>]) -> Result<(), String> {
     let dir = paths.licenses_dir();
@@ -299,7 +280,26 @@ fn save_licenses(paths: &StatePaths, licenses: &[Vec<u8>]) -> Result<(), String>
 /// Stores the licenses of an acquisition with their session record, in one atomic commit.
 fn store_with_session(device: &mut Device, acquired: &Acquired) -> Result<Vec<(Kid, Lid)>, String> {
     let mut txn = Transaction::new();
-    let ids = stage_licenses(&device.identity, &acquired.licenses, &mut txn)?;
+    let mut report: drm_keyexchange::Report = drm_keyexchange::Report::new();
+    drm_keyexchange::stage(
+        &device.identity,
+        acquired.licenses.iter().map(Vec::as_slice),
+        &mut txn,
+        &mut report,
+    )
+    .map_err(|e| format!("delivery: {e}"))?;
+    let mut ids = Vec::new();
+    for r in &report {
+        match r.outcome {
+            drm_keyexchange::Outcome::Stored => ids.push((r.kid, r.lid)),
+            drm_keyexchange::Outcome::NotPersistent => {
+                return Err(format!("license {} is not persistent", r.kid));
+            }
+            drm_keyexchange::Outcome::Refused(e) => {
+                return Err(format!("license {} refused: {e}", r.kid));
+            }
+        }
+    }
     let kids: Vec<Kid> = ids.iter().map(|(k, _)| *k).collect();
     let mut buf = [0u8; RECORD_MAX_LEN];
     session::stage_kids(
@@ -354,12 +354,32 @@ fn acquire_session(
     root: &[u8; 64],
     record: &mut Record,
 ) -> Result<String, String> {
-    let kids: Vec<Kid> = (0..LICENSES_PER_SESSION)
-        .map(|_| Kid::random(&mut device.rng))
-        .collect::<Result<_, _>>()
-        .map_err(e2s)?;
-    for kid in &kids {
-        servers.license.grant(kid.to_bytes(), Grant::content());
+    let grants: Vec<Grant> = (0..LICENSES_PER_SESSION)
+        .map(|_| Grant::content())
+        .collect();
+    let (ids, session) = acquire_and_store(paths, device, servers, root, record, grants, false)?;
+    Ok(format!(
+        "{} persistent licenses verified and stored with session {session} (one commit)",
+        ids.len(),
+    ))
+}
+
+/// Acquires one license per grant (fresh random KIDs) in one request, stores them with their
+/// session record, and notes the session.
+fn acquire_and_store(
+    paths: &StatePaths,
+    device: &mut Device,
+    servers: &mut Servers,
+    root: &[u8; 64],
+    record: &mut Record,
+    grants: Vec<Grant>,
+    key_exchange: bool,
+) -> Result<(Vec<(Kid, Lid)>, SessionId), String> {
+    let mut kids = Vec::new();
+    for grant in grants {
+        let kid = Kid::random(&mut device.rng).map_err(e2s)?;
+        servers.license.grant(kid.to_bytes(), grant);
+        kids.push(kid);
     }
     let acquired = acquire(device, servers, root, &kids)?;
     let ids = store_with_session(device, &acquired)?;
@@ -368,12 +388,55 @@ fn acquire_session(
         id: acquired.session,
         kids: ids.iter().map(|(k, _)| *k).collect(),
         phase: Phase::Active,
+        key_exchange,
     });
-    Ok(format!(
-        "{} persistent licenses verified and stored with session {} (one commit)",
-        ids.len(),
-        acquired.session
-    ))
+    Ok((ids, acquired.session))
+}
+
+/// First run: one KeyExchangeLicense per algorithm and operation in one acquisition, stored
+/// with its session, then Prepare/Perform/Close on each, checked against the server.
+fn key_exchange_first(
+    paths: &StatePaths,
+    device: &mut Device,
+    servers: &mut Servers,
+    root: &[u8; 64],
+    record: &mut Record,
+    p: &mut Progress,
+) {
+    let grants = kx::CASES
+        .iter()
+        .map(|c| {
+            let (a, o) = c.grant();
+            Grant::key_exchange(a, o)
+        })
+        .collect();
+    let stored = acquire_and_store(paths, device, servers, root, record, grants, true);
+    let ids = match stored {
+        Ok((ids, session)) => {
+            p.record(
+                "acquire kx licenses",
+                Status::Ok,
+                format!(
+                    "{} KeyExchangeLicenses (AES-128-CBC, HMAC-SHA256, ECDSA-P256; each one operation) verified and stored with session {session}",
+                    ids.len()
+                ),
+            );
+            ids
+        }
+        Err(e) => {
+            p.record("acquire kx licenses", Status::Failed, e);
+            return;
+        }
+    };
+    for (case, (kid, _)) in kx::CASES.iter().zip(&ids) {
+        match kx::perform_with_server(*case, kid, device, &servers.license) {
+            Ok((entry, detail)) => {
+                record.kx.push(entry);
+                p.record(format!("kx {}", case.name()), Status::Ok, detail);
+            }
+            Err(e) => p.record(format!("kx {}", case.name()), Status::Failed, e),
+        }
+    }
 }
 
 /// Secure Delete with the simulated device's identity.
@@ -659,11 +722,21 @@ pub fn run(paths: StatePaths, json_out: bool) -> Result<Report, CliError> {
         p.outcome("found again", r);
     }
 
-    p.record(
-        "key exchange",
-        Status::NotAvailable,
-        "Prepare/Perform/Close (drm-keyexchange) is not on main yet",
-    );
+    if first_run {
+        key_exchange_first(
+            &paths,
+            &mut device,
+            &mut servers,
+            &root,
+            &mut record,
+            &mut p,
+        );
+    } else {
+        for entry in record.kx.clone() {
+            let r = kx::perform_again(&entry, &mut device);
+            p.outcome(format!("kx {}", entry.op), r);
+        }
+    }
 
     let pending: Vec<SessionId> = record
         .sessions
@@ -686,9 +759,23 @@ pub fn run(paths: StatePaths, json_out: bool) -> Result<Report, CliError> {
     let active = |r: &Record| {
         r.sessions
             .iter()
-            .find(|s| s.phase == Phase::Active)
+            .find(|s| s.phase == Phase::Active && !s.key_exchange)
             .map(|s| s.id)
     };
+    let encrypt_kid = record
+        .kx
+        .iter()
+        .find(|k| k.op == kx::Case::AesEncrypt.name())
+        .map(|k| k.kid);
+    let content_kid = record
+        .sessions
+        .iter()
+        .find(|s| s.phase == Phase::Active && !s.key_exchange)
+        .and_then(|s| s.kids.first().copied());
+    if let (Some(e), Some(c)) = (encrypt_kid, content_kid) {
+        let r = kx::policy_enforced(&mut device, &e, &c);
+        p.outcome("kx policy", r);
+    }
     if first_run && let Some(id) = active(&record) {
         let r = remove_session(&mut device, &servers, &paths, &mut record, id).and_then(
             |(challenge, removed)| {
@@ -750,15 +837,10 @@ fn finish(end: &End<'_>, device: &mut Device, servers: &Servers, p: Progress) ->
         .max()
         .unwrap_or(4)
         .max(4);
-    text.push_str(&format!("  {:<width$}  {:<17}  detail\n", "step", "result"));
-    text.push_str(&format!("  {:-<width$}  {:-<17}  {:-<6}\n", "", "", ""));
+    text.push_str(&format!("  {:<width$}  result\n", "step"));
+    text.push_str(&format!("  {:-<width$}  {:-<17}\n", "", ""));
     for r in &p.rows {
-        text.push_str(&format!(
-            "  {:<width$}  {:<17}  {}\n",
-            r.step,
-            r.status.text(),
-            r.detail
-        ));
+        text.push_str(&format!("  {:<width$}  {}\n", r.step, r.status.text()));
     }
     text.push_str(&format!(
         "\nlicense server:   {} requests ({} refused), {} licenses issued\n",

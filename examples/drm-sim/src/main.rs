@@ -11,6 +11,7 @@ mod demo;
 mod device;
 mod flash;
 mod hds_inspect;
+mod kx;
 mod record;
 mod report;
 mod securedelete_cmd;

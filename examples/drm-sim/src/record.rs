@@ -44,6 +44,8 @@ pub struct SessionEntry {
     pub kids: Vec<Kid>,
     /// Where it is.
     pub phase: Phase,
+    /// The session of the KeyExchangeLicenses (kept, never Secure Deleted by the demo).
+    pub key_exchange: bool,
 }
 
 /// One key exchange operation and its result, as the server checked it.
@@ -113,6 +115,7 @@ impl Record {
                         .map(|k| id16(k).map(Kid::from_bytes))
                         .collect::<Option<_>>()?,
                     phase: Phase::from_name(s.get("phase")?.as_str()?)?,
+                    key_exchange: s.get("key_exchange")?.as_bool()?,
                 });
             }
             for k in v.get("key_exchange")?.as_array()? {
@@ -136,6 +139,7 @@ impl Record {
                 "id": hex(s.id.as_bytes()),
                 "kids": s.kids.iter().map(|k| hex(k.as_bytes())).collect::<Vec<_>>(),
                 "phase": s.phase.name(),
+                "key_exchange": s.key_exchange,
             })).collect::<Vec<_>>(),
             "key_exchange": self.kx.iter().map(|k| json!({
                 "kid": hex(k.kid.as_bytes()),
@@ -168,6 +172,7 @@ mod tests {
                 id: SessionId::from_bytes([1; 16]),
                 kids: vec![Kid::from_bytes([2; 16]), Kid::from_bytes([3; 16])],
                 phase: Phase::Pending,
+                key_exchange: false,
             }],
             kx: vec![KxEntry {
                 kid: Kid::from_bytes([4; 16]),

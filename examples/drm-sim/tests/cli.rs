@@ -201,13 +201,25 @@ fn demo_runs_twice_on_the_same_state() {
     let first = ok_json(&["demo", "--state", s]);
     assert_eq!(first["first_run"], true);
     no_failed_steps(&first);
+    // Six KeyExchangeLicenses in one session, each Perform checked by the server.
+    for op in [
+        "aes-cbc-encrypt",
+        "aes-cbc-decrypt",
+        "hmac-sha256-sign",
+        "hmac-sha256-verify",
+        "ecdsa-p256-sign",
+        "ecdsa-p256-verify",
+    ] {
+        assert_eq!(step(&first, &format!("kx {op}"))["result"], "ok");
+    }
+    assert_eq!(step(&first, "kx policy")["result"], "ok");
     // Three sessions of two licenses: one deleted, one left pending, one active.
     assert_eq!(step(&first, "secure delete")["result"], "ok");
     assert_eq!(step(&first, "remove (left pending)")["result"], "ok");
-    assert_eq!(first["license_server"]["licenses_issued"], 6);
-    assert_eq!(first["store"]["licenses"], 2);
-    assert_eq!(first["store"]["session_records"], 2);
-    assert_eq!(first["server_database"]["sessions"], 3);
+    assert_eq!(first["license_server"]["licenses_issued"], 6 + 6);
+    assert_eq!(first["store"]["licenses"], 6 + 2);
+    assert_eq!(first["store"]["session_records"], 3);
+    assert_eq!(first["server_database"]["sessions"], 4);
     assert_eq!(first["server_database"]["sessions_deleted"], 1);
     assert!(first["flash_traffic"]["write_bytes"].as_u64().unwrap() > 0);
 
@@ -216,10 +228,13 @@ fn demo_runs_twice_on_the_same_state() {
     no_failed_steps(&second);
     assert_eq!(step(&second, "found again")["result"], "ok");
     assert_eq!(step(&second, "secure delete (reboot)")["result"], "ok");
+    // The key exchange licenses found again give the results the server checked.
+    assert_eq!(step(&second, "kx ecdsa-p256-sign")["result"], "ok");
+    assert_eq!(step(&second, "kx aes-cbc-encrypt")["result"], "ok");
     // The pending session of the first run is deleted now, the server's database restored.
-    assert_eq!(second["server_database"]["sessions"], 4);
+    assert_eq!(second["server_database"]["sessions"], 5);
     assert_eq!(second["server_database"]["sessions_deleted"], 2);
-    assert_eq!(second["store"]["licenses"], 2);
+    assert_eq!(second["store"]["licenses"], 6 + 2);
 
     let text = ok(&["demo", "--state", s]);
     assert!(text.contains("summary"), "{text}");
@@ -239,7 +254,11 @@ fn demo_runs_twice_on_the_same_state() {
         assert_eq!(v["summary"]["device_check"]["key_unwraps"], true);
         n += 1;
     }
-    assert_eq!(n, 6 + 2 + 2, "three runs: 3 sessions, then one per run");
+    assert_eq!(
+        n,
+        6 + 6 + 2 + 2,
+        "three runs: 6 kx, 3 sessions, then one per run"
+    );
 }
 
 #[test]
@@ -283,9 +302,17 @@ fn hds_inspect_shows_the_store_after_the_demo() {
     assert_eq!(v["page_size"], 4096);
     assert_eq!(v["pages"], 32);
     assert_eq!(v["commit"], demo["store"]["commit"]);
-    assert_eq!(v["namespaces"]["licenses"]["slots"], 2);
-    assert_eq!(v["namespaces"]["sd_sessions"]["records"], 2);
+    assert_eq!(v["namespaces"]["licenses"]["slots"], 8);
+    assert_eq!(v["namespaces"]["sd_sessions"]["records"], 3);
     assert_eq!(v["namespaces"]["sd_sessions"]["pending"], 1);
+    let kinds: Vec<&str> = v["licenses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "key exchange").count(), 6);
+    assert_eq!(kinds.iter().filter(|k| **k == "content").count(), 2);
     let sessions = v["sessions"].as_array().unwrap();
     let pending: Vec<&Value> = sessions
         .iter()
@@ -293,12 +320,11 @@ fn hds_inspect_shows_the_store_after_the_demo() {
         .collect();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0]["kids"].as_array().unwrap().len(), 2);
-    // The active session's KIDs are the stored licenses' KIDs.
-    let active = sessions.iter().find(|s| s["state"] == "active").unwrap();
-    let mut kids: Vec<String> = active["kids"]
-        .as_array()
-        .unwrap()
+    // The active sessions' KIDs are the stored licenses' KIDs.
+    let mut kids: Vec<String> = sessions
         .iter()
+        .filter(|s| s["state"] == "active")
+        .flat_map(|s| s["kids"].as_array().unwrap().iter())
         .map(|k| k["guid"].as_str().unwrap().to_owned())
         .collect();
     let mut stored: Vec<String> = v["licenses"]
