@@ -57,9 +57,13 @@ impl StatePaths {
             .parent()
             .and_then(Path::parent)
             .ok_or_else(|| CliError::fail("cannot find the build output directory"))?;
-        Ok(Self {
-            root: target.join("drm-sim-state"),
-        })
+        let root = target.join("drm-sim-state");
+        // Shown relative to the working directory when it is below it (`target/drm-sim-state`).
+        let root = std::env::current_dir()
+            .ok()
+            .and_then(|cwd| root.strip_prefix(cwd).ok().map(Path::to_path_buf))
+            .unwrap_or(root);
+        Ok(Self { root })
     }
 
     /// A path inside the state directory.
