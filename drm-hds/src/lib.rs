@@ -6,6 +6,7 @@
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+pub mod clock;
 pub mod error;
 pub mod layout;
 mod store;
@@ -17,6 +18,7 @@ pub mod mock;
 #[cfg(feature = "std")]
 pub mod file;
 
+pub use clock::{AntiRollbackClock, ClockStatus, SecureStore};
 pub use error::{Error, Result};
 pub use store::{Config, MAX_PAGES, NoCounter, Stats, Store};
 pub use txn::{MAX_TRANSACTION_OPS, Namespace, Transaction};

@@ -1,0 +1,237 @@
+//! The secure store and the anti-rollback clock (PROTOCOL §5), on top of the store.
+//!
+//! **Anti-rollback clock.** The store keeps the last known time (in the reserved
+//! [`Namespace::INTERNAL`], which callers cannot write). [`AntiRollbackClock::check`] compares the
+//! device clock with it: more than `grace` seconds behind means the clock was rolled back, and the
+//! store remembers that (durably) until [`AntiRollbackClock::set_trusted_time`] is called with a
+//! time from a trusted source (for example a license server response). Time-bound licenses must
+//! be refused while the status is not [`ClockStatus::Trusted`] ([`ClockStatus::trusted_now`] maps
+//! that to `drm_core::Error::ClockNotSet`). Forward progress is saved at most once per
+//! `save_interval` seconds, to spare the flash.
+//!
+//! **Secure store.** [`SecureStore`] is the store restricted to [`Namespace::SECURE_STORE`]:
+//! small items keyed by two 16-byte keys, authenticated with the device-bound store key like every
+//! slot, for per-license state such as the first-use time.
+
+use drm_core::platform::{Clock, MonotonicCounter};
+use embedded_storage::nor_flash::NorFlash;
+
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::txn::{Namespace, Transaction};
+
+/// First key of the clock's slot in [`Namespace::INTERNAL`].
+const CLOCK_K1: [u8; 16] = *b"anti-rollback-ck";
+/// Second key of the clock's slot.
+const CLOCK_K2: [u8; 16] = [0; 16];
+/// Version byte of the clock record.
+const CLOCK_VERSION: u8 = 1;
+/// Bytes of the clock record: version, flags, last known time (u64 LE).
+const CLOCK_LEN: usize = 10;
+/// Flag: a rollback was detected and no trusted time was set since.
+const FLAG_ROLLED_BACK: u8 = 1;
+
+/// What the anti-rollback clock says about the device clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum ClockStatus {
+    /// The device clock is not behind the last known time by more than the grace.
+    Trusted {
+        /// Seconds since 1970-01-01 UTC.
+        now: u64,
+    },
+    /// The device does not know the time.
+    NotSet,
+    /// The clock was found behind the last known time (now or earlier, without a trusted time
+    /// set since): time-bound licenses must be refused.
+    RolledBack {
+        /// The device clock (None when it is not set either).
+        now: Option<u64>,
+        /// The last known time.
+        last_known: u64,
+    },
+}
+
+impl ClockStatus {
+    /// The time when it can be trusted, else `drm_core::Error::ClockNotSet` (PlayReady
+    /// `DRM_E_CLOCK_NOT_SET`), for the policy checks of time-bound licenses.
+    pub fn trusted_now(&self) -> drm_core::Result<u64> {
+        match self {
+            ClockStatus::Trusted { now } => Ok(*now),
+            _ => Err(drm_core::Error::ClockNotSet),
+        }
+    }
+}
+
+/// The anti-rollback clock's policy: how far behind counts as a rollback, and how often forward
+/// progress is saved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AntiRollbackClock {
+    grace: u64,
+    save_interval: u64,
+}
+
+impl Default for AntiRollbackClock {
+    /// Grace 300 seconds, save at most every 3,600 seconds.
+    fn default() -> Self {
+        Self::new(300, 3600)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct State {
+    rolled_back: bool,
+    last_known: u64,
+}
+
+impl AntiRollbackClock {
+    /// A clock that calls more than `grace_seconds` behind the last known time a rollback, and
+    /// saves forward progress at most every `save_interval_seconds`.
+    #[must_use]
+    pub const fn new(grace_seconds: u64, save_interval_seconds: u64) -> Self {
+        Self {
+            grace: grace_seconds,
+            save_interval: save_interval_seconds,
+        }
+    }
+
+    /// Checks the device clock against the last known time, records a rollback or forward
+    /// progress, and says whether time-bound licenses may be used.
+    pub fn check<S: NorFlash, C: MonotonicCounter, const P: usize>(
+        &self,
+        store: &mut Store<S, C, P>,
+        clock: &impl Clock,
+    ) -> Result<ClockStatus> {
+        let state = load(store)?;
+        let now = clock.now();
+        if let Some(last) = state.map(|s| s.last_known) {
+            let rolled_back = state.is_some_and(|s| s.rolled_back);
+            let behind = now.is_some_and(|n| n.saturating_add(self.grace) < last);
+            if rolled_back || behind {
+                if !rolled_back {
+                    save(
+                        store,
+                        State {
+                            rolled_back: true,
+                            last_known: last,
+                        },
+                    )?;
+                }
+                return Ok(ClockStatus::RolledBack {
+                    now,
+                    last_known: last,
+                });
+            }
+        }
+        let Some(now) = now else {
+            return Ok(ClockStatus::NotSet);
+        };
+        let due = match state {
+            None => true,
+            Some(s) => now >= s.last_known.saturating_add(self.save_interval),
+        };
+        if due {
+            save(
+                store,
+                State {
+                    rolled_back: false,
+                    last_known: now,
+                },
+            )?;
+        }
+        Ok(ClockStatus::Trusted { now })
+    }
+
+    /// Sets the time from a trusted source: clears a detected rollback and makes `now` the last
+    /// known time (even when it is earlier than the saved one).
+    pub fn set_trusted_time<S: NorFlash, C: MonotonicCounter, const P: usize>(
+        &self,
+        store: &mut Store<S, C, P>,
+        now: u64,
+    ) -> Result<()> {
+        save(
+            store,
+            State {
+                rolled_back: false,
+                last_known: now,
+            },
+        )
+    }
+
+    /// The last known time, if any was saved.
+    pub fn last_known<S: NorFlash, C: MonotonicCounter, const P: usize>(
+        store: &mut Store<S, C, P>,
+    ) -> Result<Option<u64>> {
+        Ok(load(store)?.map(|s| s.last_known))
+    }
+}
+
+fn load<S: NorFlash, C: MonotonicCounter, const P: usize>(
+    store: &mut Store<S, C, P>,
+) -> Result<Option<State>> {
+    let mut b = [0u8; CLOCK_LEN];
+    match store.get(&Namespace::INTERNAL, &CLOCK_K1, &CLOCK_K2, &mut b) {
+        Ok(CLOCK_LEN) => {}
+        Ok(_) | Err(Error::BufferTooSmall) => return Err(Error::Integrity),
+        Err(Error::NotFound) => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let [version, flags, rest @ ..] = b;
+    if version != CLOCK_VERSION || flags & !FLAG_ROLLED_BACK != 0 {
+        return Err(Error::Integrity);
+    }
+    Ok(Some(State {
+        rolled_back: flags & FLAG_ROLLED_BACK != 0,
+        last_known: u64::from_le_bytes(rest),
+    }))
+}
+
+fn save<S: NorFlash, C: MonotonicCounter, const P: usize>(
+    store: &mut Store<S, C, P>,
+    state: State,
+) -> Result<()> {
+    let mut b = [0u8; CLOCK_LEN];
+    let flags = if state.rolled_back {
+        FLAG_ROLLED_BACK
+    } else {
+        0
+    };
+    let t = state.last_known.to_le_bytes();
+    for (d, s) in b
+        .iter_mut()
+        .zip([CLOCK_VERSION, flags].iter().chain(t.iter()))
+    {
+        *d = *s;
+    }
+    let mut txn = Transaction::new();
+    txn.put(&Namespace::INTERNAL, &CLOCK_K1, &CLOCK_K2, &b)?;
+    store.commit_internal(&txn)
+}
+
+/// The secure store (PROTOCOL §5): the store restricted to [`Namespace::SECURE_STORE`].
+#[derive(Debug)]
+pub struct SecureStore<'s, S, C, const P: usize> {
+    store: &'s mut Store<S, C, P>,
+}
+
+impl<'s, S: NorFlash, C: MonotonicCounter, const P: usize> SecureStore<'s, S, C, P> {
+    /// The secure store of `store`.
+    pub fn new(store: &'s mut Store<S, C, P>) -> Self {
+        Self { store }
+    }
+
+    /// Reads item `(k1, k2)` into `buf`; its length.
+    pub fn get(&mut self, k1: &[u8; 16], k2: &[u8; 16], buf: &mut [u8]) -> Result<usize> {
+        self.store.get(&Namespace::SECURE_STORE, k1, k2, buf)
+    }
+
+    /// Creates or replaces item `(k1, k2)`.
+    pub fn put(&mut self, k1: &[u8; 16], k2: &[u8; 16], data: &[u8]) -> Result<()> {
+        self.store.put(&Namespace::SECURE_STORE, k1, k2, data)
+    }
+
+    /// Deletes item `(k1, k2)` (securely erased).
+    pub fn delete(&mut self, k1: &[u8; 16], k2: &[u8; 16]) -> Result<()> {
+        self.store.delete(&Namespace::SECURE_STORE, k1, k2)
+    }
+}
