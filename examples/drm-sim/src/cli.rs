@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use crate::report::CliError;
 
-/// Options that take a value, and the help text of their value.
+/// Options that take a value (each command says which of them it accepts).
 const VALUE_OPTIONS: &[&str] = &[
     "state",
     "device-key",

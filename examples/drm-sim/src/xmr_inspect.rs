@@ -314,6 +314,8 @@ fn node_json(n: &Node) -> Value {
 fn field_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
+        Value::Array(a) if a.is_empty() => "none".into(),
+        Value::Array(a) => a.iter().map(field_text).collect::<Vec<_>>().join(", "),
         Value::Object(m) => match (m.get("guid"), m.get("utc"), m.get("name")) {
             (Some(Value::String(g)), _, _) => {
                 let b = m.get("base64").and_then(Value::as_str).unwrap_or_default();
