@@ -13,7 +13,7 @@ use core::ops::ControlFlow;
 use drm_core::crypto;
 use drm_core::platform::{DeviceIdentity, MonotonicCounter, TryCryptoRng};
 use drm_core::xml::writer::Sink;
-use drm_core::{Kid, Lid, SessionId};
+use drm_core::{Kid, SessionId};
 use drm_hds::{MAX_TRANSACTION_OPS, Namespace, Store, Transaction};
 use embedded_storage::nor_flash::NorFlash;
 
@@ -125,38 +125,7 @@ impl<'i, I: DeviceIdentity> SecureDelete<'i, I> {
         store: &mut Store<S, C, P>,
         id: &SessionId,
     ) -> Result<()> {
-        let record = record_in(store, id, SessionState::Active)?;
-        let mut licenses: heapless::Vec<(Kid, Lid), MAX_REMOVE_LICENSES> = heapless::Vec::new();
-        for kid in record.kids() {
-            let mut full = false;
-            store.for_each(&LICENSES, Some(kid.as_bytes()), |k1, k2, _| {
-                if k1 == kid.as_bytes() && licenses.push((*kid, Lid::from_bytes(*k2))).is_err() {
-                    full = true;
-                    return ControlFlow::Break(());
-                }
-                ControlFlow::Continue(())
-            })?;
-            if full {
-                return Err(Error::TooManyLicenses);
-            }
-        }
-
-        let record = record.into_pending();
-        let mut buf = [0u8; session::RECORD_MAX_LEN];
-        let bytes = record.encode(&mut buf)?;
-        let mut txn = Transaction::new();
-        for (kid, lid) in &licenses {
-            txn.delete(&LICENSES, kid.as_bytes(), lid.as_bytes())?;
-        }
-        txn.delete(&session::SESSIONS, id.as_bytes(), &session::ACTIVE_KEY)?;
-        txn.put(
-            &session::SESSIONS,
-            id.as_bytes(),
-            &session::PENDING_KEY,
-            bytes,
-        )?;
-        store.commit(&txn)?;
-        Ok(())
+        delete_licenses(store, id)
     }
 
     /// Writes the challenge of pending session `id` into `out` (again: after a reboot, after a
@@ -279,6 +248,48 @@ where
     session::stage_kids(store, &mut txn, id, &kids, &mut record)?;
     store.commit(&txn)?;
     Ok(stored)
+}
+
+/// [`SecureDelete::delete_licenses`] without a device identity (the commit needs none): in one
+/// atomic store commit, deletes every license of session `id`'s KIDs and marks it pending.
+///
+/// # Errors
+/// As [`SecureDelete::delete_licenses`].
+pub fn delete_licenses<S: NorFlash, C: MonotonicCounter, const P: usize>(
+    store: &mut Store<S, C, P>,
+    id: &SessionId,
+) -> Result<()> {
+    let record = record_in(store, id, SessionState::Active)?.into_pending();
+    let mut buf = [0u8; session::RECORD_MAX_LEN];
+    let bytes = record.encode(&mut buf)?;
+    // The licenses' deletes go straight into the transaction (no list of them on the stack);
+    // two changes stay free for the record.
+    let mut txn = Transaction::new();
+    for kid in record.kids() {
+        let mut full = false;
+        store.for_each(&LICENSES, Some(kid.as_bytes()), |k1, k2, _| {
+            if k1 != kid.as_bytes() {
+                return ControlFlow::Continue(());
+            }
+            if txn.len() >= MAX_REMOVE_LICENSES || txn.delete(&LICENSES, k1, k2).is_err() {
+                full = true;
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        })?;
+        if full {
+            return Err(Error::TooManyLicenses);
+        }
+    }
+    txn.delete(&session::SESSIONS, id.as_bytes(), &session::ACTIVE_KEY)?;
+    txn.put(
+        &session::SESSIONS,
+        id.as_bytes(),
+        &session::PENDING_KEY,
+        bytes,
+    )?;
+    store.commit(&txn)?;
+    Ok(())
 }
 
 /// The record of session `id`, which must be in state `want`: [`Error::SessionPending`] or

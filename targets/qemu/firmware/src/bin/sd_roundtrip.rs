@@ -25,7 +25,7 @@ use drm_core::xml::writer::{CountingSink, Sink};
 use drm_core::{Kid, Lid, SessionId};
 use drm_hds::{Config, Store, Transaction};
 use drm_securedelete::session::{self, RECORD_MAX_LEN};
-use drm_securedelete::{Error, LICENSES, SecureDelete, process_response};
+use drm_securedelete::{Error, LICENSES, SecureDelete, delete_licenses, process_response};
 use semihosting::fs;
 
 drm_board::suite!(challenge_roundtrip_with_the_host_server);
@@ -119,52 +119,89 @@ fn wait_for<'b>(path: &core::ffi::CStr, buf: &'b mut [u8]) -> Result<&'b [u8], &
 }
 
 fn challenge_roundtrip_with_the_host_server() -> TestResult {
-    // Two steps in two stack frames: the Cortex-M0 board has a 7 KiB stack, and the device
-    // buffer and the signing must not meet the response buffers.
+    // Each step in a stack frame of its own, called one after the other from here: the
+    // Cortex-M0 board has a 7 KiB stack, so the store's commits must not run below the device
+    // buffer, nor the signing below the response buffer.
     paint();
-    let len = remove_and_write_challenge()?;
-    process_the_hosts_response(len)
+    peak("the test's own frame");
+    let mut store = stored_session()?;
+    peak("stored_session (format, commit)");
+    remove(&mut store)?;
+    peak("delete_licenses");
+    let len = send_challenge(&mut store)?;
+    // After a reboot the session is still pending and its challenge can be generated again.
+    drop(store);
+    let mut store = remount()?;
+    regenerate_challenge(&mut store, len)?;
+    process_the_hosts_response(&mut store, len)
 }
 
-/// Reads the device, stores the session, removes it, streams the challenge to the host; after a
-/// simulated reboot, generates it again (not sent). Returns the challenge's length.
 #[inline(never)]
-fn remove_and_write_challenge() -> Result<usize, &'static str> {
-    let mut device = [0u8; DEVICE_MAX];
-    let device = read_file(c"sd_device.bin", &mut device)?;
-    let (keys, chain) = device
-        .split_at_checked(128)
-        .ok_or("sd_device.bin too short")?;
-    let (signing, rest) = keys.split_at(32);
-    let (encryption, server_key) = rest.split_at(32);
-    let identity = SoftwareIdentity::new(
-        EccPrivateKey::try_from_slice(signing).ok_or("signing key")?,
-        EccPrivateKey::try_from_slice(encryption).ok_or("encryption key")?,
-        HmacKey::from_bytes([0x11; 32]),
-        chain,
-        150,
-    )
-    .map_err(|_| "identity")?;
+fn remove(store: &mut Hds) -> TestResult {
+    delete_licenses(store, &SESSION).map_err(|_| "delete_licenses")
+}
+
+/// The store as the flash holds it (a simulated reboot).
+#[inline(never)]
+fn remount() -> Result<Hds, &'static str> {
+    Store::mount(RamFlash::reopen(), store_key(), Config::new()).map_err(|_| "mount")
+}
+
+/// The device from `sd_device.bin` and the Secure Delete server's key.
+struct Device {
+    buf: [u8; DEVICE_MAX],
+    len: usize,
+}
+
+impl Device {
+    #[inline(never)]
+    fn read() -> Result<Self, &'static str> {
+        let mut buf = [0u8; DEVICE_MAX];
+        let len = read_file(c"sd_device.bin", &mut buf)?.len();
+        if len < 128 {
+            return Err("sd_device.bin too short");
+        }
+        Ok(Self { buf, len })
+    }
+
+    /// The identity (its public keys are computed here, in a frame of its own) and the server
+    /// key.
+    #[inline(never)]
+    fn identity(&self) -> Result<(SoftwareIdentity<&[u8]>, [u8; 64]), &'static str> {
+        let bytes = self.buf.get(..self.len).ok_or("device")?;
+        let (keys, chain) = bytes.split_at_checked(128).ok_or("device")?;
+        let (signing, rest) = keys.split_at(32);
+        let (encryption, server_key) = rest.split_at(32);
+        let identity = SoftwareIdentity::new(
+            EccPrivateKey::try_from_slice(signing).ok_or("signing key")?,
+            EccPrivateKey::try_from_slice(encryption).ok_or("encryption key")?,
+            HmacKey::from_bytes([0x11; 32]),
+            chain,
+            150,
+        )
+        .map_err(|_| "identity")?;
+        let server_key: [u8; 64] = server_key.try_into().map_err(|_| "server key")?;
+        Ok((identity, server_key))
+    }
+}
+
+/// Streams the challenge of the removed session to the host (file) and the log; its length must
+/// be the one announced. Returns the length.
+#[inline(never)]
+fn send_challenge(store: &mut Hds) -> Result<usize, &'static str> {
+    let device = Device::read()?;
+    let (identity, server_key) = device.identity()?;
     peak("SoftwareIdentity::new");
-    let server_key: [u8; 64] = server_key.try_into().map_err(|_| "server key")?;
     let sd = SecureDelete::new(&identity)
         .with_server_key(server_key)
         .map_err(|_| "server key is not a point")?;
     let mut rng = DeterministicTestRng::from_seed(7);
-
-    let mut store = stored_session()?;
-
-    // Remove, then stream the challenge; its length must be the one announced.
-    peak("stored_session (format, commit)");
-    let len = sd.challenge_len(&mut store, &SESSION).map_err(|_| "len")?;
+    let len = sd.challenge_len(store, &SESSION).map_err(|_| "len")?;
     peak("challenge_len");
-    sd.delete_licenses(&mut store, &SESSION)
-        .map_err(|_| "delete_licenses")?;
-    peak("delete_licenses");
     let file = fs::File::create(c"sd_challenge.tmp").map_err(|_| "create")?;
     let mut sink = sd
         .write_challenge(
-            &mut store,
+            store,
             &mut rng,
             &SESSION,
             FileAndLog {
@@ -181,16 +218,23 @@ fn remove_and_write_challenge() -> Result<usize, &'static str> {
     drop(sink);
     fs::rename(c"sd_challenge.tmp", c"sd_challenge.xml").map_err(|_| "rename")?;
     defmt::println!("challenge of {=usize} bytes written", len);
+    Ok(len)
+}
 
-    // After a reboot the session is still pending and its challenge can be generated again.
-    drop(store);
-    let mut store: Hds =
-        Store::mount(RamFlash::reopen(), store_key(), Config::new()).map_err(|_| "mount")?;
+/// Generates the challenge again (not sent) and checks its length.
+#[inline(never)]
+fn regenerate_challenge(store: &mut Hds, len: usize) -> TestResult {
+    let device = Device::read()?;
+    let (identity, server_key) = device.identity()?;
+    let sd = SecureDelete::new(&identity)
+        .with_server_key(server_key)
+        .map_err(|_| "server key is not a point")?;
+    let mut rng = DeterministicTestRng::from_seed(8);
     let again = sd
-        .write_challenge(&mut store, &mut rng, &SESSION, CountingSink::new())
+        .write_challenge(store, &mut rng, &SESSION, CountingSink::new())
         .map_err(|_| "again")?;
     check_eq!(again.len(), len);
-    Ok(len)
+    Ok(())
 }
 
 /// A fresh store holding the session with its two licenses (in a frame of its own: the
@@ -215,11 +259,9 @@ fn stored_session() -> Result<Hds, &'static str> {
 /// Waits for the host's response; a copy with another SessionID is refused and changes nothing;
 /// the response removes the record. Needs no device identity (a response is not signed).
 #[inline(never)]
-fn process_the_hosts_response(challenge_len: usize) -> TestResult {
-    let mut store: Hds =
-        Store::mount(RamFlash::reopen(), store_key(), Config::new()).map_err(|_| "mount")?;
+fn process_the_hosts_response(store: &mut Hds, challenge_len: usize) -> TestResult {
     let mut pending = [SessionId::NIL; 2];
-    check_eq!(session::pending_sessions(&mut store, &mut pending), Ok(1));
+    check_eq!(session::pending_sessions(store, &mut pending), Ok(1));
     check_eq!(pending.first(), Some(&SESSION));
 
     let mut buf = [0u8; RESPONSE_MAX];
@@ -235,18 +277,18 @@ fn process_the_hosts_response(challenge_len: usize) -> TestResult {
     *byte = if original == b'A' { b'B' } else { b'A' };
     let response = buf.get(..len).ok_or("len")?;
     check_eq!(
-        process_response(&mut store, response),
+        process_response(store, response),
         Err(Error::InvalidResponse)
     );
-    check_eq!(session::pending_sessions(&mut store, &mut pending), Ok(1));
+    check_eq!(session::pending_sessions(store, &mut pending), Ok(1));
 
     let byte = buf.get_mut(at).ok_or("short")?;
     *byte = original;
     let response = buf.get(..len).ok_or("len")?;
-    check_eq!(process_response(&mut store, response), Ok(SESSION));
-    check_eq!(session::pending_sessions(&mut store, &mut pending), Ok(0));
+    check_eq!(process_response(store, response), Ok(SESSION));
+    check_eq!(session::pending_sessions(store, &mut pending), Ok(0));
     check!(
-        session::load(&mut store, &SESSION)
+        session::load(store, &SESSION)
             .map_err(|_| "load")?
             .is_none()
     );
