@@ -19,3 +19,4 @@ smoke xmr_parse
 smoke bcert_parse
 smoke acquire_response
 smoke securedelete_response
+smoke hds_mount

@@ -203,7 +203,7 @@ fn save<S: NorFlash, C: MonotonicCounter, const P: usize>(
     {
         *d = *s;
     }
-    let mut txn = Transaction::new();
+    let mut txn = Transaction::<1>::with_capacity();
     txn.put(&Namespace::INTERNAL, &CLOCK_K1, &CLOCK_K2, &b)?;
     store.commit_internal(&txn)
 }

@@ -6,7 +6,6 @@ use drm_core::secret::HmacKey;
 use subtle::ConstantTimeEq;
 
 use crate::Namespace;
-use crate::error::{Error, Result};
 
 /// Format version written in every page header and root record.
 pub const FORMAT_VERSION: u16 = 1;
@@ -262,28 +261,21 @@ impl Keyed<'_> {
         m
     }
 
-    /// The root tag over the root record's bytes before the tag.
+    /// A root tag in progress; feed the root record's bytes before the tag.
     #[must_use]
-    pub fn root_tag(&self, body: &[u8]) -> [u8; 32] {
+    pub fn root_mac(&self) -> HmacSha256 {
         let mut m = self.mac();
         m.update(label::ROOT);
-        m.update(body);
-        m.finalize()
+        m
     }
 }
 
 /// The digest of a bucket's committed index bytes, bound to bucket and generation.
 #[must_use]
 pub fn index_digest(bucket: u16, generation: u32, index: &[u8]) -> [u8; DIGEST_LEN] {
-    let mut h = Sha256::new();
-    h.update(label::INDEX);
-    h.update(&bucket.to_le_bytes());
-    h.update(&generation.to_le_bytes());
-    h.update(index);
-    let d = h.finalize();
-    let mut out = [0u8; DIGEST_LEN];
-    out.copy_from_slice(d.get(..DIGEST_LEN).unwrap_or(&[0u8; DIGEST_LEN]));
-    out
+    let mut d = IndexDigest::new(bucket, generation);
+    d.update(index);
+    d.finish()
 }
 
 /// Compares a computed tag with a stored one in constant time.
@@ -301,75 +293,101 @@ pub struct RootHead {
     pub counter: u64,
 }
 
-/// Writes the root record into `out` (exactly `root_len(rows.len())` bytes).
-pub fn encode_root(
+/// The first 32 bytes of a root record.
+#[must_use]
+pub fn root_fixed(head: RootHead, buckets: u16) -> [u8; ROOT_FIXED_LEN] {
+    let mut out = [0u8; ROOT_FIXED_LEN];
+    put(&mut out, 0, &ROOT_MAGIC);
+    put(&mut out, 4, &FORMAT_VERSION.to_le_bytes());
+    put(&mut out, 6, &buckets.to_le_bytes());
+    put(&mut out, 8, &head.seq.to_le_bytes());
+    put(&mut out, 16, &head.counter.to_le_bytes());
+    out
+}
+
+/// One bucket's row of a root record's table.
+#[must_use]
+pub fn root_row(row: &Row) -> [u8; ROOT_ROW_LEN] {
+    let mut out = [0u8; ROOT_ROW_LEN];
+    put(&mut out, 0, &row.phys.to_le_bytes());
+    put(&mut out, 2, &row.count.to_le_bytes());
+    put(&mut out, 4, &row.generation.to_le_bytes());
+    out
+}
+
+/// The root tag of a root record made of `root_fixed`, the rows and the combined hash.
+#[must_use]
+pub fn root_record_tag(
     key: &Keyed<'_>,
     head: RootHead,
     rows: &[Row],
     combined: &[u8; ROOT_HASH_LEN],
-    out: &mut [u8],
-) -> Result<()> {
-    let buckets = u16::try_from(rows.len()).map_err(|_| Error::LogicBug)?;
-    if out.len() != root_len(rows.len()) {
-        return Err(Error::LogicBug);
+) -> [u8; ROOT_HASH_LEN] {
+    let mut m = key.root_mac();
+    m.update(&root_fixed(
+        head,
+        u16::try_from(rows.len()).unwrap_or(u16::MAX),
+    ));
+    for r in rows {
+        m.update(&root_row(r));
     }
-    out.fill(0);
-    put(out, 0, &ROOT_MAGIC);
-    put(out, 4, &FORMAT_VERSION.to_le_bytes());
-    put(out, 6, &buckets.to_le_bytes());
-    put(out, 8, &head.seq.to_le_bytes());
-    put(out, 16, &head.counter.to_le_bytes());
-    for (i, row) in rows.iter().enumerate() {
-        let at = ROOT_FIXED_LEN + ROOT_ROW_LEN * i;
-        put(out, at, &row.phys.to_le_bytes());
-        put(out, at + 2, &row.count.to_le_bytes());
-        put(out, at + 4, &row.generation.to_le_bytes());
-    }
-    let h = ROOT_FIXED_LEN + ROOT_ROW_LEN * rows.len();
-    put(out, h, combined);
-    let body = out.get(..h + ROOT_HASH_LEN).ok_or(Error::LogicBug)?;
-    let tag = key.root_tag(body);
-    put(out, h + ROOT_HASH_LEN, &tag);
-    Ok(())
+    m.update(combined);
+    m.finalize()
 }
 
-/// Checks a root record's magic, version, size and tag; decodes head, rows and combined hash.
-/// `None` for anything else (erased, torn, forged, another geometry).
-pub fn decode_root(
-    key: &Keyed<'_>,
-    b: &[u8],
-    rows: &mut [Row],
-) -> Option<(RootHead, [u8; ROOT_HASH_LEN])> {
-    if b.len() != root_len(rows.len())
-        || b.get(0..4)? != ROOT_MAGIC
-        || le16(b, 4)? != FORMAT_VERSION
-        || usize::from(le16(b, 6)?) != rows.len()
+/// Streaming [`index_digest`].
+pub struct IndexDigest(Sha256);
+
+impl IndexDigest {
+    /// Starts the digest of bucket `bucket`, generation `generation`.
+    #[must_use]
+    pub fn new(bucket: u16, generation: u32) -> Self {
+        let mut h = Sha256::new();
+        h.update(label::INDEX);
+        h.update(&bucket.to_le_bytes());
+        h.update(&generation.to_le_bytes());
+        Self(h)
+    }
+
+    /// Absorbs index bytes.
+    pub fn update(&mut self, index: &[u8]) {
+        self.0.update(index);
+    }
+
+    /// The truncated digest.
+    #[must_use]
+    pub fn finish(self) -> [u8; DIGEST_LEN] {
+        let d = self.0.finalize();
+        let mut out = [0u8; DIGEST_LEN];
+        out.copy_from_slice(d.get(..DIGEST_LEN).unwrap_or(&[0u8; DIGEST_LEN]));
+        out
+    }
+}
+
+/// The head of a root record from its first 32 bytes; `None` unless magic, version and the
+/// bucket count match.
+#[must_use]
+pub fn root_head(fixed: &[u8; ROOT_FIXED_LEN], buckets: u16) -> Option<RootHead> {
+    if fixed.get(0..4)? != ROOT_MAGIC
+        || le16(fixed, 4)? != FORMAT_VERSION
+        || le16(fixed, 6)? != buckets
     {
         return None;
     }
-    let h = ROOT_FIXED_LEN + ROOT_ROW_LEN * rows.len();
-    let body = b.get(..h + ROOT_HASH_LEN)?;
-    let tag = b.get(h + ROOT_HASH_LEN..)?;
-    if !tag_eq(&key.root_tag(body), tag) {
-        return None;
+    Some(RootHead {
+        seq: le64(fixed, 8)?,
+        counter: le64(fixed, 16)?,
+    })
+}
+
+/// A row of a root record's table.
+#[must_use]
+pub fn row_from(b: &[u8; ROOT_ROW_LEN]) -> Row {
+    Row {
+        phys: le16(b, 0).unwrap_or(u16::MAX),
+        count: le16(b, 2).unwrap_or(u16::MAX),
+        generation: le32(b, 4).unwrap_or(0),
     }
-    for (i, row) in rows.iter_mut().enumerate() {
-        let at = ROOT_FIXED_LEN + ROOT_ROW_LEN * i;
-        *row = Row {
-            phys: le16(b, at)?,
-            count: le16(b, at + 2)?,
-            generation: le32(b, at + 4)?,
-        };
-    }
-    let mut combined = [0u8; ROOT_HASH_LEN];
-    combined.copy_from_slice(b.get(h..h + ROOT_HASH_LEN)?);
-    Some((
-        RootHead {
-            seq: le64(b, 8)?,
-            counter: le64(b, 16)?,
-        },
-        combined,
-    ))
 }
 
 /// Copies `src` into `dst` at `at`, ignoring what does not fit (callers size buffers exactly).

@@ -20,7 +20,6 @@ pub const MAX_PAGES: usize = 64;
 /// Bytes of the stack buffer used for flash I/O in chunks.
 const CHUNK: usize = 128;
 /// Bytes of the largest root record (for [`MAX_PAGES`]).
-const ROOT_BUF: usize = layout::root_len(MAX_PAGES - 2);
 /// Bytes of the largest bucket index.
 const INDEX_BUF: usize = MAX_ENTRIES * ENTRY_LEN;
 
@@ -147,6 +146,9 @@ impl Geometry {
         max.min(layout::MAX_LEN_FIELD)
     }
 }
+
+/// A root slot read: erased, and the root when valid (head and combined hash).
+type RootRead = (bool, Option<(RootHead, [u8; ROOT_HASH_LEN])>);
 
 /// RAM state of one bucket beyond its root row.
 #[derive(Clone, Copy, Debug, Default)]
@@ -409,7 +411,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
 
     /// Creates or replaces slot `(k1, k2)` of `ns` (one atomic commit).
     pub fn put(&mut self, ns: &Namespace, k1: &[u8; 16], k2: &[u8; 16], data: &[u8]) -> Result<()> {
-        let mut t = Transaction::new();
+        let mut t = Transaction::<1>::with_capacity();
         t.put(ns, k1, k2, data)?;
         self.commit(&t)
     }
@@ -417,7 +419,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
     /// Deletes slot `(k1, k2)` of `ns` (one atomic commit) and erases its data from the flash;
     /// [`Error::NotFound`] when absent.
     pub fn delete(&mut self, ns: &Namespace, k1: &[u8; 16], k2: &[u8; 16]) -> Result<()> {
-        let mut t = Transaction::new();
+        let mut t = Transaction::<1>::with_capacity();
         t.delete(ns, k1, k2)?;
         self.commit(&t)
     }
@@ -428,7 +430,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
     ///
     /// [`Namespace::INTERNAL`] is reserved for the store's own state: a change to it fails the
     /// commit with [`Error::InvalidArgument`].
-    pub fn commit(&mut self, txn: &Transaction<'_>) -> Result<()> {
+    pub fn commit<const N: usize>(&mut self, txn: &Transaction<'_, N>) -> Result<()> {
         if txn.ops().any(|o| *o.keys().0 == Namespace::INTERNAL) {
             return Err(Error::InvalidArgument);
         }
@@ -436,7 +438,10 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
     }
 
     /// [`Store::commit`] without the reserved-namespace check (the clock's own writes).
-    pub(crate) fn commit_internal(&mut self, txn: &Transaction<'_>) -> Result<()> {
+    pub(crate) fn commit_internal<const N: usize>(
+        &mut self,
+        txn: &Transaction<'_, N>,
+    ) -> Result<()> {
         self.ensure_loaded()?;
         let r = self.commit_inner(txn);
         self.note(r)
@@ -619,6 +624,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
     // ------------------------------------------------------------------------------------
 
     /// Rebuilds the RAM state from the flash alone.
+    #[inline(never)]
     fn load(&mut self) -> Result<()> {
         let g = self.geo;
         let buckets = usize::from(g.buckets);
@@ -647,8 +653,6 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
         let mut best_next = 0u16;
         let mut rows = [Row::default(); PAGES];
         let rows_b = rows.get_mut(..buckets).ok_or(Error::LogicBug)?;
-        let mut buf = [0u8; ROOT_BUF];
-        let rl = g.root_len as usize;
         for p in 0..g.pages {
             let mut h = [0u8; HEADER_LEN];
             self.read(g.page_addr(p), &mut h)?;
@@ -659,13 +663,12 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
             let mut next = 0u16;
             for slot in 0..g.root_slots {
                 let addr = g.page_addr(p) + HEADER_LEN as u32 + u32::from(slot) * g.root_len;
-                let b = buf.get_mut(..rl).ok_or(Error::LogicBug)?;
-                self.read(addr, b)?;
-                if b.iter().all(|&x| x == 0xFF) {
+                let (erased, root) = self.read_root(addr, rows_b)?;
+                if erased {
                     break;
                 }
                 next = slot + 1;
-                if let Some((head, comb)) = layout::decode_root(&Keyed(&self.key), b, rows_b)
+                if let Some((head, comb)) = root
                     && best.is_none_or(|(bh, ..)| head.seq > bh.seq)
                 {
                     best = Some((head, comb, p, slot));
@@ -728,19 +731,8 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
             if ph.kind != KIND_BUCKET || ph.bucket != b || ph.generation != row.generation {
                 return Err(Error::Integrity);
             }
-            let mut idx = [0u8; INDEX_BUF];
-            let n = usize::from(row.count) * ENTRY_LEN;
-            let ib = idx.get_mut(..n).ok_or(Error::Integrity)?;
-            if n > 0 {
-                self.read(g.page_addr(row.phys) + HEADER_LEN as u32, ib)?;
-            }
-            let digest = layout::index_digest(b, row.generation, ib);
+            let (digest, data_end) = self.scan_index(b, row, Error::Integrity)?;
             comb.update(&digest);
-            let mut data_end = g.data_start;
-            for e in ib.chunks_exact(ENTRY_LEN) {
-                let e = Entry::decode(e).ok_or(Error::Integrity)?;
-                data_end += e.data_len() as u32;
-            }
             if data_end > g.erase_size {
                 return Err(Error::Integrity);
             }
@@ -774,6 +766,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
 
     /// Finishes work a power cut may have interrupted: erases a used spare page, and erases the
     /// data of deleted (and, on a multiwrite flash, replaced) slots.
+    #[inline(never)]
     fn recover(&mut self) -> Result<()> {
         let spare_addr = self.geo.page_addr(self.spare);
         if self.is_erased(spare_addr, self.geo.erase_size)? {
@@ -782,49 +775,49 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
             self.erase_page(self.spare)?;
         }
         for b in 0..self.geo.buckets {
-            let row = self.row(b)?;
-            let mut idx = [0u8; INDEX_BUF];
-            let n = self.read_index(b, &mut idx)?;
-            let ib = idx.get(..n).ok_or(Error::LogicBug)?;
-            let mut need_compact = false;
-            let mut offset = self.geo.data_start;
-            let mut zero: [Option<(u32, u32)>; MAX_ENTRIES] = [None; MAX_ENTRIES];
-            for (i, e) in ib.chunks_exact(ENTRY_LEN).enumerate() {
-                let e = Entry::decode(e).ok_or(Error::Integrity)?;
-                let len = e.data_len() as u32;
-                if !e.tombstone {
-                    let later = ib
-                        .chunks_exact(ENTRY_LEN)
-                        .skip(i + 1)
-                        .filter_map(Entry::decode);
-                    let mut superseded = false;
-                    let mut deleted = false;
-                    for l in later.filter(|l| l.fp == e.fp) {
-                        superseded = true;
-                        deleted = l.tombstone;
-                    }
-                    if superseded && self.multiwrite {
-                        if let Some(z) = zero.get_mut(i) {
-                            *z = Some((offset, len));
-                        }
-                    } else if deleted {
-                        need_compact = true;
-                    }
-                }
-                offset += len;
-            }
-            if need_compact {
+            if self.recover_bucket(b)? {
                 self.compact(b)?;
-                continue;
-            }
-            for (off, len) in zero.iter().flatten().copied() {
-                let addr = self.geo.page_addr(row.phys) + off;
-                if !self.is_zero(addr, len)? {
-                    self.zero(addr, len)?;
-                }
             }
         }
         Ok(())
+    }
+
+    /// Zeroes bucket `b`'s superseded records that are not yet zero (multiwrite); returns true
+    /// when it holds a deleted record that only a compaction can erase (write-once flash).
+    #[inline(never)]
+    fn recover_bucket(&mut self, b: u16) -> Result<bool> {
+        let row = self.row(b)?;
+        let mut idx = [0u8; INDEX_BUF];
+        let n = self.read_index(b, &mut idx)?;
+        let ib = idx.get(..n).ok_or(Error::LogicBug)?;
+        let mut need_compact = false;
+        let mut offset = self.geo.data_start;
+        for (i, e) in ib.chunks_exact(ENTRY_LEN).enumerate() {
+            let e = Entry::decode(e).ok_or(Error::Integrity)?;
+            let len = e.data_len() as u32;
+            if !e.tombstone {
+                let later = ib
+                    .chunks_exact(ENTRY_LEN)
+                    .skip(i + 1)
+                    .filter_map(Entry::decode);
+                let mut superseded = false;
+                let mut deleted = false;
+                for l in later.filter(|l| l.fp == e.fp) {
+                    superseded = true;
+                    deleted = l.tombstone;
+                }
+                if superseded && self.multiwrite {
+                    let addr = self.geo.page_addr(row.phys) + offset;
+                    if !self.is_zero(addr, len)? {
+                        self.zero(addr, len)?;
+                    }
+                } else if deleted {
+                    need_compact = true;
+                }
+            }
+            offset += len;
+        }
+        Ok(need_compact)
     }
 
     fn is_zero(&mut self, addr: u32, len: u32) -> Result<bool> {
@@ -867,6 +860,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
     // Lookup
     // ------------------------------------------------------------------------------------
 
+    #[inline(never)]
     fn locate(&mut self, ns: &Namespace, k1: &[u8; 16], k2: &[u8; 16]) -> Result<Located> {
         let keyed = Keyed(&self.key);
         let bucket = keyed.bucket(ns, k1, self.geo.buckets);
@@ -894,6 +888,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
         Ok(Located { bucket, fp, newest })
     }
 
+    #[inline(never)]
     fn get_inner(
         &mut self,
         ns: &Namespace,
@@ -944,6 +939,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
     }
 
     /// Visits the live slots of bucket `b` that belong to `ns` (and `k1`).
+    #[inline(never)]
     fn walk_bucket<F>(
         &mut self,
         b: u16,
@@ -981,6 +977,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
     }
 
     /// Reads a record in chunks, checks its tag, returns its header.
+    #[inline(never)]
     fn verify_record(
         &mut self,
         b: u16,
@@ -1034,15 +1031,19 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
     // Commit
     // ------------------------------------------------------------------------------------
 
-    fn commit_inner(&mut self, txn: &Transaction<'_>) -> Result<()> {
+    #[inline(never)]
+    fn commit_inner<const N: usize>(&mut self, txn: &Transaction<'_, N>) -> Result<()> {
         if txn.is_empty() {
             return Ok(());
         }
+        if N > MAX_TRANSACTION_OPS {
+            return Err(Error::TransactionFull);
+        }
         let keyed = Keyed(&self.key);
         // (a) Buckets and room needed, without flash access.
-        let mut pend = [Pending::default(); MAX_TRANSACTION_OPS];
+        let mut pend = [Pending::default(); N];
         let mut npend = 0usize;
-        let mut op_bucket = [0u16; MAX_TRANSACTION_OPS];
+        let mut op_bucket = [0u16; N];
         for (i, op) in txn.ops().enumerate() {
             let (ns, k1, _) = op.keys();
             let b = keyed.bucket(ns, k1, self.geo.buckets);
@@ -1080,9 +1081,9 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
             }
         }
         // (c) Validate against the store and find the versions each change supersedes.
-        let mut stale = [Stale::default(); MAX_TRANSACTION_OPS];
+        let mut stale = [Stale::default(); N];
         let mut nstale = 0usize;
-        let mut fps = [[0u8; 6]; MAX_TRANSACTION_OPS];
+        let mut fps = [[0u8; 6]; N];
         for (i, op) in txn.ops().enumerate() {
             let (ns, k1, k2) = op.keys();
             let loc = self.locate(ns, k1, k2)?;
@@ -1175,7 +1176,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
             p.count += 1;
         }
         // (f) The root: the commit point.
-        let mut changes = [(0u16, 0u16, 0u32); MAX_TRANSACTION_OPS];
+        let mut changes = [(0u16, 0u16, 0u32); N];
         for (c, p) in changes.iter_mut().zip(pend.iter().take(npend)) {
             *c = (p.bucket, p.count, p.data_end);
         }
@@ -1272,6 +1273,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
 
     /// Writes a root record for the current state with `changes` (bucket, count, data_end)
     /// applied; `user` commits increment the monotonic counter.
+    #[inline(never)]
     fn write_root(&mut self, changes: &[(u16, u16, u32)], user: bool) -> Result<()> {
         let buckets = usize::from(self.geo.buckets);
         let mut rows = self.rows;
@@ -1283,19 +1285,9 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
             let r = rows.get_mut(usize::from(b)).ok_or(Error::LogicBug)?;
             r.count = count;
             let row = *r;
-            let mut idx = [0u8; INDEX_BUF];
-            let n = usize::from(count) * ENTRY_LEN;
-            let ib = idx.get_mut(..n).ok_or(Error::LogicBug)?;
-            if n > 0 {
-                self.read(self.geo.page_addr(row.phys) + HEADER_LEN as u32, ib)?;
-            }
-            for e in ib.chunks_exact(ENTRY_LEN) {
-                Entry::decode(e).ok_or(Error::Flash(
-                    embedded_storage::nor_flash::NorFlashErrorKind::Other,
-                ))?;
-            }
+            let bad = Error::Flash(embedded_storage::nor_flash::NorFlashErrorKind::Other);
             *digests.get_mut(usize::from(b)).ok_or(Error::LogicBug)? =
-                layout::index_digest(b, row.generation, ib);
+                self.scan_index(b, row, bad)?.0;
         }
         let mut comb = Sha256::new();
         comb.update(label::COMBINED);
@@ -1312,19 +1304,23 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
             seq: self.seq + 1,
             counter,
         };
-        let mut buf = [0u8; ROOT_BUF];
-        let rl = self.geo.root_len as usize;
-        let out = buf.get_mut(..rl).ok_or(Error::LogicBug)?;
-        let rows_b = rows.get(..buckets).ok_or(Error::LogicBug)?;
-        layout::encode_root(&Keyed(&self.key), head, rows_b, &combined, out)?;
         if self.root_next >= self.geo.root_slots {
             return Err(Error::LogicBug);
         }
+        let rows_b = rows.get(..buckets).ok_or(Error::LogicBug)?;
+        let tag = layout::root_record_tag(&Keyed(&self.key), head, rows_b, &combined);
         let addr = self.geo.page_addr(self.root_page)
             + HEADER_LEN as u32
             + u32::from(self.root_next) * self.geo.root_len;
         self.root_next += 1;
-        self.write(addr, out)?;
+        let mut w = ChunkWriter::new(addr);
+        w.push(self, &layout::root_fixed(head, self.geo.buckets))?;
+        for r in rows_b {
+            w.push(self, &layout::root_row(r))?;
+        }
+        w.push(self, &combined)?;
+        w.push(self, &tag)?;
+        w.flush(self)?;
         // Committed: apply to RAM.
         self.seq = head.seq;
         self.rows = rows;
@@ -1375,8 +1371,76 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
         Ok(())
     }
 
+    /// The digest and data end of bucket `b`'s first `row.count` index entries as they are on
+    /// the flash, read in chunks; an entry that does not decode gives `bad`.
+    #[inline(never)]
+    fn scan_index(&mut self, b: u16, row: Row, bad: Error) -> Result<([u8; DIGEST_LEN], u32)> {
+        let mut d = layout::IndexDigest::new(b, row.generation);
+        let mut data_end = self.geo.data_start;
+        let mut buf = [0u8; CHUNK];
+        let total = u32::from(row.count) * ENTRY_LEN as u32;
+        let base = self.geo.page_addr(row.phys) + HEADER_LEN as u32;
+        let mut done = 0u32;
+        while done < total {
+            let n = (total - done).min(CHUNK as u32) as usize;
+            let chunk = buf.get_mut(..n).ok_or(Error::LogicBug)?;
+            self.read(base + done, chunk)?;
+            for e in chunk.chunks_exact(ENTRY_LEN) {
+                data_end += Entry::decode(e).ok_or(bad)?.data_len() as u32;
+            }
+            d.update(chunk);
+            done += n as u32;
+        }
+        Ok((d.finish(), data_end))
+    }
+
+    /// Reads the root slot at `addr` in chunks: whether it is erased, and its head, rows (into
+    /// `rows`) and combined hash when it is a valid root record.
+    #[inline(never)]
+    fn read_root(&mut self, addr: u32, rows: &mut [Row]) -> Result<RootRead> {
+        let rl = self.geo.root_len as usize;
+        let rows_at = layout::ROOT_FIXED_LEN;
+        let comb_at = rows_at + layout::ROOT_ROW_LEN * rows.len();
+        let tag_at = comb_at + ROOT_HASH_LEN;
+        let mut mac = Keyed(&self.key).root_mac();
+        let mut fixed = [0u8; layout::ROOT_FIXED_LEN];
+        let mut comb = [0u8; ROOT_HASH_LEN];
+        let mut tag = [0u8; ROOT_HASH_LEN];
+        let mut erased = true;
+        let mut buf = [0u8; CHUNK];
+        let mut pos = 0usize;
+        while pos < rl {
+            let n = (rl - pos).min(CHUNK);
+            let chunk = buf.get_mut(..n).ok_or(Error::LogicBug)?;
+            self.read(addr + pos as u32, chunk)?;
+            erased &= chunk.iter().all(|&x| x == 0xFF);
+            mac.update(
+                chunk
+                    .get(..tag_at.saturating_sub(pos).min(n))
+                    .unwrap_or(&[]),
+            );
+            copy_part(&mut fixed, 0, pos, chunk);
+            copy_part(&mut comb, comb_at, pos, chunk);
+            copy_part(&mut tag, tag_at, pos, chunk);
+            for (i, row) in rows.iter_mut().enumerate() {
+                let mut rb = [0u8; layout::ROOT_ROW_LEN];
+                let at = rows_at + layout::ROOT_ROW_LEN * i;
+                if at >= pos && at + layout::ROOT_ROW_LEN <= pos + n {
+                    copy_part(&mut rb, at, pos, chunk);
+                    *row = layout::row_from(&rb);
+                }
+            }
+            pos += n;
+        }
+        let buckets = u16::try_from(rows.len()).map_err(|_| Error::LogicBug)?;
+        let head = layout::root_head(&fixed, buckets);
+        let ok = layout::tag_eq(&mac.finalize(), &tag);
+        Ok((erased, head.filter(|_| ok).map(|h| (h, comb))))
+    }
+
     /// Copies bucket `b`'s live records into the spare page (a new generation), commits, and
     /// erases the old page, which becomes the spare.
+    #[inline(never)]
     fn compact(&mut self, b: u16) -> Result<()> {
         self.ensure_root_room()?;
         let row = self.row(b)?;
@@ -1435,6 +1499,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
     }
 
     /// Copies one record, checking the old tag and writing a tag for the new place.
+    #[inline(never)]
     fn copy_record(
         &mut self,
         from: (u16, u32, u16, u32),
@@ -1522,7 +1587,10 @@ impl<S: MultiwriteNorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C,
 }
 
 /// True when the last change of `txn` to this slot is a delete.
-fn ends_deleted(txn: &Transaction<'_>, keys: (&Namespace, &[u8; 16], &[u8; 16])) -> bool {
+fn ends_deleted<const N: usize>(
+    txn: &Transaction<'_, N>,
+    keys: (&Namespace, &[u8; 16], &[u8; 16]),
+) -> bool {
     txn.ops()
         .filter(|o| o.keys() == keys)
         .last()

@@ -78,17 +78,38 @@ impl Op<'_> {
 /// Changes apply in the order they were added (a put then a delete of the same slot leaves it
 /// deleted). A delete of a slot that does not exist (after the earlier changes of the same
 /// transaction) fails the whole commit with [`Error::NotFound`] and changes nothing.
-#[derive(Clone, Debug, Default)]
-pub struct Transaction<'a> {
-    ops: [Option<Op<'a>>; MAX_TRANSACTION_OPS],
+///
+/// `N` is the capacity (at most [`MAX_TRANSACTION_OPS`] changes are committed; a larger `N`
+/// fails the commit with [`Error::TransactionFull`]). [`Transaction::new`] has the full capacity;
+/// [`Transaction::with_capacity`] makes a smaller one for a smaller stack.
+#[derive(Clone, Debug)]
+pub struct Transaction<'a, const N: usize = MAX_TRANSACTION_OPS> {
+    ops: [Option<Op<'a>>; N],
     len: usize,
 }
 
-impl<'a> Transaction<'a> {
-    /// An empty transaction.
+impl Transaction<'_> {
+    /// An empty transaction of [`MAX_TRANSACTION_OPS`] changes.
     #[must_use]
     pub fn new() -> Self {
-        Self::default()
+        Self::with_capacity()
+    }
+}
+
+impl Default for Transaction<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'a, const N: usize> Transaction<'a, N> {
+    /// An empty transaction of `N` changes.
+    #[must_use]
+    pub fn with_capacity() -> Self {
+        Self {
+            ops: [None; N],
+            len: 0,
+        }
     }
 
     /// Adds "create or replace slot `(k1, k2)` of `ns` with `data`".
