@@ -163,15 +163,37 @@ pub fn ecdsa_rfc6979() -> Result<usize> {
 
 fn ecdsa_rfc6979_in(text: &str) -> Result<usize> {
     for_each_block(text, |b| {
-        let key = EccPrivateKey::from_bytes(b.array("x")?);
-        let public = concat(&b.array("ux")?, &b.array("uy")?);
-        expect(&crypto::ecc_public_key(&key)?, &public)?;
-        let mut msg = [0u8; MAX_FIELD];
-        let msg = b.bytes("msg", &mut msg)?;
-        let sig = crypto::ecdsa_p256_sign(&key, msg)?;
-        expect(&sig, &concat(&b.array("r")?, &b.array("s")?))?;
-        crypto::ecdsa_p256_verify(&public, msg, &sig)
+        rfc6979_public_key(b)?;
+        let sig = rfc6979_sign(b)?;
+        rfc6979_verify(b, &sig)
     })
+}
+
+// Each step of a vector decodes the fields it needs and runs its P-256 operation in a frame of
+// its own (`inline(never)`), so that the decoded fields of the other steps are not added to the
+// operation's stack peak (the QEMU microbit, a Cortex-M0, has 7 KiB of stack).
+
+#[inline(never)]
+fn rfc6979_public_key(b: &Block<'_>) -> Result<()> {
+    let key = EccPrivateKey::from_bytes(b.array("x")?);
+    let public = concat(&b.array("ux")?, &b.array("uy")?);
+    expect(&crypto::ecc_public_key(&key)?, &public)
+}
+
+#[inline(never)]
+fn rfc6979_sign(b: &Block<'_>) -> Result<[u8; 64]> {
+    let key = EccPrivateKey::from_bytes(b.array("x")?);
+    let mut msg = [0u8; MAX_FIELD];
+    let sig = crypto::ecdsa_p256_sign(&key, b.bytes("msg", &mut msg)?)?;
+    expect(&sig, &concat(&b.array("r")?, &b.array("s")?))?;
+    Ok(sig)
+}
+
+#[inline(never)]
+fn rfc6979_verify(b: &Block<'_>, sig: &[u8; 64]) -> Result<()> {
+    let public = concat(&b.array("ux")?, &b.array("uy")?);
+    let mut msg = [0u8; MAX_FIELD];
+    crypto::ecdsa_p256_verify(&public, b.bytes("msg", &mut msg)?, sig)
 }
 
 /// ECDSA-P256-SHA256 verification of the first `max` Wycheproof vectors: valid ones must
