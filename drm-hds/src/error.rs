@@ -11,7 +11,6 @@ use embedded_storage::nor_flash::NorFlashErrorKind;
 
 /// Errors of `drm-hds`. Every variant has a stable code ([`Error::code`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum Error {
     /// No slot with these keys in this namespace (PlayReady `DRM_E_DST_SLOT_NOT_FOUND`).
@@ -96,6 +95,47 @@ impl fmt::Display for Error {
 }
 
 impl core::error::Error for Error {}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for Error {
+    /// The variant's name and stable code (`embedded-storage` 0.3 has no `defmt` support, so the
+    /// flash error kind is printed by name).
+    fn format(&self, f: defmt::Formatter<'_>) {
+        match self {
+            Error::Flash(kind) => {
+                let kind = match kind {
+                    NorFlashErrorKind::NotAligned => "not aligned",
+                    NorFlashErrorKind::OutOfBounds => "out of bounds",
+                    _ => "other",
+                };
+                defmt::write!(f, "Flash({=str}) (0x{=u32:08X})", kind, self.code());
+            }
+            other => defmt::write!(f, "{=str} (0x{=u32:08X})", other.name(), other.code()),
+        }
+    }
+}
+
+impl Error {
+    /// The variant's name (for logs without `core::fmt`).
+    #[must_use]
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Error::NotFound => "NotFound",
+            Error::BufferTooSmall => "BufferTooSmall",
+            Error::StoreFull => "StoreFull",
+            Error::Integrity => "Integrity",
+            Error::Rollback => "Rollback",
+            Error::NotFormatted => "NotFormatted",
+            Error::UnsupportedFlash => "UnsupportedFlash",
+            Error::InvalidArgument => "InvalidArgument",
+            Error::TransactionFull => "TransactionFull",
+            Error::Collision => "Collision",
+            Error::Flash(_) => "Flash",
+            Error::Counter => "Counter",
+            Error::LogicBug => "LogicBug",
+        }
+    }
+}
 
 impl From<drm_core::Error> for Error {
     /// Errors of the porting layer (the monotonic counter) and of `drm-core` helpers.
