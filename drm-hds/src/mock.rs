@@ -81,12 +81,13 @@ impl Default for Counters {
 
 /// A NOR flash over a caller's buffer. `WRITE` is the write granularity, `ERASE` the page
 /// size, `MULTI` whether words may be programmed again (bits 1→0 only; the part then
-/// implements `MultiwriteNorFlash`).
+/// implements `MultiwriteNorFlash`), `READ` the read granularity.
 pub struct MockFlash<
     'a,
     const WRITE: usize = 4,
     const ERASE: usize = 4096,
     const MULTI: bool = false,
+    const READ: usize = 1,
 > {
     mem: &'a mut [u8],
     counters: Counters,
@@ -97,8 +98,8 @@ pub struct MockFlash<
     lost: bool,
 }
 
-impl<'a, const WRITE: usize, const ERASE: usize, const MULTI: bool>
-    MockFlash<'a, WRITE, ERASE, MULTI>
+impl<'a, const WRITE: usize, const ERASE: usize, const MULTI: bool, const READ: usize>
+    MockFlash<'a, WRITE, ERASE, MULTI, READ>
 {
     /// A flash over `mem` (its current contents are the flash contents; a length that is not a
     /// multiple of `ERASE` is cut down).
@@ -194,19 +195,19 @@ impl<'a, const WRITE: usize, const ERASE: usize, const MULTI: bool>
     }
 }
 
-impl<const WRITE: usize, const ERASE: usize, const MULTI: bool> ErrorType
-    for MockFlash<'_, WRITE, ERASE, MULTI>
+impl<const WRITE: usize, const ERASE: usize, const MULTI: bool, const READ: usize> ErrorType
+    for MockFlash<'_, WRITE, ERASE, MULTI, READ>
 {
     type Error = MockError;
 }
 
-impl<const WRITE: usize, const ERASE: usize, const MULTI: bool> ReadNorFlash
-    for MockFlash<'_, WRITE, ERASE, MULTI>
+impl<const WRITE: usize, const ERASE: usize, const MULTI: bool, const READ: usize> ReadNorFlash
+    for MockFlash<'_, WRITE, ERASE, MULTI, READ>
 {
-    const READ_SIZE: usize = 1;
+    const READ_SIZE: usize = READ;
 
     fn read(&mut self, offset: u32, bytes: &mut [u8]) -> Result<(), Self::Error> {
-        let off = self.check(offset, bytes.len(), 1)?;
+        let off = self.check(offset, bytes.len(), READ)?;
         let src = self
             .mem
             .get(off..off + bytes.len())
@@ -223,8 +224,8 @@ impl<const WRITE: usize, const ERASE: usize, const MULTI: bool> ReadNorFlash
     }
 }
 
-impl<const WRITE: usize, const ERASE: usize, const MULTI: bool> NorFlash
-    for MockFlash<'_, WRITE, ERASE, MULTI>
+impl<const WRITE: usize, const ERASE: usize, const MULTI: bool, const READ: usize> NorFlash
+    for MockFlash<'_, WRITE, ERASE, MULTI, READ>
 {
     const WRITE_SIZE: usize = WRITE;
     const ERASE_SIZE: usize = ERASE;
@@ -299,7 +300,7 @@ impl<const WRITE: usize, const ERASE: usize, const MULTI: bool> NorFlash
     }
 }
 
-impl<const WRITE: usize, const ERASE: usize> MultiwriteNorFlash
-    for MockFlash<'_, WRITE, ERASE, true>
+impl<const WRITE: usize, const ERASE: usize, const READ: usize> MultiwriteNorFlash
+    for MockFlash<'_, WRITE, ERASE, true, READ>
 {
 }
