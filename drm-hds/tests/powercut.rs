@@ -11,6 +11,7 @@
 //!
 //! For a share of the cut points the recovery is cut again at each of its own writes and erases.
 //! Torn-write models: prefix only, random word in flight; erases always tear into old/erased/random.
+//! The wear threshold is low (4) so that static wear-levelling moves are among the cut operations.
 //!
 //! The default run takes every 17th cut point (and cuts every 10th recovery at every 7th of its
 //! points); the full run (every cut point, every 20th recovery at all its points) is
@@ -136,6 +137,11 @@ fn key() -> HmacKey {
     HmacKey::from_bytes([0x42; 32])
 }
 
+/// A low wear threshold, so that static wear-levelling moves happen (and are cut) too.
+fn cfg() -> Config {
+    Config::new().wear_threshold(4)
+}
+
 fn apply<F: embedded_storage::nor_flash::NorFlash>(
     s: &mut Store<F>,
     step: &Step,
@@ -199,10 +205,10 @@ impl Kind for Plain {
         f.ops()
     }
     fn mount(f: Self::F<'_>) -> Result<Store<Self::F<'_>>, Error> {
-        Store::mount(f, key(), Config::new())
+        Store::mount(f, key(), cfg())
     }
     fn format(f: Self::F<'_>) -> Result<Store<Self::F<'_>>, Error> {
-        Store::format(f, key(), Config::new())
+        Store::format(f, key(), cfg())
     }
 }
 
@@ -219,10 +225,10 @@ impl Kind for Multi {
         f.ops()
     }
     fn mount(f: Self::F<'_>) -> Result<Store<Self::F<'_>>, Error> {
-        Store::mount_multiwrite(f, key(), Config::new())
+        Store::mount_multiwrite(f, key(), cfg())
     }
     fn format(f: Self::F<'_>) -> Result<Store<Self::F<'_>>, Error> {
-        Store::format_multiwrite(f, key(), Config::new())
+        Store::format_multiwrite(f, key(), cfg())
     }
 }
 
