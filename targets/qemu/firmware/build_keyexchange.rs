@@ -135,6 +135,18 @@ pub fn write(dir: &std::path::Path) -> Result<(), String> {
         "SERVER_ECDSA_VERIFY_SIGNATURE",
         &ecdsa_verify.sign(&plain),
     );
+    // For the bench firmware (bench_ops): verify on 1 KiB of 0x5A.
+    let kib = [0x5Au8; 1024];
+    constant(
+        &mut out,
+        "SERVER_HMAC_VERIFY_TAG_1K",
+        &hmac_sha256(&hmac_verify, &kib),
+    );
+    constant(
+        &mut out,
+        "SERVER_ECDSA_VERIFY_SIGNATURE_1K",
+        &ecdsa_verify.sign(&kib),
+    );
 
     // Refusals.
     let content_key: [u8; 16] = rng.array();

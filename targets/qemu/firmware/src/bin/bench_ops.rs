@@ -1,0 +1,430 @@
+//! Bench firmware (`scripts/bench` runs it on the mps2-an386 with `-icount shift=0`, together
+//! with the host's Secure Delete server `sd_qemu_host`, as `scripts/sd-roundtrip` does): each of
+//! the kit's operations, and each raw RustCrypto primitive they are made of, measured for
+//!
+//! - peak stack: the free stack is painted before the operation; the deepest word written below
+//!   the caller's stack pointer is the operation's peak;
+//! - instructions: SysTick counts down at 25 MHz; under `-icount shift=0` QEMU runs one
+//!   instruction per virtual nanosecond, so one tick is 40 instructions (deterministic to within
+//!   a tick, see /work/shared/QEMU.md).
+//!
+//! It prints one line per operation: `bench NAME stack=BYTES instructions=N` (no checks on the
+//! numbers; every operation's result is checked).
+#![no_std]
+#![no_main]
+
+#[path = "../bench/ops.rs"]
+mod ops;
+
+use aes::Aes128;
+use aes::cipher::array::Array;
+use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
+use cortex_m::peripheral::SYST;
+use cortex_m::peripheral::syst::SystClkSource;
+use drm_board::harness::TestResult;
+use drm_board::testing::DeterministicTestRng;
+use drm_core::platform::SoftwareIdentity;
+use drm_core::secret::{EccPrivateKey, HmacKey};
+use drm_keyexchange::{
+    AesCbcDecrypt, AesCbcEncrypt, Context, EcdsaSign, EcdsaVerify, HmacSign, HmacVerify, KeySlot,
+    Operation,
+};
+use hmac::{KeyInit, Mac};
+use ops::{Hds, KIB, Res};
+use p256::elliptic_curve::group::Group;
+use p256::elliptic_curve::point::{AffineCoordinates, DecompressPoint};
+use p256::elliptic_curve::subtle::Choice;
+use p256::{AffinePoint, FieldBytes, NistP256, NonZeroScalar, ProjectivePoint};
+use semihosting::fs;
+use sha2::Digest;
+
+drm_board::suite!(bench);
+
+const PAINT: u32 = 0xAAAA_5555;
+
+/// Paints the free stack below the current stack pointer (keeping 64 bytes for this frame).
+#[allow(unsafe_code)]
+#[inline(never)]
+fn paint() {
+    let sp = cortex_m::register::msp::read();
+    let mut a = drm_board::STACK_BOTTOM + drm_board::STACK_GUARD;
+    while a + 64 < sp {
+        // SAFETY: below the stack pointer, above the guard: free stack nothing else uses.
+        unsafe { core::ptr::write_volatile(a as *mut u32, PAINT) };
+        a += 4;
+    }
+}
+
+/// The lowest stack address written since [`paint`].
+#[allow(unsafe_code)]
+fn lowest() -> u32 {
+    let mut a = drm_board::STACK_BOTTOM + drm_board::STACK_GUARD;
+    // SAFETY: reads of the stack area, which is RAM.
+    while unsafe { core::ptr::read_volatile(a as *const u32) } == PAINT {
+        a += 4;
+    }
+    a
+}
+
+/// SysTick as a 24-bit down-counter at its full range.
+fn start_systick() {
+    #[allow(unsafe_code)]
+    // SAFETY: the only user of SysTick in this firmware.
+    let mut syst = unsafe { cortex_m::Peripherals::steal() }.SYST;
+    syst.set_clock_source(SystClkSource::Core);
+    syst.set_reload(0x00FF_FFFF);
+    syst.clear_current();
+    syst.enable_counter();
+}
+
+/// Runs `f` once: prints its peak stack (below this frame's stack pointer) and instructions.
+#[inline(never)]
+fn measure<T>(name: &str, f: impl FnOnce() -> Res<T>) -> Res<T> {
+    paint();
+    let sp = cortex_m::register::msp::read();
+    let t0 = SYST::get_current();
+    let r = core::hint::black_box(f());
+    let t1 = SYST::get_current();
+    let low = lowest();
+    // One wrap at most: every operation here is far below 2^24 ticks (671 M instructions).
+    let ticks = t0.wrapping_sub(t1) & 0x00FF_FFFF;
+    defmt::println!(
+        "bench {=str} stack={=u32} instructions={=u32}",
+        name,
+        sp.saturating_sub(low),
+        ticks.wrapping_mul(40)
+    );
+    r
+}
+
+// ---- raw RustCrypto primitives ----
+
+#[inline(never)]
+fn raw_sha256(data: &[u8]) -> [u8; 32] {
+    sha2::Sha256::digest(data).into()
+}
+
+#[inline(never)]
+fn raw_hmac(key: &[u8; 32], data: &[u8]) -> Res<[u8; 32]> {
+    let mut mac =
+        <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key).map_err(|_| "hmac key")?;
+    mac.update(data);
+    Ok(mac.finalize().into_bytes().into())
+}
+
+#[inline(never)]
+fn raw_hmac_verify(key: &[u8; 32], data: &[u8], tag: &[u8]) -> Res<bool> {
+    let mut mac =
+        <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key).map_err(|_| "hmac key")?;
+    mac.update(data);
+    Ok(mac.verify_slice(tag).is_ok())
+}
+
+#[inline(never)]
+fn raw_cbc_encrypt(key: &[u8; 16], iv: &[u8; 16], data: &mut [u8]) {
+    let (blocks, _) = Array::slice_as_chunks_mut(data);
+    cbc::Encryptor::<Aes128>::new(key.into(), iv.into()).encrypt_blocks(blocks);
+}
+
+#[inline(never)]
+fn raw_cbc_decrypt(key: &[u8; 16], iv: &[u8; 16], data: &mut [u8]) {
+    let (blocks, _) = Array::slice_as_chunks_mut(data);
+    cbc::Decryptor::<Aes128>::new(key.into(), iv.into()).decrypt_blocks(blocks);
+}
+
+fn scalar(bytes: [u8; 32]) -> Res<NonZeroScalar> {
+    NonZeroScalar::from_repr(FieldBytes::from(bytes))
+        .into_option()
+        .ok_or("scalar")
+}
+
+fn point(public: &[u8; 64]) -> Res<AffinePoint> {
+    let (x, y) = public.split_at(32);
+    AffinePoint::from_coordinates(
+        &FieldBytes::try_from(x).map_err(|_| "x")?,
+        &FieldBytes::try_from(y).map_err(|_| "y")?,
+    )
+    .into_option()
+    .ok_or("point")
+}
+
+#[inline(never)]
+fn raw_ecdsa_sign_digest(key: &[u8; 32], digest: &[u8; 32]) -> Res<[u8; 64]> {
+    let d = scalar(*key)?;
+    let (sig, _) = ecdsa::hazmat::sign_prehashed_rfc6979::<NistP256, sha2::Sha256>(&d, digest, &[]);
+    Ok(sig.to_bytes().into())
+}
+
+#[inline(never)]
+fn raw_ecdsa_verify(public: &[u8; 64], msg: &[u8], sig: &[u8]) -> Res<bool> {
+    let q = point(public)?;
+    let sig = p256::ecdsa::Signature::from_slice(sig).map_err(|_| "sig")?;
+    let digest = raw_sha256(msg);
+    Ok(
+        ecdsa::hazmat::verify_prehashed::<NistP256>(&ProjectivePoint::from(q), &digest, &sig)
+            .is_ok(),
+    )
+}
+
+/// ElGamal encryption of the point with x `m` to `public`: k·G and M + k·Q.
+#[inline(never)]
+fn raw_elgamal(public: &[u8; 64], m: &[u8; 32], k: [u8; 32]) -> Res<[u8; 64]> {
+    let q = point(public)?;
+    let m = AffinePoint::decompress(&FieldBytes::from(*m), Choice::from(0))
+        .into_option()
+        .ok_or("m")?;
+    let k = scalar(k)?;
+    let c1 = ProjectivePoint::mul_by_generator(&*k).to_affine();
+    let c2 = (ProjectivePoint::from(m) + ProjectivePoint::from(q) * *k).to_affine();
+    let mut out = [0u8; 64];
+    out[..32].copy_from_slice(&c1.x());
+    out[32..].copy_from_slice(&c2.x());
+    Ok(out)
+}
+
+// ---- the bench ----
+
+fn bench() -> TestResult {
+    start_systick();
+    measure("empty", || Ok(()))?;
+    hds_ops()?;
+    kx_ops()?;
+    primitives()?;
+    sd_roundtrip()
+}
+
+#[inline(never)]
+fn hds_ops() -> TestResult {
+    let mut s = measure("hds format", ops::hds_format)?;
+    for i in 0..64 {
+        ops::hds_put(&mut s, i)?;
+    }
+    measure("hds put", || ops::hds_put(&mut s, 64))?;
+    measure("hds put (update)", || ops::hds_put(&mut s, 3))?;
+    measure("hds get", || ops::hds_get(&mut s, 5))?;
+    measure("hds delete", || ops::hds_delete(&mut s, 7))?;
+    drop(s);
+    let mut s = measure("hds mount", ops::hds_mount)?;
+    measure("hds get after mount", || ops::hds_get(&mut s, 9))
+}
+
+/// Prepare `Op` for `kid` from the store, Perform, Close: both measured under `names`.
+fn prepare_perform<Op: Operation>(
+    store: &mut Hds,
+    kid: [u8; 16],
+    names: [&str; 2],
+    perform: impl FnOnce(&Context<'_, Op>) -> Res,
+) -> TestResult {
+    let mut slot = KeySlot::new();
+    let ctx = measure(names[0], || ops::kx_prepare::<Op>(&mut slot, store, kid))?;
+    measure(names[1], || perform(&ctx))?;
+    ctx.close();
+    Ok(())
+}
+
+#[inline(never)]
+fn kx_ops() -> TestResult {
+    let mut store = ops::hds_format()?;
+    measure("license storage (deliver 6 licenses)", || {
+        ops::kx_deliver(&mut store, &ops::LICENSES)
+    })?;
+    let mut data = KIB;
+    prepare_perform::<AesCbcEncrypt>(
+        &mut store,
+        ops::AES_ENC_KID,
+        ["prepare aes-cbc encrypt", "perform aes-cbc encrypt 1 KiB"],
+        |ctx| ctx.encrypt(&ops::IV16, &mut data).map_err(|_| "encrypt"),
+    )?;
+    prepare_perform::<AesCbcDecrypt>(
+        &mut store,
+        ops::AES_DEC_KID,
+        ["prepare aes-cbc decrypt", "perform aes-cbc decrypt 1 KiB"],
+        |ctx| ctx.decrypt(&ops::IV16, &mut data).map_err(|_| "decrypt"),
+    )?;
+    prepare_perform::<HmacSign>(
+        &mut store,
+        ops::HMAC_SIGN_KID,
+        ["prepare hmac-sha256 sign", "perform hmac-sha256 sign 1 KiB"],
+        |ctx| ctx.sign(&KIB).map(drop).map_err(|_| "hmac sign"),
+    )?;
+    prepare_perform::<HmacVerify>(
+        &mut store,
+        ops::HMAC_VERIFY_KID,
+        [
+            "prepare hmac-sha256 verify",
+            "perform hmac-sha256 verify 1 KiB",
+        ],
+        |ctx| {
+            ctx.verify(&KIB, &ops::SERVER_HMAC_VERIFY_TAG_1K)
+                .map_err(|_| "hmac verify")
+        },
+    )?;
+    prepare_perform::<EcdsaSign>(
+        &mut store,
+        ops::ECDSA_SIGN_KID,
+        ["prepare ecdsa-p256 sign", "perform ecdsa-p256 sign 1 KiB"],
+        |ctx| ctx.sign(&KIB).map(drop).map_err(|_| "ecdsa sign"),
+    )?;
+    prepare_perform::<EcdsaVerify>(
+        &mut store,
+        ops::ECDSA_VERIFY_KID,
+        [
+            "prepare ecdsa-p256 verify",
+            "perform ecdsa-p256 verify 1 KiB",
+        ],
+        |ctx| {
+            ctx.verify(&KIB, &ops::SERVER_ECDSA_VERIFY_SIGNATURE_1K)
+                .map_err(|_| "ecdsa verify")
+        },
+    )
+}
+
+#[inline(never)]
+fn primitives() -> TestResult {
+    let key16 = [0x21u8; 16];
+    let key32 = [0x42u8; 32];
+    let mut data = KIB;
+    measure("raw sha-256 1 KiB", || Ok(raw_sha256(&KIB)))?;
+    measure("raw aes-128-cbc encrypt 1 KiB", || {
+        raw_cbc_encrypt(&key16, &ops::IV16, &mut data);
+        Ok(())
+    })?;
+    measure("raw aes-128-cbc decrypt 1 KiB", || {
+        raw_cbc_decrypt(&key16, &ops::IV16, &mut data);
+        Ok(())
+    })?;
+    let tag = measure("raw hmac-sha256 1 KiB", || raw_hmac(&key32, &KIB))?;
+    let ok = measure("raw hmac-sha256 verify 1 KiB", || {
+        raw_hmac_verify(&key32, &KIB, &tag)
+    })?;
+    if !ok {
+        return Err("raw hmac verify");
+    }
+    let digest = raw_sha256(&KIB);
+    let sig = measure("raw ecdsa-p256 sign digest", || {
+        raw_ecdsa_sign_digest(&ops::SIGNING_KEY, &digest)
+    })?;
+    let ok = measure("raw ecdsa-p256 verify 1 KiB", || {
+        raw_ecdsa_verify(&ops::SIGNING_PUBLIC, &KIB, &sig)
+    })?;
+    if !ok {
+        return Err("raw ecdsa verify");
+    }
+    let m = ops::ENCRYPTION_PUBLIC
+        .first_chunk::<32>()
+        .copied()
+        .ok_or("x")?;
+    measure("raw elgamal encrypt", || {
+        raw_elgamal(&ops::SIGNING_PUBLIC, &m, key32)
+    })?;
+    Ok(())
+}
+
+/// The device and server key from the host's `sd_device.bin` (see `sd_roundtrip.rs`).
+struct Device {
+    buf: [u8; 1024],
+    len: usize,
+}
+
+fn read_file<'b>(path: &core::ffi::CStr, buf: &'b mut [u8]) -> Res<&'b [u8]> {
+    let mut file = fs::File::open(path).map_err(|_| "open")?;
+    let mut len = 0;
+    loop {
+        let rest = buf.get_mut(len..).ok_or("file too large")?;
+        if rest.is_empty() {
+            return Err("file too large");
+        }
+        let n = semihosting::io::Read::read(&mut file, rest).map_err(|_| "read")?;
+        if n == 0 {
+            break;
+        }
+        len += n;
+    }
+    buf.get(..len).ok_or("read")
+}
+
+/// The Secure Delete operations against the host's server: session stored, licenses removed,
+/// challenge generated (and sent), the server's response processed.
+#[inline(never)]
+fn sd_roundtrip() -> TestResult {
+    let mut device = Device {
+        buf: [0; 1024],
+        len: 0,
+    };
+    device.len = read_file(c"sd_device.bin", &mut device.buf)?.len();
+    let bytes = device.buf.get(..device.len).ok_or("device")?;
+    let (keys, chain) = bytes.split_at_checked(128).ok_or("device")?;
+    let (signing, rest) = keys.split_at(32);
+    let (encryption, server_key) = rest.split_at(32);
+    let identity = SoftwareIdentity::new(
+        EccPrivateKey::try_from_slice(signing).ok_or("signing key")?,
+        EccPrivateKey::try_from_slice(encryption).ok_or("encryption key")?,
+        HmacKey::from_bytes([0x11; 32]),
+        chain,
+        150,
+    )
+    .map_err(|_| "identity")?;
+    let server_key: [u8; 64] = server_key.try_into().map_err(|_| "server key")?;
+    let mut store: Hds = ops::sd_stored_session()?;
+    measure("secure delete: remove licenses", || {
+        ops::sd_delete(&mut store)
+    })?;
+    let sd = drm_securedelete::SecureDelete::new(&identity)
+        .with_server_key(server_key)
+        .map_err(|_| "server key")?;
+    let mut rng = DeterministicTestRng::from_seed(7);
+    let len = sd
+        .challenge_len(&mut store, &ops::SESSION)
+        .map_err(|_| "len")?;
+    let mut buf = [0u8; 6144];
+    let out = buf.get_mut(..len).ok_or("challenge buffer")?;
+    let n = measure("challenge generation (secure delete)", || {
+        sd.generate_challenge(&mut store, &mut rng, &ops::SESSION, out)
+            .map_err(|_| "challenge")
+    })?;
+    if n != len {
+        return Err("challenge length");
+    }
+    // The length-dependent primitives of the challenge: SHA-256 over (at most) the challenge's
+    // length, AES-128-CBC over its encrypted data (the chain's `Data` shape, PKCS#7-padded:
+    // 44 + base64(chain) + 47 bytes, see drm-securedelete's challenge.rs).
+    let plain = 44 + 4 * chain.len().div_ceil(3) + 47;
+    let padded = (plain / 16 + 1) * 16;
+    defmt::println!(
+        "bench-info challenge_len={=usize} encrypted_len={=usize}",
+        len,
+        padded
+    );
+    let key16 = [0x21u8; 16];
+    measure("raw sha-256 of the challenge length", || {
+        Ok(raw_sha256(buf.get(..len).ok_or("len")?))
+    })?;
+    let mut work = [0u8; 4096];
+    let part = work.get_mut(..padded).ok_or("encrypted length")?;
+    measure("raw aes-128-cbc encrypt of the encrypted length", || {
+        raw_cbc_encrypt(&key16, &ops::IV16, part);
+        Ok(())
+    })?;
+    let challenge = buf.get(..n).ok_or("n")?;
+    let mut file = fs::File::create(c"sd_challenge.tmp").map_err(|_| "create")?;
+    semihosting::io::Write::write_all(&mut file, challenge).map_err(|_| "write")?;
+    drop(file);
+    fs::rename(c"sd_challenge.tmp", c"sd_challenge.xml").map_err(|_| "rename")?;
+    let mut rbuf = [0u8; 768];
+    let mut response = None;
+    for _ in 0..4000 {
+        if fs::File::open(c"sd_response.xml").is_ok() {
+            response = Some(read_file(c"sd_response.xml", &mut rbuf)?);
+            break;
+        }
+        cortex_m::asm::delay(2_000_000);
+    }
+    let response = response.ok_or("no response from the host")?;
+    let id = measure("response processing (secure delete)", || {
+        ops::sd_process(&mut store, response)
+    })?;
+    if id != ops::SESSION {
+        return Err("response names another session");
+    }
+    Ok(())
+}
