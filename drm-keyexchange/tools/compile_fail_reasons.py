@@ -21,6 +21,8 @@ with tempfile.TemporaryDirectory() as tmp:
         f'[dependencies]\ndrm-keyexchange = {{ path = "{root}/drm-keyexchange" }}\n'
         f'drm-core = {{ path = "{root}/drm-core" }}\n'
     )
+    # The workspace's lock file: the same dependency versions as the workspace, no index update.
+    (crate / "Cargo.lock").write_text((root / "Cargo.lock").read_text())
     for code, block in blocks:
         lines = [l[4:] if l.startswith("//! ") else l[3:] for l in block.splitlines()]
         lines = [l[2:] if l.startswith("# ") else l for l in lines]

@@ -1,8 +1,8 @@
-//! `$OUT_DIR/keyexchange_vectors.rs` for the `keyexchange` suite: KeyExchangeLicenses for every
-//! algorithm and operation, built by the simulated license server's builder (`drm_tests::xmr`)
-//! for a device of the test authority, the results of the server's inverse operations with its
-//! own copy of each key (RustCrypto in `drm_tests::crypto`, no drm-core code), and one license per
-//! refusal.
+//! `$OUT_DIR/keyexchange_vectors.rs` for the `keyexchange` suite and the firmware demo
+//! (`../demo`): KeyExchangeLicenses for every algorithm and operation, built by the simulated
+//! license server's builder (`drm_tests::xmr`) for a device of the test authority, the results
+//! of the server's inverse operations with its own copy of each key (RustCrypto in
+//! `drm_tests::crypto`, no drm-core code), and one license per refusal.
 
 use std::fmt::Write as _;
 
@@ -16,7 +16,12 @@ use drm_tests::xmr::{
 /// The time the suite's clock starts at.
 const TIME: u64 = 1_700_000_000;
 
-fn constant(out: &mut String, name: &str, bytes: &[u8]) {
+/// The seed of the test authority whose first device the licenses are for (the firmware demo's
+/// build script provisions the same device again from it).
+pub const AUTHORITY_SEED: u64 = 0x6E_7E_C4_A0;
+
+/// Writes `pub const NAME: [u8; N]` with `bytes`.
+pub fn constant(out: &mut String, name: &str, bytes: &[u8]) {
     let _ = writeln!(out, "/// Built at build time by `build_keyexchange.rs`.");
     let _ = writeln!(out, "pub const {name}: [u8; {}] = {bytes:?};", bytes.len());
 }
@@ -42,7 +47,7 @@ fn license(
 
 /// Writes the vectors; `Err` names what failed.
 pub fn write(dir: &std::path::Path) -> Result<(), String> {
-    let mut ca = Authority::from_seed(0x6E_7E_C4_A0);
+    let mut ca = Authority::from_seed(AUTHORITY_SEED);
     let device = ca.provision_device(SL_2000);
     let other = ca.provision_device(SL_2000);
     let mut rng = TestRng::from_seed(0x6E_7E_C4_A1);

@@ -6,23 +6,24 @@
 #![no_std]
 #![no_main]
 
-use drm_board::flash::{RamFlash, SECTORS};
 use drm_board::harness::TestResult;
-use drm_board::testing::TestClock;
 use drm_board::{check, check_eq};
+use drm_core::Error as CoreError;
 use drm_core::crypto;
-use drm_core::platform::{DeviceIdentity, SoftwareIdentity};
+use drm_core::platform::DeviceIdentity;
 use drm_core::secret::{EccPrivateKey, HmacKey, Secret32};
-use drm_core::{Error as CoreError, Kid};
-use drm_hds::{Config, Store};
 use drm_keyexchange::delivery::{Outcome, Report};
 use drm_keyexchange::{
     AesCbcDecryptor, AesCbcEncrypt, AesCbcEncryptor, Context, EcdsaSign, EcdsaSigner,
     EcdsaVerifier, Error, HmacSign, HmacSigner, HmacVerifier, HmacVerify, KeySlot, Operation, bind,
-    bind_content_key, deliver, prepare,
+    bind_content_key, deliver,
 };
 
 include!(concat!(env!("OUT_DIR"), "/keyexchange_vectors.rs"));
+
+#[path = "../common.rs"]
+mod common;
+use common::{Hds, formatted, prepare_refusal, prepared, remounted};
 
 drm_board::suite!(
     rom_identity_matches_its_keys,
@@ -81,14 +82,7 @@ fn identity() -> Result<RomIdentity, &'static str> {
 
 /// The ROM identity's public keys are the ones its private keys give (checked once, here).
 fn rom_identity_matches_its_keys() -> TestResult {
-    let software = SoftwareIdentity::new(
-        EccPrivateKey::from_bytes(SIGNING_KEY),
-        EccPrivateKey::from_bytes(ENCRYPTION_KEY),
-        HmacKey::from_bytes([7; 32]),
-        &CHAIN[..],
-        2000,
-    )
-    .map_err(|_| "identity")?;
+    let software = common::software_identity()?;
     check!(
         software.encryption_public_key() == ENCRYPTION_PUBLIC,
         "encryption key"
@@ -234,35 +228,6 @@ fn ecdsa_verify_twice() -> Result<VerifyResults, &'static str> {
     Ok((good, wrong_message, slot.is_clear()))
 }
 
-type Hds = Store<RamFlash, drm_hds::NoCounter, SECTORS>;
-
-const STORE_KEY: [u8; 32] = [0x5A; 32];
-
-// The store helpers below are never inlined: on the Cortex-M0 (7 KiB of stack) each keeps its
-// own locals out of the frames that are live during a P-256 operation.
-
-/// A freshly formatted store on the erased RAM flash.
-#[inline(never)]
-fn formatted() -> Result<Hds, &'static str> {
-    Hds::format(
-        RamFlash::erased(),
-        HmacKey::from_bytes(STORE_KEY),
-        Config::new(),
-    )
-    .map_err(|_| "format")
-}
-
-/// The store mounted again from the flash as it is (a reboot).
-#[inline(never)]
-fn remounted() -> Result<Hds, &'static str> {
-    Hds::mount(
-        RamFlash::reopen(),
-        HmacKey::from_bytes(STORE_KEY),
-        Config::new(),
-    )
-    .map_err(|_| "mount")
-}
-
 /// Delivers `licenses` into `store`; each must be reported stored.
 #[inline(never)]
 fn deliver_all(store: &mut Hds, licenses: &[&'static [u8]]) -> TestResult {
@@ -274,59 +239,6 @@ fn deliver_all(store: &mut Hds, licenses: &[&'static [u8]]) -> TestResult {
         check_eq!(r.outcome, Outcome::Stored);
     }
     Ok(())
-}
-
-/// Prepare `Op` for `kid` from `store` with the clock at `now`, `perform`, Close; the slot must
-/// be clear afterwards.
-#[inline(never)]
-fn prepared<Op: Operation>(
-    store: &mut Hds,
-    kid: [u8; 16],
-    now: Option<u64>,
-    perform: impl FnOnce(&Context<'_, Op>) -> TestResult,
-) -> TestResult {
-    let device = identity()?;
-    let clock = TestClock::new(now);
-    let mut slot = KeySlot::new();
-    let ctx = prepare::<Op, _, _, SECTORS, _, _>(
-        &mut slot,
-        store,
-        &device,
-        &clock,
-        &Kid::from_bytes(kid),
-    )
-    .map_err(|_| "prepare")?;
-    perform(&ctx)?;
-    ctx.close();
-    check!(slot.is_clear(), "slot clear after Close");
-    Ok(())
-}
-
-/// Prepare `Op` for `kid` from `store` with the clock at `now`: the refusal, after checking that
-/// it wrote nothing to the flash and left the slot clear.
-#[inline(never)]
-fn prepare_refusal<Op: Operation>(
-    store: &mut Hds,
-    kid: [u8; 16],
-    now: Option<u64>,
-) -> Result<Error, &'static str> {
-    let device = identity()?;
-    let clock = TestClock::new(now);
-    let mut slot = KeySlot::new();
-    let writes = RamFlash::reopen().write_count();
-    let err = match prepare::<Op, _, _, SECTORS, _, _>(
-        &mut slot,
-        store,
-        &device,
-        &clock,
-        &Kid::from_bytes(kid),
-    ) {
-        Ok(_) => return Err("accepted"),
-        Err(e) => e,
-    };
-    check_eq!(RamFlash::reopen().write_count(), writes);
-    check!(slot.is_clear(), "slot clear after a refusal");
-    Ok(err)
 }
 
 fn decrypts_the_server_ciphertext(ctx: &AesCbcDecryptor<'_>) -> TestResult {
@@ -348,21 +260,28 @@ fn deliver_and_prepare() -> TestResult {
     deliver_all(&mut store, &[&AES_DEC, &HMAC_VERIFY])?;
     prepared(
         &mut store,
+        &RomIdentity,
         AES_DEC_KID,
         Some(TIME),
         decrypts_the_server_ciphertext,
     )?;
-    prepared::<HmacVerify>(&mut store, HMAC_VERIFY_KID, Some(TIME), |ctx| {
-        check_eq!(ctx.verify(&PLAIN, &SERVER_HMAC_VERIFY_TAG), Ok(()));
-        Ok(())
-    })?;
+    prepared::<HmacVerify>(
+        &mut store,
+        &RomIdentity,
+        HMAC_VERIFY_KID,
+        Some(TIME),
+        |ctx| {
+            check_eq!(ctx.verify(&PLAIN, &SERVER_HMAC_VERIFY_TAG), Ok(()));
+            Ok(())
+        },
+    )?;
     // Not in the store; and the license of another operation is refused.
     check_eq!(
-        prepare_refusal::<HmacSign>(&mut store, HMAC_SIGN_KID, Some(TIME))?,
+        prepare_refusal::<HmacSign>(&mut store, &RomIdentity, HMAC_SIGN_KID, Some(TIME))?,
         Error::LicenseNotFound
     );
     check_eq!(
-        prepare_refusal::<AesCbcEncrypt>(&mut store, AES_DEC_KID, Some(TIME))?,
+        prepare_refusal::<AesCbcEncrypt>(&mut store, &RomIdentity, AES_DEC_KID, Some(TIME))?,
         Error::OperationNotAllowed
     );
     Ok(())
@@ -373,6 +292,7 @@ fn prepare_after_reboot() -> TestResult {
     let mut store = remounted()?;
     prepared(
         &mut store,
+        &RomIdentity,
         AES_DEC_KID,
         Some(TIME),
         decrypts_the_server_ciphertext,
@@ -456,19 +376,27 @@ fn unknown_clock() -> TestResult {
 fn rolled_back_clock_through_the_store() -> TestResult {
     let mut store = formatted()?;
     deliver_all(&mut store, &[&DATED])?;
-    prepared::<HmacSign>(&mut store, DATED_KID, Some(DATED_END - 1), |_| Ok(()))?;
+    prepared::<HmacSign>(
+        &mut store,
+        &RomIdentity,
+        DATED_KID,
+        Some(DATED_END - 1),
+        |_| Ok(()),
+    )?;
     let back = DATED_END - 1 - drm_keyexchange::clock::GRACE_SECONDS - 1;
     check!(back >= DATED_BEGIN, "still inside the dates");
     check_eq!(
-        prepare_refusal::<HmacSign>(&mut store, DATED_KID, Some(back))?,
+        prepare_refusal::<HmacSign>(&mut store, &RomIdentity, DATED_KID, Some(back))?,
         Error::Core(CoreError::ClockNotSet)
     );
     check_eq!(
-        prepare_refusal::<HmacSign>(&mut store, DATED_KID, None)?,
+        prepare_refusal::<HmacSign>(&mut store, &RomIdentity, DATED_KID, None)?,
         Error::Core(CoreError::ClockNotSet)
     );
     // Within the grace it is accepted.
-    prepared::<HmacSign>(&mut store, DATED_KID, Some(back + 1), |_| Ok(()))
+    prepared::<HmacSign>(&mut store, &RomIdentity, DATED_KID, Some(back + 1), |_| {
+        Ok(())
+    })
 }
 
 fn refuses_a_security_level_too_low() -> TestResult {
