@@ -83,7 +83,13 @@ P("Firmwares `targets/qemu/firmware/src/bin/fp_*.rs` (release, LTO, `codegen-uni
   "`.bss`, without the board's simulated flash (`drm_board::flash::STORAGE`, from `llvm-nm -S`: it "
   "stands in for the real NOR flash). Each firmware's `.rodata` also holds the test vectors it "
   "uses (licenses, certificate chain). Δ = minus `fp_base`. M4F: mps2-an386 "
-  "(`thumbv7em-none-eabihf`); M0: microbit (`thumbv6m-none-eabi`).\n")
+  "(`thumbv7em-none-eabihf`); M0: microbit (`thumbv6m-none-eabi`). The kit itself has no "
+  "statics: its RAM is the stack (next section) and the objects the caller owns (a `Store` is "
+  "in the HDS section's RAM column).\n")
+td = next((ops_of(o)[1].get("test_data") for o in ["z", "s"] if ops_of(o)[0]), None)
+if td:
+    P(f"Test data `fp_all` carries (certificate chain, six licenses, the 1 KiB message, a tag and "
+      f"a signature over it; counted by `bench_ops`): {n(td)} bytes.\n")
 cols = [c for c in CONFIGS if size_of(c[0], c[1], "fp_base")]
 missing = [c for c in CONFIGS if c not in cols]
 if cols:

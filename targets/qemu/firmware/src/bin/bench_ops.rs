@@ -186,6 +186,15 @@ fn raw_elgamal(public: &[u8; 64], m: &[u8; 32], k: [u8; 32]) -> Res<[u8; 64]> {
 
 fn bench() -> TestResult {
     start_systick();
+    let licenses: usize = ops::LICENSES.iter().map(|l| l.len()).sum();
+    defmt::println!(
+        "bench-info test_data={=usize}",
+        ops::CHAIN.len()
+            + licenses
+            + KIB.len()
+            + ops::SERVER_HMAC_VERIFY_TAG_1K.len()
+            + ops::SERVER_ECDSA_VERIFY_SIGNATURE_1K.len()
+    );
     measure("empty", || Ok(()))?;
     hds_ops()?;
     kx_ops()?;
