@@ -26,6 +26,7 @@ use drm_hds::mock::{Counters, MockFlash};
 use drm_hds::{Config, Namespace, NoCounter, Store};
 use embassy_futures::block_on;
 use embedded_storage::nor_flash::{ErrorType, NorFlash, ReadNorFlash};
+use sequential_storage::cache::key_pointers::ArrayKeyPointers;
 use sequential_storage::cache::page_pointers::ArrayPagePointers;
 use sequential_storage::cache::page_states::ArrayPageStates;
 use sequential_storage::cache::{Cache, Uncached};
@@ -251,6 +252,24 @@ macro_rules! ss_ops {
 
 impl Kv for SsUncached {
     ss_ops!(Cache::new_uncached());
+}
+
+/// sequential-storage map with its page caches and a key-pointer cache of `K` keys (as many as
+/// the workload has records).
+struct SsKeyed<const P: usize, const K: usize>(
+    MapStorage<
+        Key,
+        Shared,
+        Cache<ArrayPageStates<P>, ArrayPagePointers<P>, ArrayKeyPointers<Key, K>, Key>,
+    >,
+);
+
+impl<const P: usize, const K: usize> Kv for SsKeyed<P, K> {
+    ss_ops!(Cache::new(
+        ArrayPageStates::new(),
+        ArrayPagePointers::new(),
+        ArrayKeyPointers::new()
+    ));
 }
 
 impl<const P: usize> Kv for SsPaged<P> {
@@ -587,7 +606,28 @@ fn pages_for(n: usize, size: usize) -> usize {
     p
 }
 
+/// sequential-storage with a key cache for every record (the combinations the workloads use).
+fn run_keyed(pages: usize, n: usize, size: usize, seed: u64) -> Option<Run> {
+    const NAME: &str = "sequential-storage map, page + key caches (one per record)";
+    Some(match (pages, n) {
+        (16, 50) => run::<SsKeyed<16, 50>>(NAME, pages, n, size, seed),
+        (16, 200) => run::<SsKeyed<16, 200>>(NAME, pages, n, size, seed),
+        (64, 200) => run::<SsKeyed<64, 200>>(NAME, pages, n, size, seed),
+        (64, 1000) => run::<SsKeyed<64, 1000>>(NAME, pages, n, size, seed),
+        (256, 1000) => run::<SsKeyed<256, 1000>>(NAME, pages, n, size, seed),
+        _ => return None,
+    })
+}
+
 fn run_all(pages: usize, n: usize, size: usize, seed: u64) -> Vec<Run> {
+    let mut v = run_some(pages, n, size, seed);
+    let ekv = v.pop();
+    v.extend(run_keyed(pages, n, size, seed));
+    v.extend(ekv);
+    v
+}
+
+fn run_some(pages: usize, n: usize, size: usize, seed: u64) -> Vec<Run> {
     macro_rules! with_pages {
         ($p:literal) => {{
             let mut v = vec![
