@@ -110,6 +110,28 @@ if cols:
 for b, o in missing:
     P(f"{CORE[b]} at opt-level \"{o}\": **not measured{' in the quick run' if QUICK else ''}**.\n")
 
+top = DIR / "fp" / "mps2-an386-z-fp_all.top"
+if not top.exists():
+    top = DIR / "fp" / "mps2-an386-s-fp_all.top"
+if top.exists():
+    opt = top.name.split("-")[2]
+    P(f"The largest functions and constants of `fp_all` (M4F, \"{opt}\"; `llvm-nm -S --size-sort`; "
+      "kind t = code, r = read-only data; the `ops::` functions hold the kit's code LTO inlined "
+      "into them):\n")
+    P("| bytes | kind | symbol |")
+    P("|---|---|---|")
+    for line in reversed(top.read_text().splitlines()):
+        parts = line.split(None, 3)
+        if len(parts) == 4:
+            name = re.sub(r"::h[0-9a-f]{16}$", "", parts[3])
+            for a, b in [("$LT$", "<"), ("$GT$", ">"), ("$C$", ","), ("$u20$", " "),
+                         ("$RF$", "&"), ("..", "::")]:
+                name = name.replace(a, b)
+            if len(name) > 110:
+                name = name[:107] + "..."
+            P(f"| {n(int(parts[1], 16))} | {parts[2]} | `{name.replace('|', '/')}` |")
+    P("")
+
 allz = size_of("mps2-an386", "z", "fp_all")
 basez = size_of("mps2-an386", "z", "fp_base")
 if allz:
