@@ -7,7 +7,9 @@
 //! time from a trusted source (for example a license server response). Time-bound licenses must
 //! be refused while the status is not [`ClockStatus::Trusted`] ([`ClockStatus::trusted_now`] maps
 //! that to `drm_core::Error::ClockNotSet`). Forward progress is saved at most once per
-//! `save_interval` seconds, to spare the flash.
+//! `save_interval` seconds, to spare the flash. [`AntiRollbackClock::status`] and
+//! [`AntiRollbackClock::advance`] split `check` for callers that must write nothing on a refusal
+//! (drm-keyexchange's `Prepare`): read the status, and save forward progress only after a success.
 //!
 //! **Secure store.** [`SecureStore`] is the store restricted to [`Namespace::SECURE_STORE`]:
 //! small items keyed by two 16-byte keys, authenticated with the device-bound store key like every
@@ -65,6 +67,10 @@ impl ClockStatus {
 
 /// The anti-rollback clock's policy: how far behind counts as a rollback, and how often forward
 /// progress is saved.
+///
+/// The policy is a value, not stored: every user of one store reads and writes the same clock
+/// record, each with its own policy (drm-keyexchange's `Prepare` uses
+/// `drm_keyexchange::ANTI_ROLLBACK`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AntiRollbackClock {
     grace: u64,
@@ -72,9 +78,13 @@ pub struct AntiRollbackClock {
 }
 
 impl Default for AntiRollbackClock {
-    /// Grace 300 seconds, save at most every 3,600 seconds.
+    /// Grace [`AntiRollbackClock::DEFAULT_GRACE_SECONDS`], save at most every
+    /// [`AntiRollbackClock::DEFAULT_SAVE_INTERVAL_SECONDS`].
     fn default() -> Self {
-        Self::new(300, 3600)
+        Self::new(
+            Self::DEFAULT_GRACE_SECONDS,
+            Self::DEFAULT_SAVE_INTERVAL_SECONDS,
+        )
     }
 }
 
@@ -85,6 +95,11 @@ struct State {
 }
 
 impl AntiRollbackClock {
+    /// The default grace: 300 seconds.
+    pub const DEFAULT_GRACE_SECONDS: u64 = 300;
+    /// The default save interval: 3,600 seconds.
+    pub const DEFAULT_SAVE_INTERVAL_SECONDS: u64 = 3600;
+
     /// A clock that calls more than `grace_seconds` behind the last known time a rollback, and
     /// saves forward progress at most every `save_interval_seconds`.
     #[must_use]
@@ -95,51 +110,105 @@ impl AntiRollbackClock {
         }
     }
 
+    /// How far (seconds) the device clock may read behind the last known time.
+    #[must_use]
+    pub const fn grace_seconds(&self) -> u64 {
+        self.grace
+    }
+
+    /// The least step (seconds) forward progress is saved in.
+    #[must_use]
+    pub const fn save_interval_seconds(&self) -> u64 {
+        self.save_interval
+    }
+
+    /// What [`AntiRollbackClock::check`] would say, without writing anything: a rollback found
+    /// now is reported but not recorded. For callers that must not write on a refusal (and
+    /// that call [`AntiRollbackClock::advance`] after a success).
+    #[inline(never)]
+    pub fn status<S: NorFlash, C: MonotonicCounter, const P: usize>(
+        &self,
+        store: &mut Store<S, C, P>,
+        clock: &(impl Clock + ?Sized),
+    ) -> Result<ClockStatus> {
+        Ok(self.evaluate(load(store)?, clock.now()))
+    }
+
     /// Checks the device clock against the last known time, records a rollback or forward
     /// progress, and says whether time-bound licenses may be used.
     pub fn check<S: NorFlash, C: MonotonicCounter, const P: usize>(
         &self,
         store: &mut Store<S, C, P>,
-        clock: &impl Clock,
+        clock: &(impl Clock + ?Sized),
     ) -> Result<ClockStatus> {
         let state = load(store)?;
-        let now = clock.now();
-        if let Some(last) = state.map(|s| s.last_known) {
-            let rolled_back = state.is_some_and(|s| s.rolled_back);
-            let behind = now.is_some_and(|n| n.saturating_add(self.grace) < last);
-            if rolled_back || behind {
-                if !rolled_back {
-                    save(
-                        store,
-                        State {
-                            rolled_back: true,
-                            last_known: last,
-                        },
-                    )?;
-                }
-                return Ok(ClockStatus::RolledBack {
+        let status = self.evaluate(state, clock.now());
+        match status {
+            ClockStatus::RolledBack { last_known, .. } if !state.is_some_and(|s| s.rolled_back) => {
+                save(
+                    store,
+                    State {
+                        rolled_back: true,
+                        last_known,
+                    },
+                )?;
+            }
+            ClockStatus::Trusted { now } if self.due(state, now) => {
+                save(
+                    store,
+                    State {
+                        rolled_back: false,
+                        last_known: now,
+                    },
+                )?;
+            }
+            _ => {}
+        }
+        Ok(status)
+    }
+
+    /// Saves `now` (a time [`AntiRollbackClock::status`] reported as trusted) as the last known
+    /// time when it is at least the save interval past it. Never moves the time backward and
+    /// never clears a recorded rollback (that is [`AntiRollbackClock::set_trusted_time`]).
+    #[inline(never)]
+    pub fn advance<S: NorFlash, C: MonotonicCounter, const P: usize>(
+        &self,
+        store: &mut Store<S, C, P>,
+        now: u64,
+    ) -> Result<()> {
+        let state = load(store)?;
+        if state.is_some_and(|s| s.rolled_back) || !self.due(state, now) {
+            return Ok(());
+        }
+        save(
+            store,
+            State {
+                rolled_back: false,
+                last_known: now,
+            },
+        )
+    }
+
+    /// The status for the saved `state` and the device clock's `now`.
+    fn evaluate(&self, state: Option<State>, now: Option<u64>) -> ClockStatus {
+        if let Some(s) = state {
+            let behind = now.is_some_and(|n| n.saturating_add(self.grace) < s.last_known);
+            if s.rolled_back || behind {
+                return ClockStatus::RolledBack {
                     now,
-                    last_known: last,
-                });
+                    last_known: s.last_known,
+                };
             }
         }
-        let Some(now) = now else {
-            return Ok(ClockStatus::NotSet);
-        };
-        let due = match state {
-            None => true,
-            Some(s) => now >= s.last_known.saturating_add(self.save_interval),
-        };
-        if due {
-            save(
-                store,
-                State {
-                    rolled_back: false,
-                    last_known: now,
-                },
-            )?;
+        match now {
+            Some(now) => ClockStatus::Trusted { now },
+            None => ClockStatus::NotSet,
         }
-        Ok(ClockStatus::Trusted { now })
+    }
+
+    /// Whether `now` is far enough past the saved time to be saved.
+    fn due(&self, state: Option<State>, now: u64) -> bool {
+        state.is_none_or(|s| now >= s.last_known.saturating_add(self.save_interval))
     }
 
     /// Sets the time from a trusted source: clears a detected rollback and makes `now` the last

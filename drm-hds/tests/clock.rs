@@ -89,6 +89,86 @@ fn anti_rollback_clock() {
     );
 }
 
+/// `status` never writes (a rollback is reported, not recorded); `advance` saves forward progress
+/// only past the save interval, never backward, and never clears a recorded rollback.
+#[test]
+fn status_writes_nothing_and_advance_is_bounded() {
+    let mut image = vec![0xFFu8; 8 * 4096];
+    let arc = AntiRollbackClock::new(300, 60);
+    assert_eq!(
+        (arc.grace_seconds(), arc.save_interval_seconds()),
+        (300, 60)
+    );
+    assert_eq!(
+        AntiRollbackClock::default(),
+        AntiRollbackClock::new(
+            AntiRollbackClock::DEFAULT_GRACE_SECONDS,
+            AntiRollbackClock::DEFAULT_SAVE_INTERVAL_SECONDS
+        )
+    );
+    let clock = TestClock(Cell::new(None));
+    let mut s: Store<_, _, 8> = Store::format(F::new(&mut image), key(), Config::new()).unwrap();
+    let seq = |s: &Store<_, _, 8>| s.stats().seq;
+
+    // Nothing saved: not set, or trusted; neither writes.
+    let before = seq(&s);
+    assert_eq!(arc.status(&mut s, &clock), Ok(ClockStatus::NotSet));
+    clock.0.set(Some(1_000_000));
+    assert_eq!(
+        arc.status(&mut s, &clock),
+        Ok(ClockStatus::Trusted { now: 1_000_000 })
+    );
+    assert_eq!(seq(&s), before);
+    assert_eq!(AntiRollbackClock::last_known(&mut s), Ok(None));
+
+    // The first advance saves; a step under the interval does not; a step past it does.
+    arc.advance(&mut s, 1_000_000).unwrap();
+    assert_eq!(AntiRollbackClock::last_known(&mut s), Ok(Some(1_000_000)));
+    let saved = seq(&s);
+    assert!(saved > before);
+    arc.advance(&mut s, 1_000_059).unwrap();
+    assert_eq!(seq(&s), saved);
+    arc.advance(&mut s, 1_000_060).unwrap();
+    assert_eq!(AntiRollbackClock::last_known(&mut s), Ok(Some(1_000_060)));
+    // Never backward.
+    let saved = seq(&s);
+    arc.advance(&mut s, 10).unwrap();
+    assert_eq!(seq(&s), saved);
+    assert_eq!(AntiRollbackClock::last_known(&mut s), Ok(Some(1_000_060)));
+
+    // Rolled back by more than the grace: reported, not recorded.
+    clock.0.set(Some(1_000_060 - 301));
+    let rb = ClockStatus::RolledBack {
+        now: Some(1_000_060 - 301),
+        last_known: 1_000_060,
+    };
+    assert_eq!(arc.status(&mut s, &clock), Ok(rb));
+    assert_eq!(seq(&s), saved);
+    // Within the grace it is trusted again, since nothing was recorded.
+    clock.0.set(Some(1_000_060 - 300));
+    assert!(matches!(
+        arc.status(&mut s, &clock),
+        Ok(ClockStatus::Trusted { .. })
+    ));
+    // `check` records the rollback; `status` then reports it even for a good clock, and
+    // `advance` does not clear it.
+    clock.0.set(Some(1_000_060 - 301));
+    assert_eq!(arc.check(&mut s, &clock), Ok(rb));
+    clock.0.set(Some(2_000_000));
+    assert!(matches!(
+        arc.status(&mut s, &clock),
+        Ok(ClockStatus::RolledBack { .. })
+    ));
+    let saved = seq(&s);
+    arc.advance(&mut s, 2_000_000).unwrap();
+    assert_eq!(seq(&s), saved);
+    arc.set_trusted_time(&mut s, 2_000_000).unwrap();
+    assert_eq!(
+        arc.status(&mut s, &clock),
+        Ok(ClockStatus::Trusted { now: 2_000_000 })
+    );
+}
+
 #[test]
 fn secure_store_items_are_their_own_namespace() {
     let mut image = vec![0xFFu8; 8 * 4096];

@@ -23,10 +23,9 @@ use drm_core::Kid;
 use drm_core::platform::{Clock, DeviceIdentity, MonotonicCounter};
 use drm_core::secret::Aes128Key;
 use drm_core::xmr::{self, LicenseKey, NO_END, ParsedLicense};
-use drm_hds::Store;
+use drm_hds::{AntiRollbackClock, Store};
 use embedded_storage::nor_flash::NorFlash;
 
-use crate::clock;
 use crate::context::{Context, KeySlot, Operation};
 use crate::delivery::LICENSES;
 use crate::error::{Error, Result};
@@ -37,6 +36,31 @@ pub const MAX_LICENSES_PER_KID: usize = 8;
 /// Largest license this crate reads from the store, in bytes. The largest license of the key
 /// exchange format (ECDSA verify, every optional object) is under 600 bytes.
 pub const MAX_LICENSE_LEN: usize = 768;
+
+/// The anti-rollback clock policy of [`prepare`] and [`content_key`]: drm-hds's clock (the one
+/// clock record of the store, PROTOCOL §5) with its default grace of 300 seconds; a successful
+/// [`prepare`] saves forward progress at most once a minute. A rollback smaller than the grace
+/// plus that step can go unseen, which bounds what it gains (a few minutes of validity).
+///
+/// These calls read the clock's status without recording a rollback they find (a refusal
+/// writes nothing); a rollback recorded by [`AntiRollbackClock::check`] (for example at boot) is
+/// honoured until [`AntiRollbackClock::set_trusted_time`].
+pub const ANTI_ROLLBACK: AntiRollbackClock =
+    AntiRollbackClock::new(AntiRollbackClock::DEFAULT_GRACE_SECONDS, 60);
+
+/// The time the anti-rollback clock vouches for: the clock's time, or `None` when the clock does
+/// not know the time or was found rolled back. Reads the store; writes nothing.
+fn trusted_time<S, C, const PAGES: usize, K>(
+    store: &mut Store<S, C, PAGES>,
+    clock: &K,
+) -> Result<TrustedTime>
+where
+    S: NorFlash,
+    C: MonotonicCounter,
+    K: Clock + ?Sized,
+{
+    Ok(ANTI_ROLLBACK.status(store, clock)?.trusted_now().ok())
+}
 
 /// Time as the anti-rollback clock vouches for it: seconds since 1970, or `None` when the clock
 /// is not set or was found rolled back. Time-bound licenses are refused with `None`.
@@ -201,11 +225,11 @@ where
 
 /// `Drm_KeyExchange_Prepare`: finds a KeyExchangeLicense for `kid` in the store that allows
 /// `Op`, checks it (module documentation) against the anti-rollback clock's time
-/// ([`clock::trusted_time`]) and binds it: the key goes into `slot`.
+/// ([`ANTI_ROLLBACK`], [`AntiRollbackClock::status`]) and binds it: the key goes into `slot`.
 ///
 /// When the store holds several licenses for `kid`, the first that passes every check is used;
 /// when none does, the refusal of the first one is returned. A success moves the saved time of
-/// the anti-rollback clock forward ([`clock::advance`]); a refusal writes nothing.
+/// the anti-rollback clock forward ([`AntiRollbackClock::advance`]); a refusal writes nothing.
 ///
 /// ```no_run
 /// # use drm_keyexchange::{prepare, AesCbcDecryptor, KeySlot};
@@ -242,13 +266,13 @@ where
     I: DeviceIdentity + ?Sized,
     K: Clock + ?Sized,
 {
-    let now = clock::trusted_time(store, clock)?;
+    let now = trusted_time(store, clock)?;
     let (kid, key) = first_usable(store, kid, |license| {
         unwrap_key_exchange::<Op, I>(license, identity, now)
     })?;
     let context = Context::new(slot, kid, key)?;
     if let Some(now) = now {
-        clock::advance(store, now)?;
+        ANTI_ROLLBACK.advance(store, now)?;
     }
     Ok(context)
 }
@@ -271,7 +295,7 @@ where
     I: DeviceIdentity + ?Sized,
     K: Clock + ?Sized,
 {
-    let now = clock::trusted_time(store, clock)?;
+    let now = trusted_time(store, clock)?;
     first_usable(store, kid, |license| {
         bind_content_key(license, identity, now)
     })

@@ -4,12 +4,13 @@
 #![deny(missing_docs)]
 
 pub mod calls;
-pub mod clock;
 pub mod context;
 pub mod delivery;
 pub mod error;
 
-pub use calls::{MAX_LICENSE_LEN, TrustedTime, bind, bind_content_key, content_key, prepare};
+pub use calls::{
+    ANTI_ROLLBACK, MAX_LICENSE_LEN, TrustedTime, bind, bind_content_key, content_key, prepare,
+};
 pub use context::{
     AesCbcDecrypt, AesCbcDecryptor, AesCbcEncrypt, AesCbcEncryptor, Context, EcdsaSign,
     EcdsaSigner, EcdsaVerifier, EcdsaVerify, HmacSign, HmacSigner, HmacVerifier, HmacVerify,

@@ -19,11 +19,11 @@ use drm_core::platform::{DeviceIdentity as _, SoftwareIdentity};
 use drm_core::secret::{EccPrivateKey, HmacKey};
 use drm_core::{Error as CoreError, Kid, Lid};
 use drm_hds::mock::{MockFlash, Torn};
-use drm_hds::{Config, Namespace, Store, Transaction};
+use drm_hds::{AntiRollbackClock, ClockStatus, Config, Namespace, Store, Transaction};
 use drm_keyexchange::delivery::{LICENSES, LicenseReport, Outcome, Report};
 use drm_keyexchange::{
-    AesCbcDecrypt, AesCbcDecryptor, AesCbcEncrypt, AesCbcEncryptor, EcdsaSigner, EcdsaVerifier,
-    Error, HmacSign, HmacSigner, HmacVerifier, KeySlot, bind, clock, content_key, deliver,
+    ANTI_ROLLBACK, AesCbcDecrypt, AesCbcDecryptor, AesCbcEncrypt, AesCbcEncryptor, EcdsaSigner,
+    EcdsaVerifier, Error, HmacSign, HmacSigner, HmacVerifier, KeySlot, bind, content_key, deliver,
     deliver_acquired, prepare, stage,
 };
 use drm_target_host::{FixedClock, InsecureTestRng};
@@ -170,11 +170,12 @@ fn clock_at(t: u64) -> FixedClock {
     FixedClock::new(Some(t))
 }
 
-/// Every slot of the two namespaces this crate writes, and the commit sequence number (to
-/// check that a refusal wrote nothing).
+/// Every slot of the namespaces this crate writes (licenses; the anti-rollback clock in drm-hds's
+/// internal namespace), the secure store, and the commit sequence number (to check that a refusal
+/// wrote nothing).
 fn snapshot(store: &mut Hds<'_>) -> Vec<u8> {
     let mut slots = Vec::new();
-    for ns in [LICENSES, Namespace::SECURE_STORE] {
+    for ns in [LICENSES, Namespace::SECURE_STORE, Namespace::INTERNAL] {
         store
             .for_each(&ns, None, |k1, k2, _| {
                 slots.push((ns, *k1, *k2));
@@ -492,7 +493,7 @@ fn dates_and_the_anti_rollback_clock() {
 
     // The clock rolled back by more than the grace, but still inside [begin, end): refused as
     // "clock not set" for the time-bound license only.
-    let back_time = u64::from(end) - 1 - clock::GRACE_SECONDS - 1;
+    let back_time = u64::from(end) - 1 - ANTI_ROLLBACK.grace_seconds() - 1;
     assert!(back_time >= u64::from(begin));
     let back = clock_at(back_time);
     assert_eq!(
@@ -501,11 +502,64 @@ fn dates_and_the_anti_rollback_clock() {
     );
     accepted::<HmacSign>(&mut store, id, &back, kid(2));
     // Within the grace it is accepted.
-    let slight = clock_at(u64::from(end) - 1 - clock::GRACE_SECONDS);
+    let slight = clock_at(u64::from(end) - 1 - ANTI_ROLLBACK.grace_seconds());
     accepted::<HmacSign>(&mut store, id, &slight, kid(1));
     // A trusted time resets the saved time.
-    clock::set_trusted_time(&mut store, back_time).unwrap();
+    ANTI_ROLLBACK
+        .set_trusted_time(&mut store, back_time)
+        .unwrap();
     accepted::<HmacSign>(&mut store, id, &back, kid(1));
+
+    // The store has one anti-rollback clock: a rollback recorded by drm-hds's `check` (at boot,
+    // say) is honoured by Prepare even when the clock reads forward again, until a trusted time.
+    let seen = AntiRollbackClock::last_known(&mut store).unwrap().unwrap();
+    let far_back = clock_at(seen - ANTI_ROLLBACK.grace_seconds() - 1);
+    assert!(matches!(
+        AntiRollbackClock::default().check(&mut store, &far_back),
+        Ok(ClockStatus::RolledBack { .. })
+    ));
+    let c = clock_at(u64::from(end) - 1);
+    assert_eq!(
+        refused::<HmacSign>(&mut store, id, &c, kid(1)),
+        core(CoreError::ClockNotSet)
+    );
+    accepted::<HmacSign>(&mut store, id, &c, kid(2));
+    ANTI_ROLLBACK
+        .set_trusted_time(&mut store, u64::from(end) - 1)
+        .unwrap();
+    accepted::<HmacSign>(&mut store, id, &c, kid(1));
+}
+
+/// A burst of successful Prepares saves the time at most once per save interval.
+#[test]
+fn prepare_saves_the_clock_at_most_once_per_interval() {
+    let mut w = world(12);
+    let mut image = blank();
+    let mut store = format(&mut image);
+    w.deliver(
+        &mut store,
+        &[(kid(1), Grant::key_exchange(A::HmacSha256, O::Sign))],
+    );
+    let id = &w.identity;
+    let step = ANTI_ROLLBACK.save_interval_seconds();
+    let seq = |s: &Hds<'_>| s.stats().seq;
+    // The first success saves the time.
+    let start = seq(&store);
+    accepted::<HmacSign>(&mut store, id, &clock_at(TIME), kid(1));
+    assert_eq!(seq(&store), start + 1);
+    assert_eq!(AntiRollbackClock::last_known(&mut store), Ok(Some(TIME)));
+    // One call a second for twice the interval: two more saves.
+    for t in 1..=2 * step {
+        accepted::<HmacSign>(&mut store, id, &clock_at(TIME + t), kid(1));
+    }
+    assert_eq!(seq(&store), start + 3);
+    assert_eq!(
+        AntiRollbackClock::last_known(&mut store),
+        Ok(Some(TIME + 2 * step))
+    );
+    // The clock unknown: accepted (not time-bound), nothing saved.
+    accepted::<HmacSign>(&mut store, id, &FixedClock::new(None), kid(1));
+    assert_eq!(seq(&store), start + 3);
 }
 
 /// Puts license bytes straight into the store, as if delivered by some other path (or copied
@@ -880,7 +934,7 @@ fn power_cut_at_every_flash_write_and_erase_while_prepare_saves_the_clock() {
     {
         let mut store = format(&mut base);
         deliver_all(&mut store, id, &licenses);
-        clock::set_trusted_time(&mut store, TIME).unwrap();
+        ANTI_ROLLBACK.set_trusted_time(&mut store, TIME).unwrap();
     }
     // A Prepare an hour later moves the saved time forward: one commit.
     let later = clock_at(TIME + 3600);

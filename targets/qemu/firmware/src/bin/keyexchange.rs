@@ -383,7 +383,7 @@ fn rolled_back_clock_through_the_store() -> TestResult {
         Some(DATED_END - 1),
         |_| Ok(()),
     )?;
-    let back = DATED_END - 1 - drm_keyexchange::clock::GRACE_SECONDS - 1;
+    let back = DATED_END - 1 - drm_keyexchange::ANTI_ROLLBACK.grace_seconds() - 1;
     check!(back >= DATED_BEGIN, "still inside the dates");
     check_eq!(
         prepare_refusal::<HmacSign>(&mut store, &RomIdentity, DATED_KID, Some(back))?,
