@@ -177,6 +177,22 @@ for o in ["z", "s"]:
     if o not in have:
         P(f"Opt-level \"{o}\": **not measured{' in the quick run' if QUICK else ''}**.\n")
 
+sizes = {}
+for o in have:
+    f = DIR / "ops" / f"{o}.log"
+    for line in f.read_text().splitlines():
+        m = re.match(r"^bench-size (.+)=(\d+)$", line)
+        if m:
+            sizes[m.group(1)] = int(m.group(2))
+if sizes:
+    P("The objects a caller owns (in a static or on its stack), on the M4F "
+      "(`core::mem::size_of`, printed by `bench_ops`):\n")
+    P("| object | bytes |")
+    P("|---|---|")
+    for k, v in sizes.items():
+        P(f"| `{k.split(' (')[0]}`{' (' + k.split(' (', 1)[1] if ' (' in k else ''} | {n(v)} |")
+    P("")
+
 # ---- the kit's overhead ----
 UNWRAP = ["raw elgamal decrypt", "raw aes-128-cmac of a license"]
 PAIRS = [

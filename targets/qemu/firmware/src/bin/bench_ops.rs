@@ -230,6 +230,28 @@ fn bench() -> TestResult {
             + ops::SERVER_HMAC_VERIFY_TAG_1K.len()
             + ops::SERVER_ECDSA_VERIFY_SIGNATURE_1K.len()
     );
+    // The objects a caller owns (statics or stack), on this target.
+    for (name, size) in [
+        (
+            "Store (32 pages, no counter, without the flash driver)",
+            core::mem::size_of::<Hds>() - core::mem::size_of::<drm_board::flash::RamFlash>(),
+        ),
+        (
+            "Transaction (16 changes)",
+            core::mem::size_of::<drm_hds::Transaction<'_>>(),
+        ),
+        ("KeySlot", core::mem::size_of::<KeySlot>()),
+        (
+            "Report<6> (delivery)",
+            core::mem::size_of::<drm_keyexchange::Report<6>>(),
+        ),
+        (
+            "SecureDelete",
+            core::mem::size_of::<drm_securedelete::SecureDelete<'_, ops::RomIdentity>>(),
+        ),
+    ] {
+        defmt::println!("bench-size {=str}={=usize}", name, size);
+    }
     measure("(nothing: the measurement's own floor)", || Ok(()))?;
     hds_ops()?;
     kx_ops()?;
