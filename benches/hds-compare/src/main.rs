@@ -815,7 +815,7 @@ fn main() {
                 let met = hit.max_reads <= 2 && miss.max_reads <= 1 && miss.max_read_bytes <= 512;
                 writeln!(
                     md,
-                    "1,000 records of 64 bytes: hit at most {} reads; miss at most {} reads of at most {} bytes — **{}**{}",
+                    "1,000 records of 64 bytes: hit at most {} read(s); miss at most {} read(s) of at most {} bytes — **{}**{}",
                     hit.max_reads,
                     miss.max_reads,
                     miss.max_read_bytes,
