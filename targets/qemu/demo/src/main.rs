@@ -346,7 +346,7 @@ fn secure_delete_challenge() -> TestResult {
     let text = core::str::from_utf8(challenge).map_err(|_| "not UTF-8")?;
     check!(text.contains("<SessionID>"), "names the session");
     defmt::info!(
-        "Secure Delete challenge: {=usize} bytes (signed, the session's KIDs encrypted to the server); it starts: {=str}",
+        "Secure Delete challenge: {=usize} bytes (signed: the session's KIDs, and the certificate chain encrypted to the server); it starts: {=str}",
         len,
         text.get(..96).unwrap_or(text)
     );
