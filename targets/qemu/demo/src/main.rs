@@ -345,6 +345,12 @@ fn secure_delete_challenge() -> TestResult {
     let challenge = buf.get(..len).ok_or("length")?;
     let text = core::str::from_utf8(challenge).map_err(|_| "not UTF-8")?;
     check!(text.contains("<SessionID>"), "names the session");
+    // It lists the removed licenses' KIDs (base64, as the server reads them).
+    for license in &SESSIONS[0].licenses {
+        let mut b64 = [0u8; 24];
+        let kid = drm_core::base64::encode(&license.kid, &mut b64).map_err(|_| "base64")?;
+        check!(text.contains(kid), "lists the KID");
+    }
     defmt::info!(
         "Secure Delete challenge: {=usize} bytes (signed: the session's KIDs, and the certificate chain encrypted to the server); it starts: {=str}",
         len,
