@@ -41,7 +41,7 @@ fn base() -> &'static ([Vec<u8>; 2], Vec<Vec<Vec<u8>>>) {
         let mut history: Vec<Vec<Vec<u8>>> = vec![Vec::new(); 8];
         let mut images = [vec![0xFFu8; FLASH_LEN], vec![0xFFu8; FLASH_LEN]];
         for (kind, mem) in images.iter_mut().enumerate() {
-            let mut ops = |s: &mut dyn FnMut(u8, Option<&[u8]>)| {
+            let ops = |s: &mut dyn FnMut(u8, Option<&[u8]>)| {
                 for i in 0..8u8 {
                     s(i, Some(&value(i, 0)));
                 }
