@@ -13,13 +13,15 @@
 //!   overwriting statics (with an MPU guard on the boards that need one, see [`STACK_GUARD`]);
 //! - [`flash::RamFlash`], a RAM-backed NOR flash implementing `embedded-storage` 0.3;
 //! - [`harness`], the on-target test harness; [`testing`], a test clock and a deterministic
-//!   test-only RNG.
+//!   test-only RNG; [`stack`], stack measurement by painting.
 //!
-//! `unsafe` appears only where cortex-m-rt requires it (the exception handler signatures).
+//! `unsafe` appears only where cortex-m-rt requires it (the exception handler signatures), in the
+//! MPU guard's set-up and in [`stack`] (volatile reads and writes of the free stack).
 #![no_std]
 
 pub mod flash;
 pub mod harness;
+pub mod stack;
 pub mod testing;
 
 use core::cell::Cell;

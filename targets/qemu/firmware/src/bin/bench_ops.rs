@@ -22,6 +22,7 @@ use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
 use cortex_m::peripheral::SYST;
 use cortex_m::peripheral::syst::SystClkSource;
 use drm_board::harness::TestResult;
+use drm_board::stack;
 use drm_board::testing::DeterministicTestRng;
 use drm_core::platform::SoftwareIdentity;
 use drm_core::secret::{EccPrivateKey, HmacKey};
@@ -40,32 +41,6 @@ use sha2::Digest;
 
 drm_board::suite!(bench);
 
-const PAINT: u32 = 0xAAAA_5555;
-
-/// Paints the free stack below the current stack pointer (keeping 64 bytes for this frame).
-#[allow(unsafe_code)]
-#[inline(never)]
-fn paint() {
-    let sp = cortex_m::register::msp::read();
-    let mut a = drm_board::STACK_BOTTOM + drm_board::STACK_GUARD;
-    while a + 64 < sp {
-        // SAFETY: below the stack pointer, above the guard: free stack nothing else uses.
-        unsafe { core::ptr::write_volatile(a as *mut u32, PAINT) };
-        a += 4;
-    }
-}
-
-/// The lowest stack address written since [`paint`].
-#[allow(unsafe_code)]
-fn lowest() -> u32 {
-    let mut a = drm_board::STACK_BOTTOM + drm_board::STACK_GUARD;
-    // SAFETY: reads of the stack area, which is RAM.
-    while unsafe { core::ptr::read_volatile(a as *const u32) } == PAINT {
-        a += 4;
-    }
-    a
-}
-
 /// SysTick as a 24-bit down-counter at its full range.
 fn start_systick() {
     #[allow(unsafe_code)]
@@ -80,18 +55,18 @@ fn start_systick() {
 /// Runs `f` once: prints its peak stack (below this frame's stack pointer) and instructions.
 #[inline(never)]
 fn measure<T>(name: &str, f: impl FnOnce() -> Res<T>) -> Res<T> {
-    paint();
-    let sp = cortex_m::register::msp::read();
+    stack::paint();
+    let before = stack::depth();
     let t0 = SYST::get_current();
     let r = core::hint::black_box(f());
     let t1 = SYST::get_current();
-    let low = lowest();
+    let peak = stack::peak();
     // One wrap at most: every operation here is far below 2^24 ticks (671 M instructions).
     let ticks = t0.wrapping_sub(t1) & 0x00FF_FFFF;
     defmt::println!(
         "bench {=str} stack={=u32} instructions={=u32}",
         name,
-        sp.saturating_sub(low),
+        peak.saturating_sub(before),
         ticks.wrapping_mul(40)
     );
     r

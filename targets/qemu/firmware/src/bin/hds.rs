@@ -7,6 +7,7 @@
 
 use drm_board::flash::{CAPACITY, RamFlash, SECTORS};
 use drm_board::harness::TestResult;
+use drm_board::stack;
 use drm_board::testing::TestClock;
 use drm_board::{check, check_eq};
 use drm_core::secret::HmacKey;
@@ -229,7 +230,7 @@ fn anti_rollback_clock_survives_reboot() -> TestResult {
 /// stack, run the operation, find the deepest overwritten word), prints it, and checks that the
 /// deepest stays 512 bytes clear of the stack's end.
 fn stack_use_of_store_operations() -> TestResult {
-    let base = stack_depth();
+    let base = stack::depth();
     defmt::println!("stack: test frame depth {=u32} bytes", base);
     let mut deepest = 0u32;
     let mut note = |what: &str, used: u32| {
@@ -240,28 +241,34 @@ fn stack_use_of_store_operations() -> TestResult {
         );
         deepest = deepest.max(used);
     };
-    paint();
+    stack::paint();
     let mut s = format()?;
-    note("format", peak() - base);
+    note("format", stack::peak() - base);
     for i in 0..40u8 {
         s.put(&NS, &[i % 4; 16], &[i % 2; 16], &[i; 60])
             .map_err(|_| "put")?;
     }
-    note("put (with compactions and root moves)", peak() - base);
+    note(
+        "put (with compactions and root moves)",
+        stack::peak() - base,
+    );
     let mut buf = [0u8; 200];
     s.get(&NS, &[1; 16], &[1; 16], &mut buf)
         .map_err(|_| "get")?;
-    note("get", peak() - base);
+    note("get", stack::peak() - base);
     s.delete(&NS, &[1; 16], &[1; 16]).map_err(|_| "delete")?;
-    note("delete (with secure-erase compaction)", peak() - base);
+    note(
+        "delete (with secure-erase compaction)",
+        stack::peak() - base,
+    );
     let mut flash = s.release();
     flash.fail_after(Some(2));
     let mut s: Hds = Store::mount(flash, key(), Config::new()).map_err(|_| "mount")?;
     let _ = s.delete(&NS, &[2; 16], &[2; 16]);
     let _ = s.release();
-    paint();
+    stack::paint();
     let s = remount()?;
-    note("mount with recovery", peak() - base);
+    note("mount with recovery", stack::peak() - base);
     let _ = s.release();
     let total = base + deepest;
     defmt::println!(
@@ -274,35 +281,4 @@ fn stack_use_of_store_operations() -> TestResult {
         "less than 512 bytes of stack left"
     );
     Ok(())
-}
-
-#[allow(unsafe_code)]
-fn stack_depth() -> u32 {
-    let sp = cortex_m::register::msp::read();
-    drm_board::STACK_BOTTOM + drm_board::STACK_SIZE - sp
-}
-
-/// Paints the unused stack below the current stack pointer (as `sd_roundtrip` does).
-#[allow(unsafe_code)]
-fn paint() {
-    let sp = cortex_m::register::msp::read();
-    let mut a = drm_board::STACK_BOTTOM + drm_board::STACK_GUARD;
-    while a + 256 < sp {
-        // SAFETY: below the stack pointer, above the guard: unused stack of this core.
-        unsafe { core::ptr::write_volatile(a as *mut u32, 0xAAAA_5555) };
-        a += 4;
-    }
-}
-
-/// The deepest stack use since the last [`paint`], from the top of the stack; paints again.
-#[allow(unsafe_code)]
-fn peak() -> u32 {
-    let mut a = drm_board::STACK_BOTTOM + drm_board::STACK_GUARD;
-    // SAFETY: reads of this core's stack area, above the guard.
-    while unsafe { core::ptr::read_volatile(a as *const u32) } == 0xAAAA_5555 {
-        a += 4;
-    }
-    let used = drm_board::STACK_BOTTOM + drm_board::STACK_SIZE - a;
-    paint();
-    used
 }

@@ -122,7 +122,7 @@ fn challenge_roundtrip_with_the_host_server() -> TestResult {
     // Each step in a stack frame of its own, called one after the other from here: the
     // Cortex-M0 board has a 7 KiB stack, so the store's commits must not run below the device
     // buffer, nor the signing below the response buffer.
-    paint();
+    drm_board::stack::paint();
     peak("the test's own frame");
     let mut store = stored_session()?;
     peak("stored_session (format, commit)");
@@ -299,28 +299,13 @@ fn process_the_hosts_response(store: &mut Hds, challenge_len: usize) -> TestResu
     Ok(())
 }
 
-/// Paints the unused stack below the current stack pointer with a pattern, so that [`peak`] can
-/// find how deep the next steps went (stack use is what keeps this round trip off the Cortex-M0
-/// board, see `targets/qemu/scripts/sd-roundtrip`).
-#[allow(unsafe_code)]
-fn paint() {
-    let sp = cortex_m::register::msp::read();
-    let mut a = drm_board::STACK_BOTTOM + drm_board::STACK_GUARD;
-    while a + 256 < sp {
-        unsafe { core::ptr::write_volatile(a as *mut u32, 0xAAAA_5555) };
-        a += 4;
-    }
-}
-
-/// Prints the deepest stack use (from the top of the stack) since the last [`paint`], naming the
-/// step, and paints again.
-#[allow(unsafe_code)]
+/// Prints the deepest stack use (from the top of the stack) since the last paint, naming the step
+/// (stack use is what keeps this round trip off the Cortex-M0 board, see
+/// `targets/qemu/scripts/sd-roundtrip`).
 fn peak(what: &str) {
-    let mut a = drm_board::STACK_BOTTOM + drm_board::STACK_GUARD;
-    while unsafe { core::ptr::read_volatile(a as *const u32) } == 0xAAAA_5555 {
-        a += 4;
-    }
-    let used = drm_board::STACK_BOTTOM + drm_board::STACK_SIZE - a;
-    defmt::println!("stack peak of {=str}: {=u32} bytes", what, used);
-    paint();
+    defmt::println!(
+        "stack peak of {=str}: {=u32} bytes",
+        what,
+        drm_board::stack::peak()
+    );
 }
