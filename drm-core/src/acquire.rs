@@ -436,7 +436,11 @@ pub fn fault_status(response: &[u8]) -> Result<Option<Error>> {
     Ok(Some(Error::SoapFault { status }))
 }
 
-fn parse_status(text: &str) -> Option<u32> {
+/// The status code of a SOAP fault's `StatusCode` text: hexadecimal with `0x`, or a decimal
+/// `i32`/`u32` (a negative HRESULT is its two's complement); `None` otherwise. For readers that
+/// find the `StatusCode` element themselves (drm-securedelete's one-pass response reader).
+#[must_use]
+pub fn parse_status(text: &str) -> Option<u32> {
     let t = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
     if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
         return u32::from_str_radix(hex, 16).ok();

@@ -11,7 +11,8 @@
 
 use drm_core::SessionId;
 use drm_core::xml::ns;
-use drm_core::xml::path::{self, Step};
+use drm_core::xml::path::Step;
+use drm_core::xml::reader::{Event, Limits, Reader};
 
 use crate::error::{Error, Result};
 
@@ -41,7 +42,25 @@ const SESSION_ID: [Step<'static>; 7] = [
     (ns::PROTOCOLS, "SessionID"),
 ];
 
+/// The reader's limits for a response: depth, attributes per element, namespace bindings in
+/// scope. The response's deepest element is at depth 7 (6 in a fault); a smaller reader than
+/// drm-core's default keeps the Cortex-M0's stack (7 KiB) in mind.
+type ResponseReader<'a> = Reader<'a, 16, 8, 16>;
+
+const FAULT: [Step<'static>; 3] = [ENVELOPE, BODY, (ns::SOAP, "Fault")];
+const STATUS: [Step<'static>; 6] = [
+    ENVELOPE,
+    BODY,
+    (ns::SOAP, "Fault"),
+    ("", "detail"),
+    ("", "Exception"),
+    ("", "StatusCode"),
+];
+
 /// The SessionID of a version-1 Secure Delete response.
+///
+/// The document is read once, with a reader of its own limits (`ResponseReader`), collecting
+/// the elements below as it goes.
 ///
 /// # Errors
 /// - [`drm_core::Error::XmlTooLarge`] (as [`Error::Core`]) above [`MAX_RESPONSE_LEN`] bytes or a
@@ -53,30 +72,112 @@ pub fn parse(response: &[u8]) -> Result<SessionId> {
     if response.len() > MAX_RESPONSE_LEN {
         return Err(Error::Core(drm_core::Error::XmlTooLarge));
     }
-    path::validate(response)?;
-    if let Some(fault) = drm_core::acquire::fault_status(response)? {
-        return Err(fault.into());
+    let mut reader = ResponseReader::with_limits(response, Limits::DEFAULT)?;
+    let mut version = Field::<32>::new(&VERSION);
+    let mut session = Field::<32>::new(&SESSION_ID);
+    let mut status = Field::<24>::new(&STATUS);
+    let mut fault = Field::<0>::new(&FAULT);
+    while let Some(event) = reader.next_event()? {
+        let depth = reader.depth();
+        version.event(&event, depth);
+        session.event(&event, depth);
+        status.event(&event, depth);
+        fault.event(&event, depth);
     }
-    let mut buf = [0u8; 32];
-    let version = only_text(response, &VERSION, &mut buf)?;
-    if version != "1" {
+    if fault.count > 0 {
+        let status = status
+            .first_text()
+            .and_then(drm_core::acquire::parse_status)
+            .unwrap_or(0);
+        return Err(Error::SoapFault { status });
+    }
+    if version.only_text()? != "1" {
         return Err(Error::InvalidResponse);
     }
-    let id = only_text(response, &SESSION_ID, &mut buf)?;
-    SessionId::from_base64(id.as_bytes()).map_err(|_| Error::InvalidResponse)
+    SessionId::from_base64(session.only_text()?.as_bytes()).map_err(|_| Error::InvalidResponse)
 }
 
-/// The trimmed text of the one element at `path`; [`Error::InvalidResponse`] when there is
-/// none, more than one, or its text does not fit `buf`.
-/// (The document was validated before, so `XmlMalformed` here is about the structure.)
-fn only_text<'b>(response: &[u8], path: &[Step<'_>], buf: &'b mut [u8]) -> Result<&'b str> {
-    let structure = |e| match e {
-        drm_core::Error::BufferTooSmall | drm_core::Error::XmlMalformed => Error::InvalidResponse,
-        e => Error::Core(e),
-    };
-    let found = path::find_unique(response, path).map_err(structure)?;
-    let text = found.text_into(buf).map_err(structure)?;
-    Ok(text.trim_matches(is_xml_space))
+/// The elements at one path, and the text of the first (decoded, up to `N` bytes).
+struct Field<'p, const N: usize> {
+    path: &'p [Step<'p>],
+    /// Steps of `path` matched by the open elements.
+    matched: usize,
+    /// Elements found at `path`.
+    count: usize,
+    /// Inside the first one.
+    inside: bool,
+    /// The first one's text does not fit, or it has a child element.
+    bad: bool,
+    buf: [u8; N],
+    len: usize,
+}
+
+impl<'p, const N: usize> Field<'p, N> {
+    fn new(path: &'p [Step<'p>]) -> Self {
+        Self {
+            path,
+            matched: 0,
+            count: 0,
+            inside: false,
+            bad: false,
+            buf: [0; N],
+            len: 0,
+        }
+    }
+
+    /// Follows one reader event; `depth` is the reader's depth after it.
+    fn event(&mut self, event: &Event<'_>, depth: usize) {
+        match event {
+            Event::Start { name, .. } => {
+                if self.inside {
+                    self.bad = true;
+                }
+                let step = self.path.get(self.matched);
+                if self.matched.saturating_add(1) == depth
+                    && step.is_some_and(|(ns, local)| name.is(ns, local))
+                {
+                    self.matched = depth;
+                    if self.matched == self.path.len() {
+                        self.count = self.count.saturating_add(1);
+                        self.inside = self.count == 1;
+                    }
+                }
+            }
+            Event::End { .. } => {
+                if depth < self.matched {
+                    self.matched = depth;
+                    self.inside = false;
+                }
+            }
+            Event::Text(t) => {
+                if self.inside && depth == self.path.len() {
+                    let rest = self.buf.get_mut(self.len..).unwrap_or_default();
+                    match t.decode_into(rest) {
+                        Ok(piece) => self.len = self.len.saturating_add(piece.len()),
+                        Err(_) => self.bad = true,
+                    }
+                }
+            }
+        }
+    }
+
+    /// The first element's trimmed text, if it has one that fits and no child element.
+    fn first_text(&self) -> Option<&str> {
+        if self.count == 0 || self.bad {
+            return None;
+        }
+        let text = core::str::from_utf8(self.buf.get(..self.len)?).ok()?;
+        Some(text.trim_matches(is_xml_space))
+    }
+
+    /// The only element's trimmed text: [`Error::InvalidResponse`] when there is none, more
+    /// than one, or its text does not fit or has a child element.
+    fn only_text(&self) -> Result<&str> {
+        if self.count != 1 {
+            return Err(Error::InvalidResponse);
+        }
+        self.first_text().ok_or(Error::InvalidResponse)
+    }
 }
 
 fn is_xml_space(c: char) -> bool {
