@@ -209,15 +209,19 @@ PAIRS = [
     ("prepare ecdsa-p256 sign", UNWRAP + ["raw p-256 d·G"], None),
     ("prepare ecdsa-p256 verify", UNWRAP, None),
     ("challenge generation (secure delete)",
-     ["raw elgamal encrypt", "raw ecdsa-p256 sign digest", "raw sha-256 of the challenge length",
+     ["raw elgamal encrypt", "raw p-256 point decompress of the rejected draws",
+      "raw ecdsa-p256 sign digest", "raw sha-256 of the challenge length",
       "raw aes-128-cbc encrypt of the encrypted length"], 1.10),
 ]
 P("## The kit's overhead: instructions beside the raw RustCrypto primitives\n")
 P("Each kit operation beside the raw RustCrypto calls it is made of, measured in the same "
   "firmware (`bench_ops`): AES-CBC with its key schedule, HMAC with its key set-up, ECDSA sign = "
   "SHA-256 of the message + RFC 6979 signature of the digest. Challenge generation's primitives: "
-  "one ElGamal encryption (k·G and M + k·Q, with the decompression of M), one signature of a "
-  "digest, SHA-256 over as many bytes as the whole challenge (more than it hashes: an upper bound "
+  "one ElGamal encryption (k·G and M + k·Q, with the decompression of M), the square roots of "
+  "the draws of M's x that were not the x of a point (the firmware replays the challenge's RNG "
+  "and decompresses those draws again: "
+  f"{runs['s'][1].get('rejected_draws', '?') if runs['s'][0] else '?'} of them with its seed, "
+  "where one is expected on average), one signature of a digest, SHA-256 over as many bytes as the whole challenge (more than it hashes: an upper bound "
   "for that part) and AES-128-CBC over its encrypted data (length from the chain: "
   f"{runs['s'][1].get('encrypted_len', '?') if runs['s'][0] else '?'} bytes, challenge "
   f"{runs['s'][1].get('challenge_len', '?') if runs['s'][0] else '?'} bytes). ECDSA verify: the kit "

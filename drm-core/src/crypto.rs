@@ -3,12 +3,13 @@
 //! - Hashes and MACs: [`sha256`], [`Sha256`], [`hmac_sha256`], [`HmacSha256`],
 //!   [`aes128_cmac`], [`Cmac`], [`cmac_verify`].
 //! - AES-128: [`aes128_encrypt_block`], [`aes128_decrypt_block`], CBC without padding
-//!   ([`aes128_cbc_encrypt`], [`aes128_cbc_decrypt`]) and with PKCS#7
+//!   ([`aes128_cbc_encrypt`], [`aes128_cbc_decrypt`]; [`Aes128CbcEncryptor`] block by block)
+//!   and with PKCS#7
 //!   ([`aes128_cbc_encrypt_pkcs7`], [`aes128_cbc_decrypt_pkcs7`]).
 //! - P-256: keys ([`ecc_public_key`], [`ecc_generate_key`]), ECDSA-P256-SHA256 with raw `r‖s`
 //!   signatures ([`ecdsa_p256_sign`], [`ecdsa_p256_verify`] and their `_digest` forms), and
 //!   ElGamal as PROTOCOL §2 describes it ([`elgamal_encrypt`], [`elgamal_decrypt`],
-//!   [`point_from_x`], [`random_point_x`]).
+//!   [`point_from_x`], [`random_point_x`], [`elgamal_encrypt_random_point`]).
 //! - [`constant_time_eq`] for MACs, digests and anything else secret-dependent.
 //!
 //! Public keys and points are `X‖Y` (64 bytes, big-endian coordinates) as on the wire; private
@@ -26,13 +27,13 @@ use crate::error::{Error, Result};
 use crate::secret::HmacKey;
 
 pub use aes_modes::{
-    Cmac, aes128_cbc_decrypt, aes128_cbc_decrypt_pkcs7, aes128_cbc_encrypt,
+    Aes128CbcEncryptor, Cmac, aes128_cbc_decrypt, aes128_cbc_decrypt_pkcs7, aes128_cbc_encrypt,
     aes128_cbc_encrypt_pkcs7, aes128_cmac, aes128_decrypt_block, aes128_encrypt_block, cmac_verify,
 };
 pub use ecc::{
     ecc_generate_key, ecc_public_key, ecdsa_p256_sign, ecdsa_p256_sign_digest, ecdsa_p256_verify,
-    ecdsa_p256_verify_digest, elgamal_decrypt, elgamal_encrypt, is_valid_public_key, point_from_x,
-    random_point_x, random_point_x_with_suffix,
+    ecdsa_p256_verify_digest, elgamal_decrypt, elgamal_encrypt, elgamal_encrypt_random_point,
+    is_valid_public_key, point_from_x, random_point_x, random_point_x_with_suffix,
 };
 
 /// Constant-time equality of two byte strings. The lengths are treated as public: strings of

@@ -20,7 +20,7 @@
 
 use drm_core::crypto;
 use drm_core::platform::{DeviceIdentity, TryCryptoRng};
-use drm_core::secret::{Aes128Key, Secret32};
+use drm_core::secret::Secret32;
 use drm_core::xml::dsig;
 use drm_core::xml::ns;
 use drm_core::xml::writer::{Attr, CountingSink, Name, Sink, SliceSink, Writer};
@@ -47,6 +47,15 @@ pub(crate) struct Request<'a, I: DeviceIdentity> {
 trait Values {
     /// The secret point's x (`IV ‖ key`) and its ElGamal encryption to `server_key`.
     fn point(&mut self, server_key: &[u8; 64]) -> Result<(Secret32, [u8; 128])>;
+    /// Writes `EncryptedData` with `wrapped` and `IV ‖ ciphertext`: `chain` in the `Data` shape
+    /// encrypted with `point`.
+    fn write_data<S: Sink>(
+        &self,
+        w: &mut Writer<'_, S>,
+        wrapped: &[u8; 128],
+        point: &Secret32,
+        chain: &[u8],
+    ) -> Result<()>;
     /// The signature of the `SignedInfo` digest.
     fn sign<I: DeviceIdentity>(
         &mut self,
@@ -61,6 +70,24 @@ impl Values for Placeholder {
     fn point(&mut self, _: &[u8; 64]) -> Result<(Secret32, [u8; 128])> {
         Ok((Secret32::from_bytes([0; 32]), [0; 128]))
     }
+    /// Zeros of the length of the real data (nothing encrypted: only the length counts).
+    fn write_data<S: Sink>(
+        &self,
+        w: &mut Writer<'_, S>,
+        wrapped: &[u8; 128],
+        _: &Secret32,
+        chain: &[u8],
+    ) -> Result<()> {
+        let len = Plaintext::len(chain)
+            .map(dsig::padded_len)
+            .and_then(|n| n.checked_add(16))
+            .ok_or(Error::Core(drm_core::Error::BufferTooSmall))?;
+        Ok(dsig::write_encrypted_data(
+            w,
+            wrapped,
+            core::iter::repeat_n(0, len),
+        )?)
+    }
     fn sign<I: DeviceIdentity>(&mut self, _: &I, _: &[u8; 32]) -> drm_core::Result<[u8; 64]> {
         Ok([0; 64])
     }
@@ -70,9 +97,17 @@ struct Real<'r, R: TryCryptoRng + ?Sized>(&'r mut R);
 
 impl<R: TryCryptoRng + ?Sized> Values for Real<'_, R> {
     fn point(&mut self, server_key: &[u8; 64]) -> Result<(Secret32, [u8; 128])> {
-        let point = Secret32::from_bytes(crypto::random_point_x(self.0)?);
-        let wrapped = crypto::elgamal_encrypt(server_key, point.expose_secret(), self.0)?;
-        Ok((point, wrapped))
+        Ok(crypto::elgamal_encrypt_random_point(server_key, self.0)?)
+    }
+    fn write_data<S: Sink>(
+        &self,
+        w: &mut Writer<'_, S>,
+        wrapped: &[u8; 128],
+        point: &Secret32,
+        chain: &[u8],
+    ) -> Result<()> {
+        let data = CbcIter::new(point, Plaintext::new(chain));
+        Ok(dsig::write_encrypted_data(w, wrapped, data)?)
     }
     fn sign<I: DeviceIdentity>(
         &mut self,
@@ -157,9 +192,8 @@ fn write<S: Sink, I: DeviceIdentity, V: Values>(
     }
     w.end()?;
     let (point, wrapped) = values.point(request.server_key)?;
-    let data = CbcIter::new(&point, Plaintext::new(request.identity.certificate_chain()));
+    values.write_data(w, &wrapped, &point, request.identity.certificate_chain())?;
     drop(point);
-    dsig::write_encrypted_data(w, &wrapped, data)?;
     w.end()?;
     let digest = w.end_digest()?;
 
@@ -187,6 +221,13 @@ struct Plaintext<'c> {
 }
 
 impl<'c> Plaintext<'c> {
+    /// The number of bytes it produces for `chain`; `None` on overflow.
+    fn len(chain: &[u8]) -> Option<usize> {
+        drm_core::base64::encoded_len(chain.len())?
+            .checked_add(DATA_OPEN.len())?
+            .checked_add(DATA_CLOSE.len())
+    }
+
     fn new(chain: &'c [u8]) -> Self {
         Self {
             chain: chain.chunks(48),
@@ -223,10 +264,10 @@ impl Iterator for Plaintext<'_> {
     }
 }
 
-/// `IV ‖ AES-128-CBC(key, IV, PKCS#7(plaintext))` as a byte iterator, one block at a time.
-/// The key and the open block are zeroized when it is dropped.
+/// `IV ‖ AES-128-CBC(key, IV, PKCS#7(plaintext))` as a byte iterator, one block at a time (the
+/// key schedule once). The key and the open block are zeroized when it is dropped.
 struct CbcIter<P: Iterator<Item = u8>> {
-    key: Aes128Key,
+    cipher: crypto::Aes128CbcEncryptor,
     plaintext: P,
     /// The block being handed out (the IV first, then each ciphertext block).
     block: [u8; 16],
@@ -239,7 +280,7 @@ impl<P: Iterator<Item = u8>> CbcIter<P> {
     fn new(point: &Secret32, plaintext: P) -> Self {
         let (iv, key) = point.split_aes128();
         Self {
-            key,
+            cipher: crypto::Aes128CbcEncryptor::new(&key, iv.expose_secret()),
             plaintext,
             block: *iv.expose_secret(),
             pos: 0,
@@ -247,7 +288,7 @@ impl<P: Iterator<Item = u8>> CbcIter<P> {
         }
     }
 
-    /// Encrypts the next block in place of the previous ciphertext block (CBC chaining).
+    /// Encrypts the next block into `block` (the encryptor chains it to the previous one).
     fn next_block(&mut self) -> bool {
         if self.done {
             return false;
@@ -271,11 +312,9 @@ impl<P: Iterator<Item = u8>> CbcIter<P> {
             }
             self.done = true;
         }
-        for (b, c) in self.block.iter_mut().zip(plain.iter()) {
-            *b ^= *c;
-        }
+        self.block = plain;
         plain.zeroize();
-        crypto::aes128_encrypt_block(&self.key, &mut self.block);
+        self.cipher.encrypt_block(&mut self.block);
         self.pos = 0;
         true
     }

@@ -40,6 +40,33 @@ pub fn aes128_cbc_encrypt(key: &Aes128Key, iv: &[u8; 16], data: &mut [u8]) -> Re
     Ok(())
 }
 
+/// AES-128-CBC encryption one block at a time (NIST SP 800-38A §6.2), for data produced piece
+/// by piece: the key schedule runs once, in [`Self::new`]. The expanded key and the chaining
+/// value are zeroized when it is dropped.
+pub struct Aes128CbcEncryptor(cbc::Encryptor<Aes128>);
+
+impl Aes128CbcEncryptor {
+    /// An encryptor with `key` whose first block is chained to `iv`.
+    #[must_use]
+    pub fn new(key: &Aes128Key, iv: &[u8; 16]) -> Self {
+        Self(cbc::Encryptor::<Aes128>::new(
+            key.expose_secret().into(),
+            iv.into(),
+        ))
+    }
+
+    /// Encrypts the next block in place (chained to the previous ciphertext block).
+    pub fn encrypt_block(&mut self, block: &mut [u8; 16]) {
+        self.0.encrypt_block(block.into());
+    }
+}
+
+impl core::fmt::Debug for Aes128CbcEncryptor {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Aes128CbcEncryptor").finish_non_exhaustive()
+    }
+}
+
 /// AES-128-CBC decryption in place, without padding (NIST SP 800-38A §6.2).
 ///
 /// `data.len()` must be a multiple of 16 (0 is allowed), else [`Error::InvalidArgument`] and

@@ -144,11 +144,16 @@ pub fn point_from_x(x: &[u8; 32]) -> Result<[u8; 64]> {
 /// A random 32-byte value that is the x coordinate of a point: the secret of an ElGamal
 /// message (Secure Delete and license challenges use it as `IV ‖ key`).
 pub fn random_point_x<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<[u8; 32]> {
+    random_point(rng).map(|(x, _)| x)
+}
+
+/// A random x coordinate of a point and that point (even `y`).
+fn random_point<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<([u8; 32], AffinePoint)> {
     for _ in 0..MAX_DRAWS {
         let mut x = [0u8; 32];
         rng.try_fill_bytes(&mut x).map_err(|_| Error::Rng)?;
-        if even_point_from_x(&x).is_some() {
-            return Ok(x);
+        if let Some(point) = even_point_from_x(&x) {
+            return Ok((x, point));
         }
         x.zeroize();
     }
@@ -186,9 +191,35 @@ pub fn elgamal_encrypt<R: TryCryptoRng + ?Sized>(
 ) -> Result<[u8; 128]> {
     let q = point_from_bytes(public).ok_or(Error::InvalidArgument)?;
     let m = even_point_from_x(message_x).ok_or(Error::InvalidArgument)?;
+    encrypt_point(&q, &m, rng)
+}
+
+/// [`random_point_x`] and [`elgamal_encrypt`] of that point to `public` in one: the secret x
+/// and its ciphertext `C1.x‖C1.y‖C2.x‖C2.y`. The point found by the draw is the one encrypted
+/// (one square root fewer than the two calls).
+///
+/// [`Error::InvalidArgument`] when `public` is not a point; [`Error::Rng`].
+pub fn elgamal_encrypt_random_point<R: TryCryptoRng + ?Sized>(
+    public: &[u8; 64],
+    rng: &mut R,
+) -> Result<(Secret32, [u8; 128])> {
+    let q = point_from_bytes(public).ok_or(Error::InvalidArgument)?;
+    let (mut x, m) = random_point(rng)?;
+    let secret = Secret32::from_bytes(x);
+    x.zeroize();
+    let ciphertext = encrypt_point(&q, &m, rng)?;
+    Ok((secret, ciphertext))
+}
+
+/// `k·G ‖ M + k·Q` for a fresh `k`.
+fn encrypt_point<R: TryCryptoRng + ?Sized>(
+    q: &AffinePoint,
+    m: &AffinePoint,
+    rng: &mut R,
+) -> Result<[u8; 128]> {
     let mut k = random_scalar(rng)?;
     let c1 = ProjectivePoint::mul_by_generator(&*k).to_affine();
-    let c2 = (ProjectivePoint::from(m) + ProjectivePoint::from(q) * *k).to_affine();
+    let c2 = (ProjectivePoint::from(*m) + ProjectivePoint::from(*q) * *k).to_affine();
     k.zeroize();
     let mut out = [0u8; 128];
     let (a, b) = out.split_at_mut(64);

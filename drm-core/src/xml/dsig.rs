@@ -16,7 +16,6 @@
 use crate::base64;
 use crate::crypto;
 use crate::error::{Error, Result};
-use crate::secret::Secret32;
 use crate::xml::ns;
 use crate::xml::path::{self, Step};
 use crate::xml::reader::RawText;
@@ -89,8 +88,7 @@ pub fn encrypt_in_place<R: TryCryptoRng + ?Sized>(
     if !crypto::is_valid_public_key(server_key) {
         return Err(Error::InvalidArgument);
     }
-    let x = Secret32::from_bytes(crypto::random_point_x(rng)?);
-    let wrapped_key = crypto::elgamal_encrypt(server_key, x.expose_secret(), rng)?;
+    let (x, wrapped_key) = crypto::elgamal_encrypt_random_point(server_key, rng)?;
     let (iv_key, key) = x.split_aes128();
     let iv = *iv_key.expose_secret();
     let len = crypto::aes128_cbc_encrypt_pkcs7(&key, &iv, buf, len)?;

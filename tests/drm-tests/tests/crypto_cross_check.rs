@@ -67,6 +67,34 @@ fn client_encrypts_server_decrypts_and_both_pick_the_same_point() {
 }
 
 #[test]
+fn encrypting_a_random_point_is_the_two_calls_and_the_server_decrypts_it() {
+    let mut rng = TestRng::from_seed(106);
+    for seed in 0..8u64 {
+        let server_key = KeyPair::generate(&mut rng);
+        let mut one = Bridge(TestRng::from_seed(200 + seed));
+        let (x, ct) = crypto::elgamal_encrypt_random_point(&server_key.public(), &mut one).unwrap();
+        // The server finds the point whose x is the secret, even y.
+        let m = server_key.elgamal_decrypt(&ct).unwrap();
+        let want = server::point_to_bytes(&server::point_from_x(x.expose_secret()).unwrap());
+        assert_eq!(server::point_to_bytes(&m), want);
+        // The same RNG stream through the two separate calls gives the same bytes.
+        let mut two = Bridge(TestRng::from_seed(200 + seed));
+        let x2 = crypto::random_point_x(&mut two).unwrap();
+        assert_eq!(&x2, x.expose_secret());
+        let ct2 = crypto::elgamal_encrypt(&server_key.public(), &x2, &mut two).unwrap();
+        assert_eq!(ct, ct2);
+    }
+    // A key off the curve is refused.
+    let mut bad = KeyPair::generate(&mut rng).public();
+    bad[63] ^= 1;
+    assert_eq!(
+        crypto::elgamal_encrypt_random_point(&bad, &mut Bridge(TestRng::from_seed(1)))
+            .map(|(_, ct)| ct),
+        Err(Error::InvalidArgument)
+    );
+}
+
+#[test]
 fn ecdsa_both_ways() {
     let mut rng = TestRng::from_seed(104);
     for i in 0..8u8 {
@@ -109,6 +137,17 @@ fn symmetric_primitives_agree() {
         let n = crypto::aes128_cbc_encrypt_pkcs7(&Aes128Key::from_bytes(key), &iv, &mut buf, len)
             .unwrap();
         assert_eq!(&buf[..n], &theirs[..]);
+        // Block by block with one key schedule: the same ciphertext.
+        let mut enc = crypto::Aes128CbcEncryptor::new(&Aes128Key::from_bytes(key), &iv);
+        for (i, chunk) in theirs.chunks(16).enumerate() {
+            // The padded plaintext block.
+            let mut block = [16 - (len % 16) as u8; 16];
+            let start = i * 16;
+            let take = len.saturating_sub(start).min(16);
+            block[..take].copy_from_slice(&msg[start..start + take]);
+            enc.encrypt_block(&mut block);
+            assert_eq!(&block[..], chunk, "block {i} of {len}");
+        }
         let mut back = theirs.clone();
         let m =
             crypto::aes128_cbc_decrypt_pkcs7(&Aes128Key::from_bytes(key), &iv, &mut back).unwrap();

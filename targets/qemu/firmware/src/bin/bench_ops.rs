@@ -369,6 +369,9 @@ fn primitives() -> TestResult {
     Ok(())
 }
 
+/// The RNG seed of the measured Secure Delete challenge.
+const CHALLENGE_SEED: u64 = 7;
+
 /// The device and server key from the host's `sd_device.bin` (see `sd_roundtrip.rs`).
 struct Device {
     buf: [u8; 1024],
@@ -421,7 +424,7 @@ fn sd_roundtrip() -> TestResult {
     let sd = drm_securedelete::SecureDelete::new(&identity)
         .with_server_key(server_key)
         .map_err(|_| "server key")?;
-    let mut rng = DeterministicTestRng::from_seed(7);
+    let mut rng = DeterministicTestRng::from_seed(CHALLENGE_SEED);
     let len = sd
         .challenge_len(&mut store, &ops::SESSION)
         .map_err(|_| "len")?;
@@ -444,6 +447,29 @@ fn sd_roundtrip() -> TestResult {
         len,
         padded
     );
+    // The draws of the challenge's secret point (32 bytes of the RNG each, the first use of the
+    // RNG) that are not the x of a point: each costs a square root, as the accepted one does.
+    let mut replay = DeterministicTestRng::from_seed(CHALLENGE_SEED);
+    let mut rejected = [[0u8; 32]; 32];
+    let mut count = 0usize;
+    loop {
+        let mut x = [0u8; 32];
+        rand_core::TryRng::try_fill_bytes(&mut replay, &mut x).map_err(|_| "rng")?;
+        if raw_decompress(&x).is_ok() {
+            break;
+        }
+        *rejected.get_mut(count).ok_or("too many rejected draws")? = x;
+        count += 1;
+    }
+    defmt::println!("bench-info rejected_draws={=usize}", count);
+    measure("raw p-256 point decompress of the rejected draws", || {
+        for x in rejected.get(..count).ok_or("count")? {
+            if raw_decompress(x).is_ok() {
+                return Err("a rejected draw decompressed");
+            }
+        }
+        Ok(())
+    })?;
     let key16 = [0x21u8; 16];
     measure("raw sha-256 of the challenge length", || {
         Ok(raw_sha256(buf.get(..len).ok_or("len")?))
