@@ -51,7 +51,7 @@ trait Values {
     /// encrypted with `point`.
     fn write_data<S: Sink>(
         &self,
-        w: &mut Writer<'_, S>,
+        w: &mut ChallengeWriter<'_, S>,
         wrapped: &[u8; 128],
         point: &Secret32,
         chain: &[u8],
@@ -73,7 +73,7 @@ impl Values for Placeholder {
     /// Zeros of the length of the real data (nothing encrypted: only the length counts).
     fn write_data<S: Sink>(
         &self,
-        w: &mut Writer<'_, S>,
+        w: &mut ChallengeWriter<'_, S>,
         wrapped: &[u8; 128],
         _: &Secret32,
         chain: &[u8],
@@ -96,12 +96,15 @@ impl Values for Placeholder {
 struct Real<'r, R: TryCryptoRng + ?Sized>(&'r mut R);
 
 impl<R: TryCryptoRng + ?Sized> Values for Real<'_, R> {
+    /// Not inlined: its stack (the deepest of the challenge on a Cortex-M0) is not below the
+    /// writer's (see [`write_document`]).
+    #[inline(never)]
     fn point(&mut self, server_key: &[u8; 64]) -> Result<(Secret32, [u8; 128])> {
         Ok(crypto::elgamal_encrypt_random_point(server_key, self.0)?)
     }
     fn write_data<S: Sink>(
         &self,
-        w: &mut Writer<'_, S>,
+        w: &mut ChallengeWriter<'_, S>,
         wrapped: &[u8; 128],
         point: &Secret32,
         chain: &[u8],
@@ -109,6 +112,7 @@ impl<R: TryCryptoRng + ?Sized> Values for Real<'_, R> {
         let data = CbcIter::new(point, Plaintext::new(chain));
         Ok(dsig::write_encrypted_data(w, wrapped, data)?)
     }
+    #[inline(never)]
     fn sign<I: DeviceIdentity>(
         &mut self,
         identity: &I,
@@ -120,9 +124,8 @@ impl<R: TryCryptoRng + ?Sized> Values for Real<'_, R> {
 
 /// The exact length of the challenge for `request`.
 pub(crate) fn challenge_len<I: DeviceIdentity>(request: &Request<'_, I>) -> Result<usize> {
-    let mut writer = Writer::new(CountingSink::new());
-    write(&mut writer, request, &mut Placeholder)?;
-    Ok(writer.finish()?.len())
+    let point = Placeholder.point(request.server_key)?;
+    Ok(write_document(CountingSink::new(), request, &point, &mut Placeholder)?.len())
 }
 
 /// Writes the challenge for `request` into `out`; the number of bytes written.
@@ -136,9 +139,7 @@ pub(crate) fn write_challenge<I: DeviceIdentity, R: TryCryptoRng + ?Sized>(
     if out.len() < needed {
         return Err(Error::BufferTooSmall { needed });
     }
-    let mut writer = Writer::new(SliceSink::new(out));
-    write(&mut writer, request, &mut Real(rng))?;
-    let written = writer.finish()?.len();
+    let written = write_to_sink(request, rng, SliceSink::new(out))?.len();
     if written != needed {
         return Err(Error::logic());
     }
@@ -152,20 +153,67 @@ pub(crate) fn write_to_sink<I: DeviceIdentity, R: TryCryptoRng + ?Sized, S: Sink
     rng: &mut R,
     sink: S,
 ) -> Result<S> {
-    let mut writer = Writer::new(sink);
-    write(&mut writer, request, &mut Real(rng))?;
-    Ok(writer.finish()?)
+    let mut values = Real(rng);
+    let point = values.point(request.server_key)?;
+    write_document(sink, request, &point, &mut values)
+}
+
+/// Elements open at once in a challenge: 11 (down to `EncryptedData`'s inner `KeyName`).
+const DEPTH: usize = 12;
+/// Namespace bindings in force at once in a challenge: 7 (soap, xsi, xsd, the protocols and
+/// messages defaults, xmlenc, xmldsig), and an apex's copies.
+const NS: usize = 12;
+
+/// The challenge's writer: smaller than the default `Writer` (624 bytes of state instead of
+/// 1,120 on a 32-bit target), since it is on the stack while the signature is computed.
+type ChallengeWriter<'s, S> = Writer<'s, S, NS, DEPTH>;
+
+/// The whole document into `sink`. The stack of a challenge is the deepest of three calls made
+/// one after the other, none below another: the secret point and its encryption (by the caller,
+/// before the writer exists), the document up to `SignedInfo` ([`write_signed_part`], its
+/// encoders and the AES-CBC of `EncryptedData`), and the signature (below this frame only,
+/// whose writer is small). Inlined together they needed 9.9 KB of a Cortex-M0 stack; see
+/// `targets/qemu/scripts/sd-roundtrip` for the figures now.
+#[inline(never)]
+fn write_document<S: Sink, I: DeviceIdentity, V: Values>(
+    sink: S,
+    request: &Request<'_, I>,
+    point: &(Secret32, [u8; 128]),
+    values: &mut V,
+) -> Result<S> {
+    let mut w = ChallengeWriter::new(sink);
+    let info_digest = write_signed_part(&mut w, request, point, values)?;
+    let signature = values.sign(request.identity, &info_digest)?;
+    write_end(&mut w, &signature, request.identity)?;
+    Ok(w.finish()?)
+}
+
+/// The rest of the document after `SignedInfo`, in a frame of its own (see [`write_document`]).
+#[inline(never)]
+fn write_end<S: Sink, I: DeviceIdentity>(
+    w: &mut ChallengeWriter<'_, S>,
+    signature: &[u8; 64],
+    identity: &I,
+) -> Result<()> {
+    dsig::write_signature_end(w, signature, &identity.signing_public_key())?;
+    for _ in 0..5 {
+        w.end()?; // Challenge, challenge, ProcessDeleteLicenseData, Body, Envelope
+    }
+    Ok(())
 }
 
 const fn p(local: &'static str) -> Name<'static> {
     Name::new(ns::PROTOCOLS, local)
 }
 
-fn write<S: Sink, I: DeviceIdentity, V: Values>(
-    w: &mut Writer<'_, S>,
+/// The document up to the end of `SignedInfo`; the digest of `SignedInfo`, to sign.
+#[inline(never)]
+fn write_signed_part<S: Sink, I: DeviceIdentity, V: Values>(
+    w: &mut ChallengeWriter<'_, S>,
     request: &Request<'_, I>,
-    values: &mut V,
-) -> Result<()> {
+    (point, wrapped): &(Secret32, [u8; 128]),
+    values: &V,
+) -> Result<[u8; 32]> {
     w.declaration()?;
     w.start_declaring(
         Name::prefixed("soap", ns::SOAP, "Envelope"),
@@ -191,22 +239,10 @@ fn write<S: Sink, I: DeviceIdentity, V: Values>(
         w.end()?;
     }
     w.end()?;
-    let (point, wrapped) = values.point(request.server_key)?;
-    values.write_data(w, &wrapped, &point, request.identity.certificate_chain())?;
-    drop(point);
+    values.write_data(w, wrapped, point, request.identity.certificate_chain())?;
     w.end()?;
     let digest = w.end_digest()?;
-
-    dsig::write_signature(
-        w,
-        &digest,
-        &request.identity.signing_public_key(),
-        &mut |info| values.sign(request.identity, info),
-    )?;
-    for _ in 0..5 {
-        w.end()?; // Challenge, challenge, ProcessDeleteLicenseData, Body, Envelope
-    }
-    Ok(())
+    Ok(dsig::write_signed_info(w, &digest)?)
 }
 
 /// The bytes of `DATA_OPEN ‖ base64(chain) ‖ DATA_CLOSE`, produced 48 chain bytes (64 symbols)

@@ -6,7 +6,8 @@
 //! - [`encrypt_in_place`] then [`write_encrypted_data`]: choose a random point `P`, `IV‖key` is
 //!   its x coordinate, the key is ElGamal-encrypted to the server's key, the data is
 //!   `IV ‖ AES-128-CBC(key, IV, PKCS#7(plaintext))`.
-//! - [`write_signature`]: `SignedInfo` (written as an apex, hashed as it is written) with the
+//! - [`write_signature`] (or its two halves, [`write_signed_info`] and [`write_signature_end`]):
+//!   `SignedInfo` (written as an apex, hashed as it is written) with the
 //!   seed's method URIs and the digest of the signed element, `SignatureValue` (raw `r‖s` over the
 //!   SHA-256 of `SignedInfo`), `KeyInfo` with the signing public key.
 //!
@@ -105,8 +106,14 @@ pub fn encrypt_in_place<R: TryCryptoRng + ?Sized>(
 ///
 /// # Errors
 /// The writer's errors.
-pub fn write_encrypted_data<'s, S: Sink, I: IntoIterator<Item = u8>>(
-    w: &mut Writer<'s, S>,
+pub fn write_encrypted_data<
+    's,
+    S: Sink,
+    I: IntoIterator<Item = u8>,
+    const NS: usize,
+    const DEPTH: usize,
+>(
+    w: &mut Writer<'s, S, NS, DEPTH>,
     wrapped_key: &[u8; 128],
     iv_and_ciphertext: I,
 ) -> Result<()> {
@@ -142,14 +149,33 @@ pub fn write_encrypted_data<'s, S: Sink, I: IntoIterator<Item = u8>>(
 /// is `digest`: `sign` receives the SHA-256 of the canonical `SignedInfo` and returns the raw
 /// `r‖s` ECDSA-P256 signature (a device identity's `sign_digest`).
 ///
+/// The same as [`write_signed_info`], `sign`, then [`write_signature_end`]. A caller short of
+/// stack calls those itself, to sign outside the frame that writes (the Secure Delete challenge
+/// does).
+///
 /// # Errors
 /// The writer's errors; `sign`'s error.
-pub fn write_signature<'s, S: Sink>(
-    w: &mut Writer<'s, S>,
+pub fn write_signature<'s, S: Sink, const NS: usize, const DEPTH: usize>(
+    w: &mut Writer<'s, S, NS, DEPTH>,
     digest: &[u8; 32],
     signing_public_key: &[u8; 64],
     sign: &mut dyn FnMut(&[u8; 32]) -> Result<[u8; 64]>,
 ) -> Result<()> {
+    let info_digest = write_signed_info(w, digest)?;
+    let signature = sign(&info_digest)?;
+    write_signature_end(w, &signature, signing_public_key)
+}
+
+/// The first half of [`write_signature`]: opens `Signature` and writes `SignedInfo` (an apex,
+/// hashed as it is written) over the signed element's `digest`. Returns the SHA-256 of the
+/// canonical `SignedInfo`, the digest to sign.
+///
+/// # Errors
+/// The writer's errors.
+pub fn write_signed_info<'s, S: Sink, const NS: usize, const DEPTH: usize>(
+    w: &mut Writer<'s, S, NS, DEPTH>,
+    digest: &[u8; 32],
+) -> Result<[u8; 32]> {
     let d = |local| Name::new(ns::DSIG, local);
     w.start(d("Signature"), &[])?;
     w.begin_digest()?;
@@ -169,8 +195,21 @@ pub fn write_signature<'s, S: Sink>(
     w.end()?;
     w.end()?;
     w.end()?;
-    let info_digest = w.end_digest()?;
-    let signature = sign(&info_digest)?;
+    w.end_digest()
+}
+
+/// The second half of [`write_signature`]: `SignatureValue` (the raw `r‖s` `signature` of the
+/// digest [`write_signed_info`] returned), `KeyInfo` with the signing public key, and the end of
+/// `Signature`.
+///
+/// # Errors
+/// The writer's errors.
+pub fn write_signature_end<'s, S: Sink, const NS: usize, const DEPTH: usize>(
+    w: &mut Writer<'s, S, NS, DEPTH>,
+    signature: &[u8; 64],
+    signing_public_key: &[u8; 64],
+) -> Result<()> {
+    let d = |local| Name::new(ns::DSIG, local);
     w.start(d("SignatureValue"), &[])?;
     w.base64(signature.iter().copied())?;
     w.end()?;
