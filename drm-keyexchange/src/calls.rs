@@ -143,7 +143,7 @@ pub fn bind<'s, Op: Operation, I: DeviceIdentity + ?Sized>(
 }
 
 /// Every check of [`bind`], then the unwrapped key. Never inlined: its frame (the parsed license,
-/// the verification) is gone before the caller performs, which matters on a 7 KiB Cortex-M0 stack.
+/// the verification) is gone before the caller performs, which matters on a small Cortex-M0 stack.
 #[inline(never)]
 fn unwrap_key_exchange<Op: Operation, I: DeviceIdentity + ?Sized>(
     license: &[u8],
@@ -157,7 +157,7 @@ fn unwrap_key_exchange<Op: Operation, I: DeviceIdentity + ?Sized>(
 }
 
 /// The LIDs of the stored licenses of `kid` (at most [`MAX_LICENSES_PER_KID`]). Never inlined: the
-/// store walk's buffers are gone before a license is verified (a 7 KiB Cortex-M0 stack needs it).
+/// store walk's buffers are gone before a license is verified (a small Cortex-M0 stack needs it).
 #[inline(never)]
 fn lids_of<S, C, const PAGES: usize>(
     store: &mut Store<S, C, PAGES>,

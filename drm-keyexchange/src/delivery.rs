@@ -191,7 +191,7 @@ fn refused(bytes: &[u8], error: Error) -> LicenseReport {
 /// either all of them are in the store or none.
 ///
 /// The licenses are verified before the transaction exists, so that its frame is not live beside
-/// the verification's (this matters on a 7 KiB Cortex-M0 stack).
+/// the verification's (this matters on a small Cortex-M0 stack).
 ///
 /// # Errors
 /// The errors of [`stage`]; [`Error::Store`] when the commit fails (then none is stored, and the

@@ -44,7 +44,7 @@ const SESSION_ID: [Step<'static>; 7] = [
 
 /// The reader's limits for a response: depth, attributes per element, namespace bindings in
 /// scope. The response's deepest element is at depth 7 (6 in a fault); a smaller reader than
-/// drm-core's default keeps the Cortex-M0's stack (7 KiB) in mind.
+/// drm-core's default keeps a small Cortex-M0 stack in mind.
 type ResponseReader<'a> = Reader<'a, 16, 8, 16>;
 
 const FAULT: [Step<'static>; 3] = [ENVELOPE, BODY, (ns::SOAP, "Fault")];

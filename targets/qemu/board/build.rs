@@ -45,10 +45,13 @@ const BOARDS: &[Board] = &[
     Board {
         feature: "microbit",
         target: "thumbv6m-none-eabi",
-        // nRF51822: 256 KiB flash, 16 KiB RAM (8 KiB of which hold the RAM flash).
-        flash: (0x0000_0000, "256K"),
+        // nRF51822: 256 KiB flash, 16 KiB RAM. The program gets the first 248 KiB of the flash;
+        // the last 8 KiB are the board's NOR flash (`flash::NVMC_FLASH_BASE`). Of the RAM, the
+        // stack takes 12 KiB and 4 KiB are left for statics (the kit has none; the board's are
+        // under 100 bytes), as an application would need them.
+        flash: (0x0000_0000, "248K"),
         ram: (0x2000_0000, 16),
-        stack_kib: 7,
+        stack_kib: 12,
     },
 ];
 

@@ -11,12 +11,14 @@
 //!   happened, in which test, and exit with their code;
 //! - a stack at the bottom of RAM, below `.data` and `.bss`, so that an overflow faults instead of
 //!   overwriting statics (with an MPU guard on the boards that need one, see [`STACK_GUARD`]);
-//! - [`flash::RamFlash`], a RAM-backed NOR flash implementing `embedded-storage` 0.3;
+//! - [`flash::BoardFlash`], the board's NOR flash implementing `embedded-storage` 0.3 (the
+//!   nRF51's own flash on the microbit, a RAM buffer on the MPS2 boards);
 //! - [`harness`], the on-target test harness; [`testing`], a test clock and a deterministic
 //!   test-only RNG; [`stack`], stack measurement by painting.
 //!
 //! `unsafe` appears only where cortex-m-rt requires it (the exception handler signatures), in the
-//! MPU guard's set-up and in [`stack`] (volatile reads and writes of the free stack).
+//! MPU guard's set-up, in [`stack`] (volatile reads and writes of the free stack) and in
+//! [`flash`]'s nRF51 NVMC driver (volatile accesses to its registers and to the flash).
 #![no_std]
 
 pub mod flash;

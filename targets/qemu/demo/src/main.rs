@@ -4,7 +4,7 @@
 //! `cargo run --release` in this directory builds it for the mps2-an386 (Cortex-M4F) and runs it
 //! under QEMU through `../scripts/qemu-run`; the progress is logged through `defmt`. Each step is
 //! one harness test (so that a failure names its step and the runner's verdict says which), and
-//! each step after the first mounts the store again from the board's RAM flash, as after a
+//! each step after the first mounts the store again from the board's flash, as after a
 //! reboot:
 //!
 //! 1. the device's certificate chain verifies to the test root; the HDS is formatted;
@@ -32,7 +32,7 @@ use core::ops::ControlFlow;
 
 use embedded_storage::nor_flash::ReadNorFlash;
 
-use drm_board::flash::{RamFlash, SECTORS};
+use drm_board::flash::{BoardFlash, SECTORS};
 use drm_board::harness::TestResult;
 use drm_board::testing::DeterministicTestRng;
 use drm_board::{check, check_eq};
@@ -119,7 +119,7 @@ fn provision() -> TestResult {
     let store = formatted()?;
     let stats = store.stats();
     defmt::info!(
-        "HDS formatted on the RAM flash: {=u16} pages of {=usize} bytes, {=u16} buckets",
+        "HDS formatted on the board's flash: {=u16} pages of {=usize} bytes, {=u16} buckets",
         stats.pages,
         drm_board::flash::ERASE_SIZE,
         stats.buckets
@@ -299,10 +299,10 @@ fn secure_delete_remove() -> TestResult {
     Ok(())
 }
 
-/// How many of `session`'s licenses the raw flash holds: a scan of every byte of the RAM flash
+/// How many of `session`'s licenses the raw flash holds: a scan of every byte of the board's flash
 /// for the last 16 bytes of each license (its CMAC signature).
 fn on_flash(session: &Session) -> Result<usize, &'static str> {
-    let mut flash = RamFlash::reopen();
+    let mut flash = BoardFlash::reopen();
     let mut found = 0usize;
     for license in &session.licenses {
         let tag = license
@@ -403,7 +403,7 @@ fn after_reboot() -> TestResult {
     }
     check_eq!(kept, 4);
     let stats = store.stats();
-    let flash = RamFlash::reopen();
+    let flash = BoardFlash::reopen();
     let erases: u32 = (0..SECTORS).map(|s| flash.erase_count(s)).sum();
     defmt::info!(
         "after a reboot: {=usize} KeyExchangeLicenses and {=usize} persistent licenses found; flash traffic {=u32} writes, {=u32} page erases; {=u64} commits",

@@ -2,7 +2,7 @@
 //! `keyexchange` suite (`bin/keyexchange.rs`) and the firmware demo (`../../demo`), each of which
 //! includes this file as a module.
 
-use drm_board::flash::{RamFlash, SECTORS};
+use drm_board::flash::{BoardFlash, SECTORS};
 use drm_board::harness::TestResult;
 use drm_board::testing::TestClock;
 use drm_board::{check, check_eq};
@@ -25,20 +25,20 @@ pub fn software_identity() -> Result<SoftwareIdentity<&'static [u8]>, &'static s
     .map_err(|_| "identity")
 }
 
-/// The store on the board's whole RAM flash.
-pub type Hds = Store<RamFlash, NoCounter, SECTORS>;
+/// The store on the board's whole flash.
+pub type Hds = Store<BoardFlash, NoCounter, SECTORS>;
 
 /// The store key (a device derives it from its identity; fixed here).
 const STORE_KEY: [u8; 32] = [0x5A; 32];
 
-// The store helpers below are never inlined: on the Cortex-M0 (7 KiB of stack) each keeps its
+// The store helpers below are never inlined: on the Cortex-M0 (a small stack) each keeps its
 // own locals out of the frames that are live during a P-256 operation.
 
-/// A freshly formatted store on the erased RAM flash.
+/// A freshly formatted store on the erased board flash.
 #[inline(never)]
 pub fn formatted() -> Result<Hds, &'static str> {
     Hds::format(
-        RamFlash::erased(),
+        BoardFlash::erased(),
         HmacKey::from_bytes(STORE_KEY),
         Config::new(),
     )
@@ -49,7 +49,7 @@ pub fn formatted() -> Result<Hds, &'static str> {
 #[inline(never)]
 pub fn remounted() -> Result<Hds, &'static str> {
     Hds::mount(
-        RamFlash::reopen(),
+        BoardFlash::reopen(),
         HmacKey::from_bytes(STORE_KEY),
         Config::new(),
     )
@@ -57,7 +57,7 @@ pub fn remounted() -> Result<Hds, &'static str> {
 }
 
 /// Prepare `Op` for `kid` from `store` for `device` with the clock at `now`, `perform`, Close;
-/// the slot must be clear afterwards. Never inlined: on the Cortex-M0 (7 KiB of stack) its locals
+/// the slot must be clear afterwards. Never inlined: on the Cortex-M0 (a small stack) its locals
 /// stay out of the caller's frame.
 #[inline(never)]
 pub fn prepared<Op: Operation>(
@@ -89,7 +89,7 @@ pub fn prepare_refusal<Op: Operation>(
 ) -> Result<Error, &'static str> {
     let clock = TestClock::new(now);
     let mut slot = KeySlot::new();
-    let writes = RamFlash::reopen().write_count();
+    let writes = BoardFlash::reopen().write_count();
     let err = match prepare::<Op, _, _, SECTORS, _, _>(
         &mut slot,
         store,
@@ -100,7 +100,7 @@ pub fn prepare_refusal<Op: Operation>(
         Ok(_) => return Err("accepted"),
         Err(e) => e,
     };
-    check_eq!(RamFlash::reopen().write_count(), writes);
+    check_eq!(BoardFlash::reopen().write_count(), writes);
     check!(slot.is_clear(), "slot clear after a refusal");
     Ok(err)
 }

@@ -1,10 +1,10 @@
 //! The kit's operations as the bench firmwares run them (`#[path]`-included by `fp_*.rs`, the
 //! footprint firmwares, and `bench_ops.rs`, which measures stack and instructions): each
-//! operation in a function of its own, on the board's RAM flash, with the KeyExchangeLicenses of
+//! operation in a function of its own, on the board's flash, with the KeyExchangeLicenses of
 //! the `keyexchange` suite's vectors (built at build time by the simulated license server).
 #![allow(dead_code)]
 
-use drm_board::flash::{RamFlash, SECTORS};
+use drm_board::flash::{BoardFlash, SECTORS};
 use drm_board::testing::TestClock;
 use drm_core::crypto;
 use drm_core::platform::DeviceIdentity;
@@ -18,8 +18,8 @@ include!(concat!(env!("OUT_DIR"), "/keyexchange_vectors.rs"));
 
 /// What the bench firmwares return.
 pub type Res<T = ()> = Result<T, &'static str>;
-/// The store on the whole RAM flash.
-pub type Hds = Store<RamFlash, drm_hds::NoCounter, SECTORS>;
+/// The store on the board's whole flash.
+pub type Hds = Store<BoardFlash, drm_hds::NoCounter, SECTORS>;
 
 /// 1 KiB of 0x5A: the data of Perform (the verify vectors are over it too, see
 /// `build_keyexchange.rs`).
@@ -69,16 +69,16 @@ fn store_key() -> HmacKey {
 
 // ---- drm-hds ----
 
-/// A fresh store on the erased RAM flash.
+/// A fresh store on the erased board flash.
 #[inline(never)]
 pub fn hds_format() -> Res<Hds> {
-    Store::format(RamFlash::erased(), store_key(), Config::new()).map_err(|_| "format")
+    Store::format(BoardFlash::erased(), store_key(), Config::new()).map_err(|_| "format")
 }
 
 /// The store as the flash holds it (a reboot).
 #[inline(never)]
 pub fn hds_mount() -> Res<Hds> {
-    Store::mount(RamFlash::reopen(), store_key(), Config::new()).map_err(|_| "mount")
+    Store::mount(BoardFlash::reopen(), store_key(), Config::new()).map_err(|_| "mount")
 }
 
 fn record(i: u8) -> [u8; 64] {

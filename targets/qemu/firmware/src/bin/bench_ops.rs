@@ -209,7 +209,7 @@ fn bench() -> TestResult {
     for (name, size) in [
         (
             "Store (32 pages, no counter, without the flash driver)",
-            core::mem::size_of::<Hds>() - core::mem::size_of::<drm_board::flash::RamFlash>(),
+            core::mem::size_of::<Hds>() - core::mem::size_of::<drm_board::flash::BoardFlash>(),
         ),
         (
             "Transaction (16 changes)",

@@ -1,11 +1,11 @@
-//! drm-hds suite: put/get/delete/remount on the board's RAM flash, a transaction cut by a power
+//! drm-hds suite: put/get/delete/remount on the board's flash, a transaction cut by a power
 //! loss after every number of writes and erases (all-old or all-new after the reboot), secure
 //! erase checked by reading the whole flash, a tampered record refused, and the anti-rollback
 //! clock across a reboot; and the stack each store operation uses on this board.
 #![no_std]
 #![no_main]
 
-use drm_board::flash::{CAPACITY, RamFlash, SECTORS};
+use drm_board::flash::{BoardFlash, CAPACITY, SECTORS};
 use drm_board::harness::TestResult;
 use drm_board::stack;
 use drm_board::testing::TestClock;
@@ -25,7 +25,7 @@ drm_board::suite!(
     stack_use_of_store_operations,
 );
 
-type Hds = Store<RamFlash, NoCounter, SECTORS>;
+type Hds = Store<BoardFlash, NoCounter, SECTORS>;
 
 const NS: Namespace = Namespace::LICENSES;
 const SESS: Namespace = Namespace::from_name(b"sessions");
@@ -35,11 +35,11 @@ fn key() -> HmacKey {
 }
 
 fn format() -> Result<Hds, &'static str> {
-    Store::format(RamFlash::erased(), key(), Config::new()).map_err(|_| "format")
+    Store::format(BoardFlash::erased(), key(), Config::new()).map_err(|_| "format")
 }
 
 fn remount() -> Result<Hds, &'static str> {
-    Store::mount(RamFlash::reopen(), key(), Config::new()).map_err(|_| "mount")
+    Store::mount(BoardFlash::reopen(), key(), Config::new()).map_err(|_| "mount")
 }
 
 fn put_get_delete_remount() -> TestResult {
@@ -123,7 +123,7 @@ fn transaction_is_atomic_at_every_power_cut() -> TestResult {
 fn deleted_data_is_not_on_the_flash() -> TestResult {
     let secret = *b"content key 0123456789abcdef!!";
     let mut s: Hds =
-        Store::format_multiwrite(RamFlash::erased(), key(), Config::new()).map_err(|_| "fmt")?;
+        Store::format_multiwrite(BoardFlash::erased(), key(), Config::new()).map_err(|_| "fmt")?;
     s.put(&NS, &[5; 16], &[5; 16], &secret).map_err(|_| "put")?;
     s.put(&NS, &[6; 16], &[6; 16], b"stays")
         .map_err(|_| "put")?;
@@ -132,7 +132,7 @@ fn deleted_data_is_not_on_the_flash() -> TestResult {
         "written data is found"
     );
     let mut s: Hds =
-        Store::mount_multiwrite(RamFlash::reopen(), key(), Config::new()).map_err(|_| "mount")?;
+        Store::mount_multiwrite(BoardFlash::reopen(), key(), Config::new()).map_err(|_| "mount")?;
     s.delete(&NS, &[5; 16], &[5; 16]).map_err(|_| "delete")?;
     check!(
         !flash_has(&mut s.release(), &secret)?,
@@ -142,7 +142,7 @@ fn deleted_data_is_not_on_the_flash() -> TestResult {
 }
 
 /// True when a 12-byte window of `needle` is anywhere on the flash.
-fn flash_has(flash: &mut RamFlash, needle: &[u8]) -> Result<bool, &'static str> {
+fn flash_has(flash: &mut BoardFlash, needle: &[u8]) -> Result<bool, &'static str> {
     let mut page = [0u8; 256];
     let mut at = 0usize;
     while at < CAPACITY {

@@ -22,8 +22,8 @@ drm_board::suite!(
 
 /// All 218 Wycheproof ECDSA vectors: the microbit (Cortex-M0) runs this whole suite in about 7 s
 /// of QEMU time (`scripts/qemu-run microbit target/thumbv6m-none-eabi/release/kat`), with a stack
-/// peak of 6772 of its 7168 bytes (measured with the paint/peak probe of `sd_roundtrip.rs`; the
-/// peak is P-256 verification).
+/// peak of 6772 bytes (measured with the paint/peak probe of `sd_roundtrip.rs` when the microbit's
+/// stack was 7 KiB; the peak is P-256 verification).
 const WYCHEPROOF: usize = 218;
 
 /// Runs one family and checks that it went through all `vectors` of its file.

@@ -1,7 +1,7 @@
 //! Key exchange suite: KeyExchangeLicenses built at build time by the simulated license server
 //! (`build_keyexchange.rs`, `drm_tests`), bound with drm-keyexchange on the target: Prepare,
 //! Perform and Close for every algorithm and operation, compared with what the server computed
-//! with its own copy of each key; delivery into a drm-hds store on the board's RAM flash and
+//! with its own copy of each key; delivery into a drm-hds store on the board's flash and
 //! Prepare from it; and every refusal.
 #![no_std]
 #![no_main]
@@ -46,7 +46,7 @@ drm_board::suite!(
 
 /// The device of the vectors, as a device whose keys stay in ROM (or a secure element) would
 /// implement the identity: a zero-sized handle, no key copied into RAM until an operation needs it.
-/// On the Cortex-M0 (7 KiB of stack) this keeps about 240 bytes of keys out of every test frame.
+/// On the Cortex-M0 (a small stack) this keeps about 240 bytes of keys out of every test frame.
 struct RomIdentity;
 
 impl DeviceIdentity for RomIdentity {
@@ -94,7 +94,7 @@ fn rom_identity_matches_its_keys() -> TestResult {
     Ok(())
 }
 
-/// `bind::<Op>` of `license` at `TIME`, in a frame of its own: on the Cortex-M0 (7 KiB of stack)
+/// `bind::<Op>` of `license` at `TIME`, in a frame of its own: on the Cortex-M0 (a small stack)
 /// the identity and the binding must not be live while the context performs a P-256 operation.
 #[inline(never)]
 fn bound<'s, Op: Operation>(
@@ -180,7 +180,7 @@ fn hmac_verify_accepts_the_server_tag() -> TestResult {
 }
 
 fn ecdsa_sign_matches_the_server() -> TestResult {
-    // The P-256 work runs in frames of its own, the checks after it: on the Cortex-M0 (7 KiB of
+    // The P-256 work runs in frames of its own, the checks after it: on the Cortex-M0 (a small
     // stack) the checks' logging frames must not be live during a scalar multiplication.
     let (signature, clear) = ecdsa_sign_once()?;
     // RFC 6979: the same key and message give the server's signature, byte for byte.

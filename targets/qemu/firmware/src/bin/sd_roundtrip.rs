@@ -5,7 +5,7 @@
 //! 1. reads `sd_device.bin`, written by the host (`drm-tests` example `sd_qemu_host`): the
 //!    device's signing and encryption private keys (32 bytes each), the Secure Delete server's
 //!    public key (64) and the device's certificate chain (the rest);
-//! 2. stores a session with two licenses on the board's RAM flash, removes it
+//! 2. stores a session with two licenses on the board's flash, removes it
 //!    (`SecureDelete::delete_licenses`), and streams the challenge (`SecureDelete::write_challenge`)
 //!    both to the defmt log (printed) and to `sd_challenge.tmp`, renamed `sd_challenge.xml` when
 //!    complete;
@@ -15,7 +15,7 @@
 #![no_std]
 #![no_main]
 
-use drm_board::flash::RamFlash;
+use drm_board::flash::BoardFlash;
 use drm_board::harness::TestResult;
 use drm_board::testing::DeterministicTestRng;
 use drm_board::{check, check_eq};
@@ -36,10 +36,10 @@ const SESSION: SessionId = SessionId::from_bytes([0x5D; 16]);
 const DEVICE_MAX: usize = 1024;
 /// Largest response read.
 const RESPONSE_MAX: usize = 768;
-/// Pages of the store: the board's whole RAM flash.
+/// Pages of the store: the board's whole flash.
 const PAGES: usize = drm_board::flash::SECTORS;
 
-type Hds = Store<RamFlash, drm_hds::NoCounter, PAGES>;
+type Hds = Store<BoardFlash, drm_hds::NoCounter, PAGES>;
 
 fn store_key() -> HmacKey {
     HmacKey::from_bytes([0x3C; 32])
@@ -119,8 +119,8 @@ fn wait_for<'b>(path: &core::ffi::CStr, buf: &'b mut [u8]) -> Result<&'b [u8], &
 }
 
 fn challenge_roundtrip_with_the_host_server() -> TestResult {
-    // Each step in a stack frame of its own, called one after the other from here: the
-    // Cortex-M0 board has a 7 KiB stack, so the store's commits must not run below the device
+    // Each step in a stack frame of its own, called one after the other from here: on the
+    // Cortex-M0 board (12 KiB of stack) the store's commits must not run below the device
     // buffer, nor the signing below the response buffer.
     drm_board::stack::paint();
     peak("the test's own frame");
@@ -144,7 +144,7 @@ fn remove(store: &mut Hds) -> TestResult {
 /// The store as the flash holds it (a simulated reboot).
 #[inline(never)]
 fn remount() -> Result<Hds, &'static str> {
-    Store::mount(RamFlash::reopen(), store_key(), Config::new()).map_err(|_| "mount")
+    Store::mount(BoardFlash::reopen(), store_key(), Config::new()).map_err(|_| "mount")
 }
 
 /// The device from `sd_device.bin` and the Secure Delete server's key.
@@ -242,7 +242,7 @@ fn regenerate_challenge(store: &mut Hds, len: usize) -> TestResult {
 #[inline(never)]
 fn stored_session() -> Result<Hds, &'static str> {
     let mut store: Hds =
-        Store::format(RamFlash::erased(), store_key(), Config::new()).map_err(|_| "format")?;
+        Store::format(BoardFlash::erased(), store_key(), Config::new()).map_err(|_| "format")?;
     let kids = [Kid::from_bytes([0x71; 16]), Kid::from_bytes([0x72; 16])];
     let mut record = [0u8; RECORD_MAX_LEN];
     let mut txn = Transaction::new();
@@ -300,7 +300,7 @@ fn process_the_hosts_response(store: &mut Hds, challenge_len: usize) -> TestResu
 }
 
 /// Prints the deepest stack use (from the top of the stack) since the last paint, naming the step
-/// (stack use is what keeps this round trip off the Cortex-M0 board, see
+/// (stack use is what kept this round trip off the Cortex-M0 board when its stack was 7 KiB, see
 /// `targets/qemu/scripts/sd-roundtrip`).
 fn peak(what: &str) {
     defmt::println!(

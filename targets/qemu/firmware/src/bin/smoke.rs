@@ -1,9 +1,9 @@
-//! Smoke suite: the board's RAM flash behaves like NOR flash, and drm-core's SHA-256 and
+//! Smoke suite: the board's flash behaves like NOR flash, and drm-core's SHA-256 and
 //! HMAC-SHA256 match published vectors (FIPS 180-2 appendix B, RFC 4231) on the target.
 #![no_std]
 #![no_main]
 
-use drm_board::flash::{CAPACITY, ERASE_SIZE, RamFlash, SECTORS, WRITE_SIZE};
+use drm_board::flash::{BoardFlash, CAPACITY, ERASE_SIZE, SECTORS, WRITE_SIZE};
 use drm_board::harness::TestResult;
 use drm_board::testing::{DeterministicTestRng, TestClock, hex};
 use drm_board::{check, check_eq};
@@ -26,16 +26,16 @@ drm_board::suite!(
 );
 
 fn flash_geometry() -> TestResult {
-    let flash = RamFlash::erased();
+    let flash = BoardFlash::erased();
     check_eq!(flash.capacity(), CAPACITY);
-    check_eq!(<RamFlash as NorFlash>::ERASE_SIZE, ERASE_SIZE);
-    check_eq!(<RamFlash as NorFlash>::WRITE_SIZE, WRITE_SIZE);
+    check_eq!(<BoardFlash as NorFlash>::ERASE_SIZE, ERASE_SIZE);
+    check_eq!(<BoardFlash as NorFlash>::WRITE_SIZE, WRITE_SIZE);
     check!(SECTORS >= 8, "at least eight sectors");
     Ok(())
 }
 
 fn flash_erase_write_read() -> TestResult {
-    let mut flash = RamFlash::erased();
+    let mut flash = BoardFlash::erased();
     let mut buf = [0u8; 16];
     let last = (CAPACITY - ERASE_SIZE) as u32;
     flash.read(last, &mut buf).map_err(|_| "read")?;
@@ -60,7 +60,7 @@ fn flash_erase_write_read() -> TestResult {
 }
 
 fn flash_writes_only_clear_bits() -> TestResult {
-    let mut flash = RamFlash::erased();
+    let mut flash = BoardFlash::erased();
     flash
         .write(8, &[0xF0, 0xFF, 0x0F, 0xAA])
         .map_err(|_| "write")?;
@@ -75,7 +75,7 @@ fn flash_writes_only_clear_bits() -> TestResult {
 }
 
 fn flash_rejects_bad_ranges() -> TestResult {
-    let mut flash = RamFlash::erased();
+    let mut flash = BoardFlash::erased();
     check_eq!(flash.write(2, &[0; 4]), Err(NorFlashErrorKind::NotAligned));
     check_eq!(flash.write(4, &[0; 3]), Err(NorFlashErrorKind::NotAligned));
     check_eq!(
@@ -104,7 +104,7 @@ fn flash_rejects_bad_ranges() -> TestResult {
 }
 
 fn flash_power_cut_changes_nothing() -> TestResult {
-    let mut flash = RamFlash::erased();
+    let mut flash = BoardFlash::erased();
     flash.fail_after(Some(1));
     flash.write(0, &[0; 4]).map_err(|_| "first write")?;
     check_eq!(flash.write(4, &[0; 4]), Err(NorFlashErrorKind::Other));
@@ -124,13 +124,13 @@ fn flash_power_cut_changes_nothing() -> TestResult {
 
 fn flash_reopen_keeps_contents() -> TestResult {
     {
-        let mut flash = RamFlash::erased();
+        let mut flash = BoardFlash::erased();
         flash
             .write(ERASE_SIZE as u32, b"boot")
             .map_err(|_| "write")?;
         flash.fail_after(Some(0));
     } // "Power off": the handle is gone, the contents stay.
-    let mut flash = RamFlash::reopen();
+    let mut flash = BoardFlash::reopen();
     let mut buf = [0u8; 4];
     flash
         .read(ERASE_SIZE as u32, &mut buf)

@@ -100,7 +100,7 @@ fn xmr_license_for_another_device_is_not_bound() -> TestResult {
 }
 
 fn bcert_chain_verifies_and_yields_the_leaf_keys() -> TestResult {
-    // Verification and the checks are in functions of their own: on the Cortex-M0 (7 KiB of
+    // Verification and the checks are in functions of their own: on the Cortex-M0 (a small
     // stack) the checks' logging frame must not be live during the P-256 verifications.
     let verified = verify_chain()?;
     check_leaf_keys(&verified)
