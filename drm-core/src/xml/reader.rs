@@ -475,7 +475,7 @@ impl<'a, const DEPTH: usize, const ATTRS: usize, const NS: usize> Reader<'a, DEP
                     } else if rest.starts_with("<!--") {
                         self.comment()?;
                     } else if let Some(body) = rest.strip_prefix("<![CDATA[") {
-                        let end = body.find("]]>").ok_or(Error::XmlMalformed)?;
+                        let end = find_ascii(body, b"]]>").ok_or(Error::XmlMalformed)?;
                         let raw = body.get(..end).ok_or(Error::LogicBug)?;
                         self.advance(end.saturating_add(12))?;
                         return Ok(Some(Event::Text(RawText {
@@ -491,7 +491,7 @@ impl<'a, const DEPTH: usize, const ATTRS: usize, const NS: usize> Reader<'a, DEP
                     } else {
                         let end = rest.find('<').ok_or(Error::XmlMalformed)?;
                         let raw = rest.get(..end).ok_or(Error::LogicBug)?;
-                        if raw.contains("]]>") {
+                        if find_ascii(raw, b"]]>").is_some() {
                             return Err(Error::XmlMalformed);
                         }
                         check_references(raw)?;
@@ -516,7 +516,7 @@ impl<'a, const DEPTH: usize, const ATTRS: usize, const NS: usize> Reader<'a, DEP
             // `<?xml-stylesheet` and the like are processing instructions.
             return Err(Error::XmlForbidden);
         }
-        let end = body.find("?>").ok_or(Error::XmlMalformed)?;
+        let end = find_ascii(body, b"?>").ok_or(Error::XmlMalformed)?;
         let decl = body.get(..end).ok_or(Error::LogicBug)?.trim_matches(is_ws);
         check_declaration(decl)?;
         self.advance(end.saturating_add(7))
@@ -524,7 +524,7 @@ impl<'a, const DEPTH: usize, const ATTRS: usize, const NS: usize> Reader<'a, DEP
 
     fn comment(&mut self) -> Result<()> {
         let body = self.rest().get(4..).ok_or(Error::LogicBug)?;
-        let dashes = body.find("--").ok_or(Error::XmlMalformed)?;
+        let dashes = find_ascii(body, b"--").ok_or(Error::XmlMalformed)?;
         if body
             .get(dashes.saturating_add(2)..)
             .and_then(|s| s.chars().next())
@@ -754,6 +754,17 @@ impl<'a, const DEPTH: usize, const ATTRS: usize, const NS: usize> Reader<'a, DEP
         }
         Ok(Event::End { name, offset })
     }
+}
+
+/// The byte offset of the first `needle` (ASCII) in `hay`: `str::find` with a string pattern,
+/// without its two-way searcher. That searcher and the panic path it links in (`str` slicing's
+/// `slice_error_fail`, with `char` and `Range` Debug formatting and Unicode tables) are about
+/// 4.7 KB of flash on a Cortex-M (`fp_all`, M4F "z"); the needles here are 2 or 3 bytes long.
+/// An ASCII byte never occurs inside a multi-byte UTF-8 sequence, so the offset found is a
+/// character boundary, the same one `str::find` returns.
+fn find_ascii(hay: &str, needle: &[u8]) -> Option<usize> {
+    let hay = hay.as_bytes();
+    (0..hay.len()).find(|&i| hay.get(i..).is_some_and(|rest| rest.starts_with(needle)))
 }
 
 fn is_ws(c: char) -> bool {
