@@ -199,6 +199,13 @@ const EMPTY_FRAME: Frame<'static> = Frame {
 /// element nesting.
 pub struct Writer<'s, S: Sink, const NS: usize = 16, const DEPTH: usize = 24> {
     sink: S,
+    state: State<'s, NS, DEPTH>,
+}
+
+/// Everything of a [`Writer`] but its sink. Its methods write through `&mut dyn Sink`, so the
+/// writing code is compiled once for all sinks, not once per sink type (a counting pass and a
+/// writing pass would otherwise carry two copies of it in a firmware).
+struct State<'s, const NS: usize, const DEPTH: usize> {
     bindings: [NsDecl<'s>; NS],
     ns_len: usize,
     /// Bindings below this index are invisible (inside an apex region).
@@ -215,13 +222,15 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     pub fn new(sink: S) -> Self {
         Self {
             sink,
-            bindings: [("", ""); NS],
-            ns_len: 0,
-            floor: 0,
-            stack: [EMPTY_FRAME; DEPTH],
-            depth: 0,
-            in_apex: false,
-            digest: None,
+            state: State {
+                bindings: [("", ""); NS],
+                ns_len: 0,
+                floor: 0,
+                stack: [EMPTY_FRAME; DEPTH],
+                depth: 0,
+                in_apex: false,
+                digest: None,
+            },
         }
     }
 
@@ -245,18 +254,10 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// # Errors
     /// [`Error::InvalidArgument`] if an element is still open or a digest is running.
     pub fn finish(self) -> Result<S> {
-        if self.depth != 0 || self.digest.is_some() {
+        if self.state.depth != 0 || self.state.digest.is_some() {
             return Err(Error::InvalidArgument);
         }
         Ok(self.sink)
-    }
-
-    fn emit(&mut self, bytes: &[u8]) -> Result<()> {
-        self.sink.write(bytes)?;
-        if let Some(h) = self.digest.as_mut() {
-            h.update(bytes);
-        }
-        Ok(())
     }
 
     /// Writes `<?xml version="1.0" encoding="utf-8"?>`; only as the first thing in the document.
@@ -264,10 +265,13 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// # Errors
     /// [`Error::InvalidArgument`] if anything was written before; the sink's error.
     pub fn declaration(&mut self) -> Result<()> {
-        if !self.sink.is_empty() || self.digest.is_some() {
+        if !self.sink.is_empty() || self.state.digest.is_some() {
             return Err(Error::InvalidArgument);
         }
-        self.emit(b"<?xml version=\"1.0\" encoding=\"utf-8\"?>")
+        self.state.emit(
+            &mut self.sink,
+            b"<?xml version=\"1.0\" encoding=\"utf-8\"?>",
+        )
     }
 
     /// Starts hashing every byte written from now on (SHA-256).
@@ -275,10 +279,10 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// # Errors
     /// [`Error::InvalidArgument`] if a digest is already running.
     pub fn begin_digest(&mut self) -> Result<()> {
-        if self.digest.is_some() {
+        if self.state.digest.is_some() {
             return Err(Error::InvalidArgument);
         }
-        self.digest = Some(Sha256::new());
+        self.state.digest = Some(Sha256::new());
         Ok(())
     }
 
@@ -287,7 +291,8 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// # Errors
     /// [`Error::InvalidArgument`] if no digest is running.
     pub fn end_digest(&mut self) -> Result<[u8; 32]> {
-        self.digest
+        self.state
+            .digest
             .take()
             .map(Sha256::finalize)
             .ok_or(Error::InvalidArgument)
@@ -300,7 +305,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// attributes; [`Error::XmlTooDeep`] / [`Error::XmlTooLarge`] when the fixed stacks are
     /// full; the sink's error.
     pub fn start(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>]) -> Result<()> {
-        self.open(name, attrs, &[], false)
+        self.state.open(&mut self.sink, name, attrs, &[], false)
     }
 
     /// Starts an element written as the apex of an exclusive canonicalisation: every namespace it
@@ -311,7 +316,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// element in no namespace under a default namespace (it would need `xmlns=""`, which its
     /// canonical form leaves out).
     pub fn start_apex(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>]) -> Result<()> {
-        self.open(name, attrs, &[], true)
+        self.state.open(&mut self.sink, name, attrs, &[], true)
     }
 
     /// Starts an element that also declares `extra` namespaces it does not use itself (the SOAP
@@ -326,7 +331,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
         attrs: &[Attr<'s, '_>],
         extra: &[NsDecl<'s>],
     ) -> Result<()> {
-        self.open(name, attrs, extra, false)
+        self.state.open(&mut self.sink, name, attrs, extra, false)
     }
 
     /// Writes text content (escaped).
@@ -335,10 +340,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// [`Error::InvalidArgument`] outside an element or for a character XML does not allow; the
     /// sink's error.
     pub fn text(&mut self, text: &str) -> Result<()> {
-        if self.depth == 0 || !text.chars().all(is_xml_char) {
-            return Err(Error::InvalidArgument);
-        }
-        self.escaped(text, false)
+        self.state.text(&mut self.sink, text)
     }
 
     /// Writes the base64 (RFC 4648 §4, with padding) of `data` as text, in pieces, without a
@@ -347,25 +349,22 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// # Errors
     /// [`Error::InvalidArgument`] outside an element; the sink's error.
     pub fn base64<I: IntoIterator<Item = u8>>(&mut self, data: I) -> Result<()> {
-        if self.depth == 0 {
+        if self.state.depth == 0 {
             return Err(Error::InvalidArgument);
         }
         // 48 input bytes (a multiple of 3) give 64 symbols without padding.
         let mut chunk = [0u8; 48];
-        let mut text = [0u8; 64];
         let mut n = 0usize;
         for b in data {
             *chunk.get_mut(n).ok_or(Error::LogicBug)? = b;
             n = n.saturating_add(1);
             if n == chunk.len() {
-                let t = crate::base64::encode(&chunk, &mut text)?;
-                self.emit(t.as_bytes())?;
+                self.state.base64_chunk(&mut self.sink, &chunk)?;
                 n = 0;
             }
         }
         let rest = chunk.get(..n).ok_or(Error::LogicBug)?;
-        let t = crate::base64::encode(rest, &mut text)?;
-        self.emit(t.as_bytes())
+        self.state.base64_chunk(&mut self.sink, rest)
     }
 
     /// Ends the innermost open element.
@@ -373,11 +372,56 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// # Errors
     /// [`Error::InvalidArgument`] if none is open; the sink's error.
     pub fn end(&mut self) -> Result<()> {
+        self.state.end(&mut self.sink)
+    }
+
+    /// Writes a whole element holding only `text`.
+    ///
+    /// # Errors
+    /// As [`Self::start`] and [`Self::text`].
+    pub fn leaf(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>], text: &str) -> Result<()> {
+        self.state.leaf(&mut self.sink, name, attrs, text)
+    }
+
+    /// Writes a whole element with no content (`<x ...></x>`).
+    ///
+    /// # Errors
+    /// As [`Self::start`].
+    pub fn empty(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>]) -> Result<()> {
+        self.state.open(&mut self.sink, name, attrs, &[], false)?;
+        self.state.end(&mut self.sink)
+    }
+}
+
+impl<'s, const NS: usize, const DEPTH: usize> State<'s, NS, DEPTH> {
+    fn emit(&mut self, sink: &mut dyn Sink, bytes: &[u8]) -> Result<()> {
+        sink.write(bytes)?;
+        if let Some(h) = self.digest.as_mut() {
+            h.update(bytes);
+        }
+        Ok(())
+    }
+
+    fn text(&mut self, sink: &mut dyn Sink, text: &str) -> Result<()> {
+        if self.depth == 0 || !text.chars().all(is_xml_char) {
+            return Err(Error::InvalidArgument);
+        }
+        self.escaped(sink, text, false)
+    }
+
+    /// Writes the base64 of `chunk` (a multiple of 3 bytes but for the last one).
+    fn base64_chunk(&mut self, sink: &mut dyn Sink, chunk: &[u8]) -> Result<()> {
+        let mut text = [0u8; 64];
+        let t = crate::base64::encode(chunk, &mut text)?;
+        self.emit(sink, t.as_bytes())
+    }
+
+    fn end(&mut self, sink: &mut dyn Sink) -> Result<()> {
         let top = self.depth.checked_sub(1).ok_or(Error::InvalidArgument)?;
         let frame = *self.stack.get(top).ok_or(Error::LogicBug)?;
-        self.emit(b"</")?;
-        self.qname(frame.name)?;
-        self.emit(b">")?;
+        self.emit(sink, b"</")?;
+        self.qname(sink, frame.name)?;
+        self.emit(sink, b">")?;
         self.depth = top;
         self.ns_len = frame.ns_len;
         self.floor = frame.floor;
@@ -387,23 +431,16 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
         Ok(())
     }
 
-    /// Writes a whole element holding only `text`.
-    ///
-    /// # Errors
-    /// As [`Self::start`] and [`Self::text`].
-    pub fn leaf(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>], text: &str) -> Result<()> {
-        self.start(name, attrs)?;
-        self.text(text)?;
-        self.end()
-    }
-
-    /// Writes a whole element with no content (`<x ...></x>`).
-    ///
-    /// # Errors
-    /// As [`Self::start`].
-    pub fn empty(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>]) -> Result<()> {
-        self.start(name, attrs)?;
-        self.end()
+    fn leaf(
+        &mut self,
+        sink: &mut dyn Sink,
+        name: Name<'s>,
+        attrs: &[Attr<'s, '_>],
+        text: &str,
+    ) -> Result<()> {
+        self.open(sink, name, attrs, &[], false)?;
+        self.text(sink, text)?;
+        self.end(sink)
     }
 
     /// The URI bound to `prefix` in the visible scope ("" when none).
@@ -423,6 +460,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
 
     fn open(
         &mut self,
+        sink: &mut dyn Sink,
         name: Name<'s>,
         attrs: &[Attr<'s, '_>],
         extra: &[NsDecl<'s>],
@@ -511,18 +549,18 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
             return Err(Error::XmlTooLarge);
         }
 
-        self.emit(b"<")?;
-        self.qname(name)?;
+        self.emit(sink, b"<")?;
+        self.qname(sink, name)?;
         for (p, u) in decls.iter() {
             if p.is_empty() {
-                self.emit(b" xmlns=\"")?;
+                self.emit(sink, b" xmlns=\"")?;
             } else {
-                self.emit(b" xmlns:")?;
-                self.emit(p.as_bytes())?;
-                self.emit(b"=\"")?;
+                self.emit(sink, b" xmlns:")?;
+                self.emit(sink, p.as_bytes())?;
+                self.emit(sink, b"=\"")?;
             }
-            self.escaped(u, true)?;
-            self.emit(b"\"")?;
+            self.escaped(sink, u, true)?;
+            self.emit(sink, b"\"")?;
         }
         // Attributes in canonical order: by (namespace URI, local name); selection without a
         // scratch array.
@@ -534,13 +572,13 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
                 .min_by(|a, b| (a.name.ns, a.name.local).cmp(&(b.name.ns, b.name.local)))
                 .ok_or(Error::LogicBug)?;
             last = Some((next.name.ns, next.name.local));
-            self.emit(b" ")?;
-            self.qname(next.name)?;
-            self.emit(b"=\"")?;
-            self.escaped(next.value, true)?;
-            self.emit(b"\"")?;
+            self.emit(sink, b" ")?;
+            self.qname(sink, next.name)?;
+            self.emit(sink, b"=\"")?;
+            self.escaped(sink, next.value, true)?;
+            self.emit(sink, b"\"")?;
         }
-        self.emit(b">")?;
+        self.emit(sink, b">")?;
 
         for d in decls.iter() {
             let slot = self.bindings.get_mut(self.ns_len).ok_or(Error::LogicBug)?;
@@ -556,16 +594,16 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
         Ok(())
     }
 
-    fn qname(&mut self, name: Name<'_>) -> Result<()> {
+    fn qname(&mut self, sink: &mut dyn Sink, name: Name<'_>) -> Result<()> {
         if !name.prefix.is_empty() {
-            self.emit(name.prefix.as_bytes())?;
-            self.emit(b":")?;
+            self.emit(sink, name.prefix.as_bytes())?;
+            self.emit(sink, b":")?;
         }
-        self.emit(name.local.as_bytes())
+        self.emit(sink, name.local.as_bytes())
     }
 
     /// Writes `s` with the canonical escapes for text (`attr` false) or attribute values.
-    fn escaped(&mut self, s: &str, attr: bool) -> Result<()> {
+    fn escaped(&mut self, sink: &mut dyn Sink, s: &str, attr: bool) -> Result<()> {
         let bytes = s.as_bytes();
         let mut from = 0usize;
         for (i, b) in bytes.iter().enumerate() {
@@ -579,11 +617,11 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
                 (b'\r', _) => b"&#xD;",
                 _ => continue,
             };
-            self.emit(bytes.get(from..i).ok_or(Error::LogicBug)?)?;
-            self.emit(rep)?;
+            self.emit(sink, bytes.get(from..i).ok_or(Error::LogicBug)?)?;
+            self.emit(sink, rep)?;
             from = i.saturating_add(1);
         }
-        self.emit(bytes.get(from..).ok_or(Error::LogicBug)?)
+        self.emit(sink, bytes.get(from..).ok_or(Error::LogicBug)?)
     }
 }
 
