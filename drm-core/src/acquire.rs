@@ -129,10 +129,11 @@ pub struct PendingAcquisition {
 /// [`Error::InvalidArgument`] for bad parameters.
 pub fn challenge_sizes(params: &ChallengeParams<'_>, chain_len: usize) -> Result<ChallengeSizes> {
     check_params(params)?;
-    let mut counter = Writer::new(CountingSink::new());
+    let mut count = CountingSink::new();
+    let mut counter = Writer::new(&mut count as &mut dyn Sink);
     write_plaintext(
         &mut counter,
-        core::iter::repeat_n(0u8, chain_len),
+        &mut core::iter::repeat_n(0u8, chain_len),
         params.features,
     )?;
     let plaintext = counter.finish()?.len();
@@ -142,7 +143,8 @@ pub fn challenge_sizes(params: &ChallengeParams<'_>, chain_len: usize) -> Result
         iv: [0; 16],
         len: work,
     };
-    let mut counter = Writer::new(CountingSink::new());
+    let mut count = CountingSink::new();
+    let mut counter = Writer::new(&mut count as &mut dyn Sink);
     write_envelope(
         &mut counter,
         params,
@@ -180,17 +182,19 @@ where
     let mut nonce = [0u8; 16];
     rng.try_fill_bytes(&mut nonce).map_err(|_| Error::Rng)?;
 
-    let mut plain = Writer::new(SliceSink::new(work));
+    let mut sink = SliceSink::new(work);
+    let mut plain = Writer::new(&mut sink as &mut dyn Sink);
     write_plaintext(
         &mut plain,
-        identity.certificate_chain().iter().copied(),
+        &mut identity.certificate_chain().iter().copied(),
         params.features,
     )?;
     let plaintext_len = plain.finish()?.len();
     let encrypted = dsig::encrypt_in_place(work, plaintext_len, params.server_key, rng)?;
     let ciphertext = work.get(..encrypted.len).ok_or(Error::LogicBug)?;
 
-    let mut w = Writer::new(SliceSink::new(out));
+    let mut sink = SliceSink::new(out);
+    let mut w = Writer::new(&mut sink as &mut dyn Sink);
     write_envelope(
         &mut w,
         params,
@@ -200,7 +204,8 @@ where
         &identity.signing_public_key(),
         &mut |digest| identity.sign_digest(digest),
     )?;
-    let out = w.finish()?.into_written();
+    w.finish()?;
+    let out = sink.into_written();
     Ok((PendingAcquisition { nonce }, out))
 }
 
@@ -221,9 +226,12 @@ fn check_params(params: &ChallengeParams<'_>) -> Result<()> {
 
 /// `<Data><CertificateChains><CertificateChain> base64 </CertificateChain></CertificateChains>
 /// <Features><Feature Name="…"></Feature>…</Features></Data>` (PROTOCOL §6).
-fn write_plaintext<S: Sink, C: IntoIterator<Item = u8>>(
-    w: &mut Writer<'static, S>,
-    chain: C,
+///
+/// The writing functions of the challenge take a `Writer<&mut dyn Sink>` and byte iterators as
+/// `&mut dyn Iterator`: the counting pass and the writing pass share one compiled copy of them.
+fn write_plaintext(
+    w: &mut Writer<'static, &mut dyn Sink>,
+    chain: &mut dyn Iterator<Item = u8>,
     features: Features,
 ) -> Result<()> {
     w.start(Name::new("", "Data"), &[])?;
@@ -245,8 +253,8 @@ fn write_plaintext<S: Sink, C: IntoIterator<Item = u8>>(
 }
 
 /// The whole challenge. `ciphertext` is `None` when only counting (zeros of the same length).
-fn write_envelope<'p, S: Sink>(
-    w: &mut Writer<'p, S>,
+fn write_envelope<'p>(
+    w: &mut Writer<'p, &mut dyn Sink>,
     params: &ChallengeParams<'p>,
     nonce: &[u8; 16],
     encrypted: &Encrypted,
@@ -305,16 +313,18 @@ fn write_envelope<'p, S: Sink>(
         decimal(params.client_time, &mut digits)?,
     )?;
     let iv = encrypted.iv.iter().copied();
-    match ciphertext {
+    let (mut real, mut zeros);
+    let data: &mut dyn Iterator<Item = u8> = match ciphertext {
         Some(c) => {
-            dsig::write_encrypted_data(w, &encrypted.wrapped_key, iv.chain(c.iter().copied()))?
+            real = iv.chain(c.iter().copied());
+            &mut real
         }
-        None => dsig::write_encrypted_data(
-            w,
-            &encrypted.wrapped_key,
-            iv.chain(core::iter::repeat_n(0u8, encrypted.len)),
-        )?,
-    }
+        None => {
+            zeros = iv.chain(core::iter::repeat_n(0u8, encrypted.len));
+            &mut zeros
+        }
+    };
+    dsig::write_encrypted_data(w, &encrypted.wrapped_key, data)?;
     w.end()?;
     let digest = w.end_digest()?;
     dsig::write_signature(w, &digest, signing_public_key, sign)?;

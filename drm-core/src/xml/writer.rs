@@ -41,6 +41,17 @@ pub trait Sink {
     }
 }
 
+/// A sink behind a reference: `Writer<&mut dyn Sink>` lets code that writes the same document
+/// on a [`CountingSink`] and on a [`SliceSink`] be compiled once.
+impl<T: Sink + ?Sized> Sink for &mut T {
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        (**self).write(bytes)
+    }
+    fn len(&self) -> usize {
+        (**self).len()
+    }
+}
+
 /// A sink over a caller buffer.
 #[derive(Debug)]
 pub struct SliceSink<'b> {
