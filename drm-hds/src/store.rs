@@ -13,7 +13,7 @@ use crate::layout::{
     self, DIGEST_LEN, ENTRY_LEN, Entry, HEADER_LEN, KIND_BUCKET, KIND_ROOT, Keyed, MAX_ENTRIES,
     PageHeader, RECORD_HEADER_LEN, RECORD_TAG_LEN, ROOT_HASH_LEN, RootHead, Row, label,
 };
-use crate::txn::{MAX_TRANSACTION_OPS, Namespace, Op, Transaction};
+use crate::txn::{MAX_TRANSACTION_OPS, Namespace, Op, OpList, Transaction};
 
 /// Most flash pages a store can manage (the `PAGES` parameter may not exceed it).
 pub const MAX_PAGES: usize = 64;
@@ -196,6 +196,15 @@ struct Stale {
     len: u32,
     /// The slot ends deleted (not replaced).
     deleted: bool,
+}
+
+/// The scratch arrays of [`Store::commit_ops`], one entry per change of the transaction.
+struct CommitScratch<'a> {
+    pend: &'a mut [Pending],
+    op_bucket: &'a mut [u16],
+    stale: &'a mut [Stale],
+    fps: &'a mut [[u8; 6]],
+    changes: &'a mut [(u16, u16, u32)],
 }
 
 /// The hashed data store over a NOR flash `S`.
@@ -1032,6 +1041,8 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
     // ------------------------------------------------------------------------------------
 
     #[inline(never)]
+    /// The scratch arrays of a commit, sized for the transaction's capacity `N`, around
+    /// [`Self::commit_ops`], which is compiled once for every capacity.
     fn commit_inner<const N: usize>(&mut self, txn: &Transaction<'_, N>) -> Result<()> {
         if txn.is_empty() {
             return Ok(());
@@ -1039,11 +1050,34 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
         if N > MAX_TRANSACTION_OPS {
             return Err(Error::TransactionFull);
         }
+        let mut pend = [Pending::default(); N];
+        let mut op_bucket = [0u16; N];
+        let mut stale = [Stale::default(); N];
+        let mut fps = [[0u8; 6]; N];
+        let mut changes = [(0u16, 0u16, 0u32); N];
+        self.commit_ops(
+            txn.ops_list(),
+            CommitScratch {
+                pend: &mut pend,
+                op_bucket: &mut op_bucket,
+                stale: &mut stale,
+                fps: &mut fps,
+                changes: &mut changes,
+            },
+        )
+    }
+
+    fn commit_ops(&mut self, txn: OpList<'_, '_>, scratch: CommitScratch<'_>) -> Result<()> {
+        let CommitScratch {
+            pend,
+            op_bucket,
+            stale,
+            fps,
+            changes,
+        } = scratch;
         let keyed = Keyed(&self.key);
         // (a) Buckets and room needed, without flash access.
-        let mut pend = [Pending::default(); N];
         let mut npend = 0usize;
-        let mut op_bucket = [0u16; N];
         for (i, op) in txn.ops().enumerate() {
             let (ns, k1, _) = op.keys();
             let b = keyed.bucket(ns, k1, self.geo.buckets);
@@ -1081,9 +1115,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
             }
         }
         // (c) Validate against the store and find the versions each change supersedes.
-        let mut stale = [Stale::default(); N];
         let mut nstale = 0usize;
-        let mut fps = [[0u8; 6]; N];
         for (i, op) in txn.ops().enumerate() {
             let (ns, k1, k2) = op.keys();
             let loc = self.locate(ns, k1, k2)?;
@@ -1176,7 +1208,6 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
             p.count += 1;
         }
         // (f) The root: the commit point.
-        let mut changes = [(0u16, 0u16, 0u32); N];
         for (c, p) in changes.iter_mut().zip(pend.iter().take(npend)) {
             *c = (p.bucket, p.count, p.data_end);
         }
@@ -1587,10 +1618,7 @@ impl<S: MultiwriteNorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C,
 }
 
 /// True when the last change of `txn` to this slot is a delete.
-fn ends_deleted<const N: usize>(
-    txn: &Transaction<'_, N>,
-    keys: (&Namespace, &[u8; 16], &[u8; 16]),
-) -> bool {
+fn ends_deleted(txn: OpList<'_, '_>, keys: (&Namespace, &[u8; 16], &[u8; 16])) -> bool {
     txn.ops()
         .filter(|o| o.keys() == keys)
         .last()

@@ -159,4 +159,19 @@ impl<'a, const N: usize> Transaction<'a, N> {
     pub(crate) fn ops(&self) -> impl Iterator<Item = &Op<'a>> {
         self.ops.iter().take(self.len).flatten()
     }
+
+    /// The changes as a slice of any capacity, for code that is not generic over `N`.
+    pub(crate) fn ops_list(&self) -> OpList<'_, 'a> {
+        OpList(self.ops.get(..self.len).unwrap_or(&[]))
+    }
+}
+
+/// The changes of a [`Transaction`] whatever its capacity.
+#[derive(Clone, Copy)]
+pub(crate) struct OpList<'t, 'a>(&'t [Option<Op<'a>>]);
+
+impl<'t, 'a> OpList<'t, 'a> {
+    pub(crate) fn ops(self) -> impl Iterator<Item = &'t Op<'a>> {
+        self.0.iter().flatten()
+    }
 }
