@@ -22,7 +22,7 @@ use core::ops::ControlFlow;
 use drm_core::Kid;
 use drm_core::platform::{Clock, DeviceIdentity, MonotonicCounter};
 use drm_core::secret::Aes128Key;
-use drm_core::xmr::{self, LicenseKey, NO_END, ParsedLicense};
+use drm_core::xmr::{self, KxAlgorithm, KxOperation, LicenseKey, NO_END, ParsedLicense};
 use drm_hds::{AntiRollbackClock, Store};
 use embedded_storage::nor_flash::NorFlash;
 
@@ -104,19 +104,22 @@ fn check_level<I: DeviceIdentity + ?Sized>(
     Ok(())
 }
 
-/// Checks a KeyExchangeLicense for `Op` (steps 1 to 5), without touching any key.
+/// Checks a KeyExchangeLicense for `algorithm` and `operation` (steps 1 to 5), without touching
+/// any key. The operation is a value, not the `Op` type, here and below: this code is compiled
+/// once, not once per operation type a firmware uses.
 #[inline(never)]
-fn check_key_exchange<'a, Op: Operation, I: DeviceIdentity + ?Sized>(
+fn check_key_exchange<'a, I: DeviceIdentity + ?Sized>(
     license: &'a [u8],
     identity: &I,
     now: TrustedTime,
+    (algorithm, operation): (KxAlgorithm, KxOperation),
 ) -> Result<ParsedLicense<'a>> {
     let parsed = ParsedLicense::parse(license)?;
     if !parsed.is_key_exchange() {
         return Err(Error::NotKeyExchangeLicense);
     }
     let policy = parsed.key_exchange_policy().ok_or(Error::LogicBug)?;
-    if policy.algorithm() != Op::ALGORITHM || policy.operation() != Op::OPERATION {
+    if policy.algorithm() != algorithm || policy.operation() != operation {
         return Err(Error::OperationNotAllowed);
     }
     check_dates(&parsed, now)?;
@@ -138,19 +141,20 @@ pub fn bind<'s, Op: Operation, I: DeviceIdentity + ?Sized>(
     identity: &I,
     now: TrustedTime,
 ) -> Result<Context<'s, Op>> {
-    let (kid, key) = unwrap_key_exchange::<Op, I>(license, identity, now)?;
+    let (kid, key) = unwrap_key_exchange(license, identity, now, (Op::ALGORITHM, Op::OPERATION))?;
     Context::new(slot, kid, key)
 }
 
 /// Every check of [`bind`], then the unwrapped key. Never inlined: its frame (the parsed license,
 /// the verification) is gone before the caller performs, which matters on a small Cortex-M0 stack.
 #[inline(never)]
-fn unwrap_key_exchange<Op: Operation, I: DeviceIdentity + ?Sized>(
+fn unwrap_key_exchange<I: DeviceIdentity + ?Sized>(
     license: &[u8],
     identity: &I,
     now: TrustedTime,
+    wanted: (KxAlgorithm, KxOperation),
 ) -> Result<(Kid, LicenseKey)> {
-    let parsed = check_key_exchange::<Op, I>(license, identity, now)?;
+    let parsed = check_key_exchange(license, identity, now, wanted)?;
     let kid = parsed.kid();
     let (_, key) = xmr::verify(parsed, identity)?.into_parts();
     Ok((kid, key))
@@ -266,15 +270,35 @@ where
     I: DeviceIdentity + ?Sized,
     K: Clock + ?Sized,
 {
-    let now = trusted_time(store, clock)?;
-    let (kid, key) = first_usable(store, kid, |license| {
-        unwrap_key_exchange::<Op, I>(license, identity, now)
-    })?;
+    let ((kid, key), now) =
+        usable_key_exchange(store, identity, clock, kid, (Op::ALGORITHM, Op::OPERATION))?;
     let context = Context::new(slot, kid, key)?;
     if let Some(now) = now {
         ANTI_ROLLBACK.advance(store, now)?;
     }
     Ok(context)
+}
+
+/// [`prepare`] up to the key: the trusted time, then the first stored license of `kid` that
+/// passes every check for `wanted`, unwrapped.
+fn usable_key_exchange<S, C, const PAGES: usize, I, K>(
+    store: &mut Store<S, C, PAGES>,
+    identity: &I,
+    clock: &K,
+    kid: &Kid,
+    wanted: (KxAlgorithm, KxOperation),
+) -> Result<((Kid, LicenseKey), TrustedTime)>
+where
+    S: NorFlash,
+    C: MonotonicCounter,
+    I: DeviceIdentity + ?Sized,
+    K: Clock + ?Sized,
+{
+    let now = trusted_time(store, clock)?;
+    let key = first_usable(store, kid, |license| {
+        unwrap_key_exchange(license, identity, now, wanted)
+    })?;
+    Ok((key, now))
 }
 
 /// The content key of a content license for `kid` in the store (the content-key path): the same
