@@ -210,22 +210,29 @@ const EMPTY_FRAME: Frame<'static> = Frame {
 /// element nesting.
 pub struct Writer<'s, S: Sink, const NS: usize = 16, const DEPTH: usize = 24> {
     sink: S,
-    state: State<'s, NS, DEPTH>,
+    bindings: [NsDecl<'s>; NS],
+    stack: [Frame<'s>; DEPTH],
+    state: State,
 }
 
-/// Everything of a [`Writer`] but its sink. Its methods write through `&mut dyn Sink`, so the
-/// writing code is compiled once for all sinks, not once per sink type (a counting pass and a
-/// writing pass would otherwise carry two copies of it in a firmware).
-struct State<'s, const NS: usize, const DEPTH: usize> {
-    bindings: [NsDecl<'s>; NS],
+/// A [`Writer`]'s state but its sink and its two fixed stacks. Its methods write through
+/// `&mut dyn Sink` and see the stacks as slices, so the writing code is compiled once for all
+/// sinks and bounds, not once per `Writer` type (a counting pass and a writing pass, or two
+/// documents with other bounds, would otherwise carry copies of it in a firmware).
+struct State {
     ns_len: usize,
     /// Bindings below this index are invisible (inside an apex region).
     floor: usize,
-    stack: [Frame<'s>; DEPTH],
     depth: usize,
     /// Whether an apex element is open (another apex or extra declarations are refused inside).
     in_apex: bool,
     digest: Option<Sha256>,
+}
+
+/// A [`Writer`]'s namespace bindings and open elements, as slices.
+struct Stacks<'a, 's> {
+    bindings: &'a mut [NsDecl<'s>],
+    frames: &'a mut [Frame<'s>],
 }
 
 impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> {
@@ -233,11 +240,11 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     pub fn new(sink: S) -> Self {
         Self {
             sink,
+            bindings: [("", ""); NS],
+            stack: [EMPTY_FRAME; DEPTH],
             state: State {
-                bindings: [("", ""); NS],
                 ns_len: 0,
                 floor: 0,
-                stack: [EMPTY_FRAME; DEPTH],
                 depth: 0,
                 in_apex: false,
                 digest: None,
@@ -316,7 +323,17 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// attributes; [`Error::XmlTooDeep`] / [`Error::XmlTooLarge`] when the fixed stacks are
     /// full; the sink's error.
     pub fn start(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>]) -> Result<()> {
-        self.state.open(&mut self.sink, name, attrs, &[], false)
+        self.state.open(
+            &mut self.sink,
+            Stacks {
+                bindings: &mut self.bindings,
+                frames: &mut self.stack,
+            },
+            name,
+            attrs,
+            &[],
+            false,
+        )
     }
 
     /// Starts an element written as the apex of an exclusive canonicalisation: every namespace it
@@ -327,7 +344,17 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// element in no namespace under a default namespace (it would need `xmlns=""`, which its
     /// canonical form leaves out).
     pub fn start_apex(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>]) -> Result<()> {
-        self.state.open(&mut self.sink, name, attrs, &[], true)
+        self.state.open(
+            &mut self.sink,
+            Stacks {
+                bindings: &mut self.bindings,
+                frames: &mut self.stack,
+            },
+            name,
+            attrs,
+            &[],
+            true,
+        )
     }
 
     /// Starts an element that also declares `extra` namespaces it does not use itself (the SOAP
@@ -342,7 +369,17 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
         attrs: &[Attr<'s, '_>],
         extra: &[NsDecl<'s>],
     ) -> Result<()> {
-        self.state.open(&mut self.sink, name, attrs, extra, false)
+        self.state.open(
+            &mut self.sink,
+            Stacks {
+                bindings: &mut self.bindings,
+                frames: &mut self.stack,
+            },
+            name,
+            attrs,
+            extra,
+            false,
+        )
     }
 
     /// Writes text content (escaped).
@@ -383,7 +420,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// # Errors
     /// [`Error::InvalidArgument`] if none is open; the sink's error.
     pub fn end(&mut self) -> Result<()> {
-        self.state.end(&mut self.sink)
+        self.state.end(&mut self.sink, &self.stack)
     }
 
     /// Writes a whole element holding only `text`.
@@ -391,7 +428,16 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// # Errors
     /// As [`Self::start`] and [`Self::text`].
     pub fn leaf(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>], text: &str) -> Result<()> {
-        self.state.leaf(&mut self.sink, name, attrs, text)
+        self.state.leaf(
+            &mut self.sink,
+            Stacks {
+                bindings: &mut self.bindings,
+                frames: &mut self.stack,
+            },
+            name,
+            attrs,
+            text,
+        )
     }
 
     /// Writes a whole element with no content (`<x ...></x>`).
@@ -399,12 +445,22 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// # Errors
     /// As [`Self::start`].
     pub fn empty(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>]) -> Result<()> {
-        self.state.open(&mut self.sink, name, attrs, &[], false)?;
-        self.state.end(&mut self.sink)
+        self.state.open(
+            &mut self.sink,
+            Stacks {
+                bindings: &mut self.bindings,
+                frames: &mut self.stack,
+            },
+            name,
+            attrs,
+            &[],
+            false,
+        )?;
+        self.state.end(&mut self.sink, &self.stack)
     }
 }
 
-impl<'s, const NS: usize, const DEPTH: usize> State<'s, NS, DEPTH> {
+impl State {
     fn emit(&mut self, sink: &mut dyn Sink, bytes: &[u8]) -> Result<()> {
         sink.write(bytes)?;
         if let Some(h) = self.digest.as_mut() {
@@ -427,9 +483,9 @@ impl<'s, const NS: usize, const DEPTH: usize> State<'s, NS, DEPTH> {
         self.emit(sink, t.as_bytes())
     }
 
-    fn end(&mut self, sink: &mut dyn Sink) -> Result<()> {
+    fn end<'s>(&mut self, sink: &mut dyn Sink, frames: &[Frame<'s>]) -> Result<()> {
         let top = self.depth.checked_sub(1).ok_or(Error::InvalidArgument)?;
-        let frame = *self.stack.get(top).ok_or(Error::LogicBug)?;
+        let frame = *frames.get(top).ok_or(Error::LogicBug)?;
         self.emit(sink, b"</")?;
         self.qname(sink, frame.name)?;
         self.emit(sink, b">")?;
@@ -442,26 +498,28 @@ impl<'s, const NS: usize, const DEPTH: usize> State<'s, NS, DEPTH> {
         Ok(())
     }
 
-    fn leaf(
+    fn leaf<'s>(
         &mut self,
         sink: &mut dyn Sink,
+        stacks: Stacks<'_, 's>,
         name: Name<'s>,
         attrs: &[Attr<'s, '_>],
         text: &str,
     ) -> Result<()> {
-        self.open(sink, name, attrs, &[], false)?;
+        let Stacks { bindings, frames } = stacks;
+        self.open(sink, Stacks { bindings, frames }, name, attrs, &[], false)?;
         self.text(sink, text)?;
-        self.end(sink)
+        self.end(sink, frames)
     }
 
     /// The URI bound to `prefix` in the visible scope ("" when none).
-    fn lookup(&self, prefix: &str) -> &'s str {
-        self.lookup_from(self.floor, prefix)
+    fn lookup<'s>(&self, bindings: &[NsDecl<'s>], prefix: &str) -> &'s str {
+        self.lookup_from(bindings, self.floor, prefix)
     }
 
     /// The URI bound to `prefix` by the bindings from index `floor` up ("" when none).
-    fn lookup_from(&self, floor: usize, prefix: &str) -> &'s str {
-        let visible = self.bindings.get(floor..self.ns_len).unwrap_or(&[]);
+    fn lookup_from<'s>(&self, bindings: &[NsDecl<'s>], floor: usize, prefix: &str) -> &'s str {
+        let visible = bindings.get(floor..self.ns_len).unwrap_or(&[]);
         visible
             .iter()
             .rev()
@@ -469,14 +527,16 @@ impl<'s, const NS: usize, const DEPTH: usize> State<'s, NS, DEPTH> {
             .map_or("", |(_, u)| u)
     }
 
-    fn open(
+    fn open<'s>(
         &mut self,
         sink: &mut dyn Sink,
+        stacks: Stacks<'_, 's>,
         name: Name<'s>,
         attrs: &[Attr<'s, '_>],
         extra: &[NsDecl<'s>],
         apex: bool,
     ) -> Result<()> {
+        let Stacks { bindings, frames } = stacks;
         check_element_name(name)?;
         for (i, a) in attrs.iter().enumerate() {
             check_attr(a)?;
@@ -496,7 +556,7 @@ impl<'s, const NS: usize, const DEPTH: usize> State<'s, NS, DEPTH> {
         if self.in_apex && (apex || !extra.is_empty()) {
             return Err(Error::InvalidArgument);
         }
-        if self.depth >= DEPTH {
+        if self.depth >= frames.len() {
             return Err(Error::XmlTooDeep);
         }
         let frame = Frame {
@@ -512,8 +572,8 @@ impl<'s, const NS: usize, const DEPTH: usize> State<'s, NS, DEPTH> {
         // `xmlns=""`, which its canonical form leaves out: such a document cannot be canonical.
         if name.prefix.is_empty()
             && name.ns.is_empty()
-            && self.lookup("").is_empty()
-            && !self.lookup_from(0, "").is_empty()
+            && self.lookup(bindings, "").is_empty()
+            && !self.lookup_from(bindings, 0, "").is_empty()
             && (apex || self.floor != 0)
         {
             self.floor = frame.floor;
@@ -539,7 +599,7 @@ impl<'s, const NS: usize, const DEPTH: usize> State<'s, NS, DEPTH> {
                 }
                 continue;
             }
-            if self.lookup(p) == u && !extra.contains(&(p, u)) {
+            if self.lookup(bindings, p) == u && !extra.contains(&(p, u)) {
                 continue;
             }
             let Some(slot) = decls.get_mut(n) else {
@@ -555,7 +615,7 @@ impl<'s, const NS: usize, const DEPTH: usize> State<'s, NS, DEPTH> {
         }
         let decls = decls.get_mut(..n).ok_or(Error::LogicBug)?;
         decls.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        if self.ns_len.saturating_add(n) > NS {
+        if self.ns_len.saturating_add(n) > bindings.len() {
             self.floor = frame.floor;
             return Err(Error::XmlTooLarge);
         }
@@ -592,11 +652,11 @@ impl<'s, const NS: usize, const DEPTH: usize> State<'s, NS, DEPTH> {
         self.emit(sink, b">")?;
 
         for d in decls.iter() {
-            let slot = self.bindings.get_mut(self.ns_len).ok_or(Error::LogicBug)?;
+            let slot = bindings.get_mut(self.ns_len).ok_or(Error::LogicBug)?;
             *slot = *d;
             self.ns_len = self.ns_len.saturating_add(1);
         }
-        let slot = self.stack.get_mut(self.depth).ok_or(Error::LogicBug)?;
+        let slot = frames.get_mut(self.depth).ok_or(Error::LogicBug)?;
         *slot = frame;
         self.depth = self.depth.saturating_add(1);
         if frame.apex {
