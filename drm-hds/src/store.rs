@@ -947,18 +947,16 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
         Ok(len)
     }
 
-    /// Visits the live slots of bucket `b` that belong to `ns` (and `k1`).
+    /// Visits the live slots of bucket `b` that belong to `ns` (and `k1`). `f` is a `dyn`
+    /// closure: this walk is compiled once, not once per caller's closure.
     #[inline(never)]
-    fn walk_bucket<F>(
+    fn walk_bucket(
         &mut self,
         b: u16,
         ns: &Namespace,
         k1: Option<&[u8; 16]>,
-        f: &mut F,
-    ) -> Result<ControlFlow<()>>
-    where
-        F: FnMut(&[u8; 16], &[u8; 16], usize) -> ControlFlow<()>,
-    {
+        f: &mut dyn FnMut(&[u8; 16], &[u8; 16], usize) -> ControlFlow<()>,
+    ) -> Result<ControlFlow<()>> {
         let mut idx = [0u8; INDEX_BUF];
         let n = self.read_index(b, &mut idx)?;
         let ib = idx.get(..n).ok_or(Error::LogicBug)?;
