@@ -198,6 +198,9 @@ struct Stale {
     deleted: bool,
 }
 
+/// What [`Store::for_each`] calls for each slot: `(k1, k2, data_len)`.
+type SlotVisitor<'f> = dyn FnMut(&[u8; 16], &[u8; 16], usize) -> ControlFlow<()> + 'f;
+
 /// The scratch arrays of [`Store::commit_ops`], one entry per change of the transaction.
 struct CommitScratch<'a> {
     pend: &'a mut [Pending],
@@ -955,7 +958,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
         b: u16,
         ns: &Namespace,
         k1: Option<&[u8; 16]>,
-        f: &mut dyn FnMut(&[u8; 16], &[u8; 16], usize) -> ControlFlow<()>,
+        f: &mut SlotVisitor<'_>,
     ) -> Result<ControlFlow<()>> {
         let mut idx = [0u8; INDEX_BUF];
         let n = self.read_index(b, &mut idx)?;
