@@ -1252,7 +1252,10 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
             && st.data_end + p.need_bytes <= self.geo.erase_size)
     }
 
+    /// Never inlined: its MAC state would otherwise sit in the frame of [`Self::commit_ops`]
+    /// for the whole commit (the stack of every commit, a clock save included).
     #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
     fn write_record(
         &mut self,
         b: u16,
