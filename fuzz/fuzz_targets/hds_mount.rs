@@ -34,9 +34,12 @@ fn value(i: u8, version: u8) -> Vec<u8> {
     vec![i ^ (version << 4); 8 + usize::from(i) * 9 + usize::from(version)]
 }
 
+/// Valid base images (write-once, multiwrite) and, per slot, every value it ever held.
+type Base = ([Vec<u8>; 2], Vec<Vec<Vec<u8>>>);
+
 /// Valid base images (write-once, multiwrite) and the values each slot ever held.
-fn base() -> &'static ([Vec<u8>; 2], Vec<Vec<Vec<u8>>>) {
-    static BASE: OnceLock<([Vec<u8>; 2], Vec<Vec<Vec<u8>>>)> = OnceLock::new();
+fn base() -> &'static Base {
+    static BASE: OnceLock<Base> = OnceLock::new();
     BASE.get_or_init(|| {
         let mut history: Vec<Vec<Vec<u8>>> = vec![Vec::new(); 8];
         let mut images = [vec![0xFFu8; FLASH_LEN], vec![0xFFu8; FLASH_LEN]];
@@ -117,7 +120,10 @@ macro_rules! exercise {
             let (ns, k1, k2) = slot(5);
             if let Ok(n) = s.get(&NSS[ns], &k1, &k2, &mut buf) {
                 let old = $history[5].iter().any(|v| v[..] == buf[..n]);
-                assert!(&buf[..n] == b"fuzz" || old, "slot 5: data that was never written");
+                assert!(
+                    &buf[..n] == b"fuzz" || old,
+                    "slot 5: data that was never written"
+                );
             }
         }
     }};
@@ -146,7 +152,12 @@ fuzz_target!(|data: &[u8]| {
         img
     };
     if multi {
-        exercise!(MockFlash<'_, 4, PAGE, true>, mount_multiwrite, &mut img, history);
+        exercise!(
+            MockFlash<'_, 4, PAGE, true>,
+            mount_multiwrite,
+            &mut img,
+            history
+        );
     } else {
         exercise!(MockFlash<'_, 4, PAGE, false>, mount, &mut img, history);
     }
