@@ -266,6 +266,91 @@ else:
     P("**Not measured** (bench_ops did not run).\n")
     targets.append(("Perform overhead ≤ 5 %; challenge ≤ 1.10 ×", "–", "**not measured**"))
 
+# ---- the compact RustCrypto backends ----
+COMPACT = [("sha2", "SHA-256 compact"), ("aes", "AES compact"), ("sha2-aes", "both compact")]
+SHOWN = ["raw sha-256 1 KiB", "raw aes-128-cbc encrypt 1 KiB", "raw aes-128-cbc decrypt 1 KiB",
+         "perform hmac-sha256 sign 1 KiB", "hds put", "hds get", "hds mount",
+         "license storage (deliver 6 licenses)", "prepare aes-cbc decrypt",
+         "challenge generation (secure delete)", "response processing (secure delete)"]
+
+
+def compact_of(name):
+    """(fp_all flash, fp_base flash, ops, flags) of one compact variant, or None."""
+    d = DIR / "compact"
+    sizes = []
+    for fp in ["fp_all", "fp_base"]:
+        f = d / f"{name}-{fp}.size"
+        if not f.exists():
+            return None
+        sec = {}
+        for line in f.read_text().splitlines():
+            parts = line.split()
+            if len(parts) >= 2 and parts[0].startswith(".") and parts[1].isdigit():
+                sec[parts[0]] = int(parts[1])
+        sizes.append(sec.get(".text", 0) + sec.get(".rodata", 0))
+    ops = {}
+    log = d / f"{name}.log"
+    if log.exists():
+        for line in log.read_text().splitlines():
+            m = re.match(r"^bench (.+) stack=(\d+) instructions=(\d+)$", line)
+            if m:
+                ops[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+    flags = (d / f"{name}.flags").read_text().strip() if (d / f"{name}.flags").exists() else "?"
+    return sizes[0], sizes[1], ops, flags
+
+
+P("## Compact RustCrypto backends: flash against instructions (M4F, \"z\")\n")
+P("`sha2` and `aes` have a smaller, slower software backend, chosen by a `--cfg` flag in the "
+  "firmware's rustflags (for example `[target.thumbv7em-none-eabihf] rustflags = [...]` in its "
+  "`.cargo/config.toml`; the kit's code does not change). `scripts/bench` builds `fp_base`, "
+  "`fp_all` and `bench_ops` once per variant (`CARGO_TARGET_THUMBV7EM_NONE_EABIHF_RUSTFLAGS`, "
+  "own target directory) and runs `bench_ops` as above. Default = the sections above (no flag). "
+  "Instructions: × = the variant's count over the default's.\n")
+variants = [(n, w, compact_of(n)) for n, w in COMPACT]
+variants = [(n, w, v) for n, w, v in variants if v]
+dz, bz = size_of("mps2-an386", "z", "fp_all"), size_of("mps2-an386", "z", "fp_base")
+if variants and dz and runs["z"][0]:
+    zops = runs["z"][0]
+    P("| backends | rustflags | `fp_all` flash | vs default | kit alone (minus `fp_base`) | "
+      "ratio targets (Perform ≤ 1.05, challenge ≤ 1.10) |")
+    P("|---|---|---|---|---|---|")
+    zt = [t for t in targets if " × (" in t[1] and t[0].endswith('("z")')]
+    zstatus = "all met" if zt and all(t[2] == "met" for t in zt) else "see Targets"
+    P(f"| default | none | {n(dz[0])} | – | {n(dz[0] - bz[0])} | {zstatus} |")
+    for name, what, (fa, fb, ops, flags) in variants:
+        bad = []
+        for kit, raws, limit in PAIRS:
+            if limit is None:
+                continue
+            if kit in ops and all(r in ops for r in raws):
+                k, r = ops[kit][1], sum(ops[x][1] for x in raws)
+                if k / r > limit:
+                    bad.append(f"{kit} {k / r:.3f}")
+            else:
+                bad.append(f"{kit} not measured")
+        status = "all met" if not bad else "**not met**: " + "; ".join(bad)
+        P(f"| {what} | `{flags}` | {n(fa)} | {fa - dz[0]:+,} | {n(fa - fb)} | {status} |")
+    P("")
+    P("| operation | default instructions | " +
+      " | ".join(f"{w} | ×" for _, w, _ in variants) + " |")
+    P("|---|---|" + "---|---|" * len(variants))
+    for k in SHOWN:
+        if k not in zops:
+            continue
+        cells = [n(zops[k][1])]
+        for _, _, (_, _, ops, _) in variants:
+            v = ops.get(k)
+            cells += [n(v[1]), f"{v[1] / zops[k][1]:.2f}"] if v and zops[k][1] else ["–", "–"]
+        P(f"| {k} | " + " | ".join(cells) + " |")
+    P("")
+    both = next((v for name, _, v in variants if name == "sha2-aes"), None)
+    for i, t in enumerate(targets):
+        if both and t[0].startswith("whole kit ≤ 64 KiB flash"):
+            targets[i] = (t[0], t[1] + f"; with the compact SHA-256 and AES backends {n(both[0])} "
+                          f"(next section)", t[2])
+else:
+    P(f"**Not measured{' in the quick run' if QUICK else ''}**.\n")
+
 z = runs["z"][0]
 if z:
     kit_ops = {k: v for k, v in z.items() if not k.startswith(("raw ", "("))}
