@@ -336,7 +336,7 @@ fn write_envelope<'p>(
 }
 
 /// `(value / 10, value % 10)` by long division in 16-bit steps, with 32-bit divisions only: a
-/// 64-bit division links compiler-builtins' `u64_div_rem` (900 bytes of flash on a Cortex-M).
+/// 64-bit division links compiler-builtins' `u64_div_rem` (780 bytes of `fp_all`, M4F "z").
 fn div10(value: u64) -> (u64, u8) {
     let mut quotient = 0u64;
     let mut rem = 0u32;

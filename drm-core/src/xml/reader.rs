@@ -758,8 +758,8 @@ impl<'a, const DEPTH: usize, const ATTRS: usize, const NS: usize> Reader<'a, DEP
 
 /// The byte offset of the first `needle` (ASCII) in `hay`: `str::find` with a string pattern,
 /// without its two-way searcher. That searcher and the panic path it links in (`str` slicing's
-/// `slice_error_fail`, with `char` and `Range` Debug formatting and Unicode tables) are about
-/// 4.7 KB of flash on a Cortex-M (`fp_all`, M4F "z"); the needles here are 2 or 3 bytes long.
+/// `slice_error_fail`, with `char` and `Range` Debug formatting and Unicode tables) cost 6,704
+/// bytes of flash (`fp_all`, M4F "z"); the needles here are 2 or 3 bytes long.
 /// An ASCII byte never occurs inside a multi-byte UTF-8 sequence, so the offset found is a
 /// character boundary, the same one `str::find` returns.
 fn find_ascii(hay: &str, needle: &[u8]) -> Option<usize> {
