@@ -176,16 +176,24 @@ type ChallengeWriter<'s, S> = Writer<'s, S, NS, DEPTH>;
 /// `targets/qemu/scripts/sd-roundtrip` for the figures now.
 #[inline(never)]
 fn write_document<S: Sink, I: DeviceIdentity, V: Values>(
-    sink: S,
+    mut sink: S,
     request: &Request<'_, I>,
     point: &(Secret32, [u8; 128]),
     values: &mut V,
 ) -> Result<S> {
-    let mut w = ChallengeWriter::new(sink);
-    let info_digest = write_signed_part(&mut w, request, point, values)?;
-    let signature = values.sign(request.identity, &info_digest)?;
-    write_end(&mut w, &signature, request.identity)?;
-    Ok(w.finish()?)
+    // The writer is over `&mut sink`, checked with `is_finished` and dropped where it is:
+    // moving it (into `finish`, or `drop`) copies its 760 bytes into this frame, which is below
+    // the signature.
+    {
+        let mut w = ChallengeWriter::new(&mut sink);
+        let info_digest = write_signed_part(&mut w, request, point, values)?;
+        let signature = values.sign(request.identity, &info_digest)?;
+        write_end(&mut w, &signature, request.identity)?;
+        if !w.is_finished() {
+            return Err(Error::logic());
+        }
+    }
+    Ok(sink)
 }
 
 /// The rest of the document after `SignedInfo`, in a frame of its own (see [`write_document`]).
