@@ -20,3 +20,4 @@ smoke bcert_parse
 smoke acquire_response
 smoke securedelete_response
 smoke hds_mount
+smoke records
