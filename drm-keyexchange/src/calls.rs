@@ -26,7 +26,7 @@ use drm_core::xmr::{self, KxAlgorithm, KxOperation, LicenseKey, NO_END, ParsedLi
 use drm_hds::{AntiRollbackClock, Store};
 use embedded_storage::nor_flash::NorFlash;
 
-use crate::context::{Context, KeySlot, Operation};
+use crate::context::{Context, KeySlot, Operation, load_key};
 use crate::delivery::LICENSES;
 use crate::error::{Error, Result};
 
@@ -270,24 +270,30 @@ where
     I: DeviceIdentity + ?Sized,
     K: Clock + ?Sized,
 {
-    let ((kid, key), now) =
-        usable_key_exchange(store, identity, clock, kid, (Op::ALGORITHM, Op::OPERATION))?;
-    let context = Context::new(slot, kid, key)?;
-    if let Some(now) = now {
-        ANTI_ROLLBACK.advance(store, now)?;
-    }
-    Ok(context)
+    let kid = bind_stored(
+        slot,
+        store,
+        identity,
+        clock,
+        kid,
+        (Op::ALGORITHM, Op::OPERATION),
+    )?;
+    Ok(Context::loaded(slot, kid))
 }
 
-/// [`prepare`] up to the key: the trusted time, then the first stored license of `kid` that
-/// passes every check for `wanted`, unwrapped.
-fn usable_key_exchange<S, C, const PAGES: usize, I, K>(
+/// [`prepare`] but for the typed context, compiled once for every `Op`: the trusted time, the
+/// first stored license of `kid` that passes every check for `wanted`, its key into `slot`, then
+/// the anti-rollback clock moved forward (on its failure the slot is cleared again, so a refusal
+/// leaves the slot clear and the store as it was).
+#[inline(never)]
+fn bind_stored<S, C, const PAGES: usize, I, K>(
+    slot: &mut KeySlot,
     store: &mut Store<S, C, PAGES>,
     identity: &I,
     clock: &K,
     kid: &Kid,
     wanted: (KxAlgorithm, KxOperation),
-) -> Result<((Kid, LicenseKey), TrustedTime)>
+) -> Result<Kid>
 where
     S: NorFlash,
     C: MonotonicCounter,
@@ -295,10 +301,17 @@ where
     K: Clock + ?Sized,
 {
     let now = trusted_time(store, clock)?;
-    let key = first_usable(store, kid, |license| {
+    let (kid, key) = first_usable(store, kid, |license| {
         unwrap_key_exchange(license, identity, now, wanted)
     })?;
-    Ok((key, now))
+    load_key(slot, key, wanted)?;
+    if let Some(now) = now
+        && let Err(e) = ANTI_ROLLBACK.advance(store, now)
+    {
+        slot.clear();
+        return Err(e.into());
+    }
+    Ok(kid)
 }
 
 /// The content key of a content license for `kid` in the store (the content-key path): the same

@@ -105,6 +105,11 @@ impl KeySlot {
         Ok(())
     }
 
+    /// Zeroizes the whole slot.
+    pub(crate) fn clear(&mut self) {
+        self.bytes.zeroize();
+    }
+
     fn head<const N: usize>(&self) -> Result<&[u8; N]> {
         self.bytes.first_chunk::<N>().ok_or(Error::LogicBug)
     }
@@ -209,6 +214,29 @@ operation!(
     64
 );
 
+/// Moves a verified key into `slot` for the operation `wanted` (not the `Op` type: compiled
+/// once). A key of another kind is a [`Error::LogicBug`] and leaves the slot clear.
+pub(crate) fn load_key(
+    slot: &mut KeySlot,
+    key: LicenseKey,
+    wanted: (KxAlgorithm, KxOperation),
+) -> Result<()> {
+    let loaded = match (&key, wanted.0, wanted.1) {
+        (LicenseKey::KxAes128Cbc(k), KxAlgorithm::AesCbc, _) => slot.load(k.expose_secret()),
+        (LicenseKey::KxHmacSha256(k), KxAlgorithm::HmacSha256, _) => slot.load(k.expose_secret()),
+        (LicenseKey::KxEcdsaPrivate(k), KxAlgorithm::EcdsaP256, KxOperation::Sign) => {
+            slot.load(k.expose_secret())
+        }
+        (LicenseKey::KxEcdsaPublic(k), KxAlgorithm::EcdsaP256, KxOperation::Verify) => slot.load(k),
+        _ => Err(Error::LogicBug),
+    };
+    drop(key);
+    if loaded.is_err() {
+        slot.clear();
+    }
+    loaded
+}
+
 /// A key exchange context bound to one KeyExchangeLicense, able to do `Op` only.
 ///
 /// `Perform` is the method named after the operation (`encrypt`, `decrypt`, `sign`, `verify`),
@@ -224,29 +252,17 @@ impl<'s, Op: Operation> Context<'s, Op> {
     /// Moves the verified key into `slot`. The caller has checked that the license's policy is
     /// `Op`; a key of another kind is a [`Error::LogicBug`] (and the slot is left clear).
     pub(crate) fn new(slot: &'s mut KeySlot, kid: Kid, key: LicenseKey) -> Result<Self> {
-        let loaded = match (&key, Op::ALGORITHM, Op::OPERATION) {
-            (LicenseKey::KxAes128Cbc(k), KxAlgorithm::AesCbc, _) => slot.load(k.expose_secret()),
-            (LicenseKey::KxHmacSha256(k), KxAlgorithm::HmacSha256, _) => {
-                slot.load(k.expose_secret())
-            }
-            (LicenseKey::KxEcdsaPrivate(k), KxAlgorithm::EcdsaP256, KxOperation::Sign) => {
-                slot.load(k.expose_secret())
-            }
-            (LicenseKey::KxEcdsaPublic(k), KxAlgorithm::EcdsaP256, KxOperation::Verify) => {
-                slot.load(k)
-            }
-            _ => Err(Error::LogicBug),
-        };
-        drop(key);
-        if let Err(e) = loaded {
-            slot.bytes.zeroize();
-            return Err(e);
-        }
-        Ok(Self {
+        load_key(slot, key, (Op::ALGORITHM, Op::OPERATION))?;
+        Ok(Self::loaded(slot, kid))
+    }
+
+    /// The context over a slot [`load_key`] filled for `Op`.
+    pub(crate) fn loaded(slot: &'s mut KeySlot, kid: Kid) -> Self {
+        Self {
             slot,
             kid,
             op: PhantomData,
-        })
+        }
     }
 
     /// The KID of the license this context is bound to.
