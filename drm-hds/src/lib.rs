@@ -20,5 +20,5 @@ pub mod file;
 
 pub use clock::{AntiRollbackClock, ClockStatus, SecureStore};
 pub use error::{Error, Result};
-pub use store::{Config, MAX_PAGES, NoCounter, Stats, Store};
+pub use store::{Config, MAX_PAGES, NoCounter, Opened, Stats, Store};
 pub use txn::{MAX_TRANSACTION_OPS, Namespace, Transaction};

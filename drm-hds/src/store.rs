@@ -235,6 +235,15 @@ pub struct Store<S, C = NoCounter, const PAGES: usize = 32> {
     reload: bool,
 }
 
+/// How [`Store::open`] obtained the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    /// An existing store was mounted.
+    Mounted,
+    /// The flash was blank: an empty store was formatted on it.
+    FormattedBlank,
+}
+
 impl<S, C, const PAGES: usize> core::fmt::Debug for Store<S, C, PAGES> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Store")
@@ -301,8 +310,59 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
         })
     }
 
+    /// Mounts the store on `flash`, or formats it when the flash is blank (every byte erased):
+    /// the bring-up call of a device, which needs its flash driver only once. Anything else that
+    /// does not mount is an error and nothing is written: a store whose roots are all damaged
+    /// ([`Error::NotFormatted`] on a flash that is not blank), a format cut by a power loss
+    /// ([`Error::NotFormatted`] or [`Error::Integrity`]), a store of another key. Reformatting
+    /// such a flash loses its licenses; that is the caller's decision ([`Store::format`]).
+    /// Returns how the store was obtained.
+    pub fn open(flash: S, store_key: HmacKey, config: Config<C>) -> Result<(Self, Opened)> {
+        Self::open_inner(flash, store_key, config, false)
+    }
+
+    fn open_inner(flash: S, key: HmacKey, config: Config<C>, mw: bool) -> Result<(Self, Opened)> {
+        let mut s = Self::empty(flash, key, config, mw)?;
+        match s.load() {
+            Ok(()) => {
+                s.recover()?;
+                Ok((s, Opened::Mounted))
+            }
+            // `load` has set nothing but erase counts, which `format_body` reads again.
+            Err(Error::NotFormatted) if s.is_blank()? => {
+                s.format_body()?;
+                Ok((s, Opened::FormattedBlank))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether every byte of the managed pages reads erased (`0xFF`).
+    fn is_blank(&mut self) -> Result<bool> {
+        let mut buf = [0u8; 64];
+        let end = u32::from(self.geo.pages) * self.geo.erase_size;
+        let mut addr = 0u32;
+        while addr < end {
+            let n = buf.len().min((end - addr) as usize);
+            let chunk = buf.get_mut(..n).ok_or(Error::LogicBug)?;
+            self.read(addr, chunk)?;
+            if chunk.iter().any(|&b| b != 0xFF) {
+                return Ok(false);
+            }
+            addr += n as u32;
+        }
+        Ok(true)
+    }
+
     fn format_inner(flash: S, key: HmacKey, config: Config<C>, mw: bool) -> Result<Self> {
         let mut s = Self::empty(flash, key, config, mw)?;
+        s.format_body()?;
+        Ok(s)
+    }
+
+    /// Erases every page and writes an empty store (the body of [`Store::format`]).
+    fn format_body(&mut self) -> Result<()> {
+        let s = self;
         s.counter_value = match s.counter.as_mut() {
             Some(c) => c.read().map_err(|_| Error::Counter)?,
             None => 0,
@@ -340,7 +400,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
         s.root_next = 0;
         s.seq = 0;
         s.write_root(&[], false)?;
-        Ok(s)
+        Ok(())
     }
 
     fn mount_inner(flash: S, key: HmacKey, config: Config<C>, mw: bool) -> Result<Self> {
@@ -1618,6 +1678,15 @@ impl<S: MultiwriteNorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C,
     /// As [`Store::mount`], on a flash that can rewrite bits from 1 to 0.
     pub fn mount_multiwrite(flash: S, store_key: HmacKey, config: Config<C>) -> Result<Self> {
         Self::mount_inner(flash, store_key, config, true)
+    }
+
+    /// As [`Store::open`], on a flash that can rewrite bits from 1 to 0.
+    pub fn open_multiwrite(
+        flash: S,
+        store_key: HmacKey,
+        config: Config<C>,
+    ) -> Result<(Self, Opened)> {
+        Self::open_inner(flash, store_key, config, true)
     }
 }
 
