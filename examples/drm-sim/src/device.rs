@@ -56,17 +56,6 @@ fn open_flash(path: &Path) -> Result<(DeviceFlash, TrafficMeter), CliError> {
     Ok(Counted::new(flash))
 }
 
-fn store_error(what: &str, e: drm_hds::Error) -> CliError {
-    CliError::fail(format!("{what}: {e}"))
-}
-
-/// True when the image is erased flash (all 0xFF): a new device.
-fn is_blank(image: &Path) -> Result<bool, CliError> {
-    let bytes = std::fs::read(image)
-        .map_err(|e| CliError::fail(format!("flash image {}: {e}", image.display())))?;
-    Ok(bytes.iter().all(|b| *b == 0xFF))
-}
-
 /// Opens the device: mounts its store, or formats one when the image is blank (new). An image
 /// that holds no store the device can mount (corrupted, another device's) or fails the
 /// integrity or rollback checks is an error: it is never formatted over.
@@ -105,23 +94,24 @@ fn open_with(
     };
     let config = || Config::new().with_counter(FileCounter::new(paths.counter()));
     let (flash, meter) = open_flash(&image)?;
-    let (store, opened) = match Store::mount_multiwrite(flash, key()?, config()) {
-        Ok(store) => (store, Opened::Mounted),
-        Err(drm_hds::Error::NotFormatted) if format && is_blank(&image)? => {
-            // Reopen (mount consumed the flash) with the same meter: the format's traffic counts.
-            let (flash, _) = open_flash(&image)?;
-            let flash = flash.with_meter(&meter);
-            let store = Store::format_multiwrite(flash, key()?, config())
-                .map_err(|e| store_error("cannot format the store", e))?;
-            (store, Opened::Formatted)
-        }
-        Err(e) => {
-            return Err(CliError::fail(format!(
-                "the store in {} does not mount: {e} (remove the state directory to start over)",
-                image.display()
-            )));
-        }
+    // `open` formats only a blank image (a new device); `mount` never formats.
+    let opened = if format {
+        Store::open_multiwrite(flash, key()?, config()).map(|(store, how)| {
+            let how = match how {
+                drm_hds::Opened::Mounted => Opened::Mounted,
+                drm_hds::Opened::FormattedBlank => Opened::Formatted,
+            };
+            (store, how)
+        })
+    } else {
+        Store::mount_multiwrite(flash, key()?, config()).map(|store| (store, Opened::Mounted))
     };
+    let (store, opened) = opened.map_err(|e| {
+        CliError::fail(format!(
+            "the store in {} does not mount: {e} (remove the state directory to start over)",
+            image.display()
+        ))
+    })?;
     Ok((
         Device {
             identity,

@@ -59,14 +59,6 @@ impl<F> Counted<F> {
             meter,
         )
     }
-
-    /// The same flash counted on an existing meter (its counts go on).
-    pub fn with_meter(self, meter: &TrafficMeter) -> Self {
-        Self {
-            inner: self.inner,
-            meter: meter.clone(),
-        }
-    }
 }
 
 fn len64(n: usize) -> u64 {
