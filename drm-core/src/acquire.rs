@@ -130,13 +130,16 @@ pub struct PendingAcquisition {
 pub fn challenge_sizes(params: &ChallengeParams<'_>, chain_len: usize) -> Result<ChallengeSizes> {
     check_params(params)?;
     let mut count = CountingSink::new();
-    let mut counter = Writer::new(&mut count as &mut dyn Sink);
-    write_plaintext(
-        &mut counter,
-        &mut core::iter::repeat_n(0u8, chain_len),
-        params.features,
-    )?;
-    let plaintext = counter.finish()?.len();
+    {
+        let mut counter = Writer::new(&mut count as &mut dyn Sink);
+        write_plaintext(
+            &mut counter,
+            &mut core::iter::repeat_n(0u8, chain_len),
+            params.features,
+        )?;
+        finished(&counter)?;
+    }
+    let plaintext = count.len();
     let work = dsig::padded_len(plaintext);
     let encrypted = Encrypted {
         wrapped_key: [0; 128],
@@ -144,19 +147,22 @@ pub fn challenge_sizes(params: &ChallengeParams<'_>, chain_len: usize) -> Result
         len: work,
     };
     let mut count = CountingSink::new();
-    let mut counter = Writer::new(&mut count as &mut dyn Sink);
-    write_envelope(
-        &mut counter,
-        params,
-        &[0; 16],
-        &encrypted,
-        None,
-        &[0; 64],
-        &mut |_| Ok([0; 64]),
-    )?;
+    {
+        let mut counter = Writer::new(&mut count as &mut dyn Sink);
+        write_envelope(
+            &mut counter,
+            params,
+            &[0; 16],
+            &encrypted,
+            None,
+            &[0; 64],
+            &mut |_| Ok([0; 64]),
+        )?;
+        finished(&counter)?;
+    }
     Ok(ChallengeSizes {
         work,
-        challenge: counter.finish()?.len(),
+        challenge: count.len(),
     })
 }
 
@@ -183,30 +189,45 @@ where
     rng.try_fill_bytes(&mut nonce).map_err(|_| Error::Rng)?;
 
     let mut sink = SliceSink::new(work);
-    let mut plain = Writer::new(&mut sink as &mut dyn Sink);
-    write_plaintext(
-        &mut plain,
-        &mut identity.certificate_chain().iter().copied(),
-        params.features,
-    )?;
-    let plaintext_len = plain.finish()?.len();
+    {
+        let mut plain = Writer::new(&mut sink as &mut dyn Sink);
+        write_plaintext(
+            &mut plain,
+            &mut identity.certificate_chain().iter().copied(),
+            params.features,
+        )?;
+        finished(&plain)?;
+    }
+    let plaintext_len = sink.len();
     let encrypted = dsig::encrypt_in_place(work, plaintext_len, params.server_key, rng)?;
     let ciphertext = work.get(..encrypted.len).ok_or(Error::LogicBug)?;
 
     let mut sink = SliceSink::new(out);
-    let mut w = Writer::new(&mut sink as &mut dyn Sink);
-    write_envelope(
-        &mut w,
-        params,
-        &nonce,
-        &encrypted,
-        Some(ciphertext),
-        &identity.signing_public_key(),
-        &mut |digest| identity.sign_digest(digest),
-    )?;
-    w.finish()?;
+    {
+        let mut w = Writer::new(&mut sink as &mut dyn Sink);
+        write_envelope(
+            &mut w,
+            params,
+            &nonce,
+            &encrypted,
+            Some(ciphertext),
+            &identity.signing_public_key(),
+            &mut |digest| identity.sign_digest(digest),
+        )?;
+        finished(&w)?;
+    }
     let out = sink.into_written();
     Ok((PendingAcquisition { nonce }, out))
+}
+
+/// [`Writer::finish`]'s check without moving the writer: a move copies the whole writer (its
+/// 1.1 KB of state with the default bounds) into the caller's frame.
+fn finished(w: &Writer<'_, &mut dyn Sink>) -> Result<()> {
+    if w.is_finished() {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument)
+    }
 }
 
 fn check_params(params: &ChallengeParams<'_>) -> Result<()> {
