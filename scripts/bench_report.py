@@ -27,16 +27,22 @@ CORE = {"mps2-an386": "M4F", "microbit": "M0"}
 KIB = 1024
 
 
-def size_of(board, opt, fp):
-    """(flash, static RAM) of one footprint firmware, or None when not measured."""
-    f = DIR / "fp" / f"{board}-{opt}-{fp}.size"
-    if not f.exists():
-        return None
+def sections(f):
+    """Section sizes of an `llvm-size -A` output file: {name: bytes}."""
     sec = {}
     for line in f.read_text().splitlines():
         parts = line.split()
         if len(parts) >= 2 and parts[0].startswith(".") and parts[1].isdigit():
             sec[parts[0]] = int(parts[1])
+    return sec
+
+
+def size_of(board, opt, fp):
+    """(flash, static RAM) of one footprint firmware, or None when not measured."""
+    f = DIR / "fp" / f"{board}-{opt}-{fp}.size"
+    if not f.exists():
+        return None
+    sec = sections(f)
     storage = 0
     s = DIR / "fp" / f"{board}-{opt}-{fp}.storage"
     if s.exists():
@@ -282,11 +288,7 @@ def compact_of(name):
         f = d / f"{name}-{fp}.size"
         if not f.exists():
             return None
-        sec = {}
-        for line in f.read_text().splitlines():
-            parts = line.split()
-            if len(parts) >= 2 and parts[0].startswith(".") and parts[1].isdigit():
-                sec[parts[0]] = int(parts[1])
+        sec = sections(f)
         sizes.append(sec.get(".text", 0) + sec.get(".rodata", 0))
     ops = {}
     log = d / f"{name}.log"

@@ -236,6 +236,18 @@ struct Stacks<'a, 's> {
 }
 
 impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> {
+    /// The state, the sink and the stacks, borrowed apart for `State`'s methods.
+    fn parts(&mut self) -> (&mut State, &mut S, Stacks<'_, 's>) {
+        (
+            &mut self.state,
+            &mut self.sink,
+            Stacks {
+                bindings: &mut self.bindings,
+                frames: &mut self.stack,
+            },
+        )
+    }
+
     /// A writer at the start of a document.
     ///
     /// Not inlined: the initial arrays are built in this function's frame and moved into the
@@ -336,17 +348,8 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// attributes; [`Error::XmlTooDeep`] / [`Error::XmlTooLarge`] when the fixed stacks are
     /// full; the sink's error.
     pub fn start(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>]) -> Result<()> {
-        self.state.open(
-            &mut self.sink,
-            Stacks {
-                bindings: &mut self.bindings,
-                frames: &mut self.stack,
-            },
-            name,
-            attrs,
-            &[],
-            false,
-        )
+        let (state, sink, stacks) = self.parts();
+        state.open(sink, stacks, name, attrs, &[], false)
     }
 
     /// Starts an element written as the apex of an exclusive canonicalisation: every namespace it
@@ -357,17 +360,8 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// element in no namespace under a default namespace (it would need `xmlns=""`, which its
     /// canonical form leaves out).
     pub fn start_apex(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>]) -> Result<()> {
-        self.state.open(
-            &mut self.sink,
-            Stacks {
-                bindings: &mut self.bindings,
-                frames: &mut self.stack,
-            },
-            name,
-            attrs,
-            &[],
-            true,
-        )
+        let (state, sink, stacks) = self.parts();
+        state.open(sink, stacks, name, attrs, &[], true)
     }
 
     /// Starts an element that also declares `extra` namespaces it does not use itself (the SOAP
@@ -382,17 +376,8 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
         attrs: &[Attr<'s, '_>],
         extra: &[NsDecl<'s>],
     ) -> Result<()> {
-        self.state.open(
-            &mut self.sink,
-            Stacks {
-                bindings: &mut self.bindings,
-                frames: &mut self.stack,
-            },
-            name,
-            attrs,
-            extra,
-            false,
-        )
+        let (state, sink, stacks) = self.parts();
+        state.open(sink, stacks, name, attrs, extra, false)
     }
 
     /// Writes text content (escaped).
@@ -441,16 +426,8 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// # Errors
     /// As [`Self::start`] and [`Self::text`].
     pub fn leaf(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>], text: &str) -> Result<()> {
-        self.state.leaf(
-            &mut self.sink,
-            Stacks {
-                bindings: &mut self.bindings,
-                frames: &mut self.stack,
-            },
-            name,
-            attrs,
-            text,
-        )
+        let (state, sink, stacks) = self.parts();
+        state.leaf(sink, stacks, name, attrs, text)
     }
 
     /// Writes a whole element with no content (`<x ...></x>`).
@@ -458,17 +435,8 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     /// # Errors
     /// As [`Self::start`].
     pub fn empty(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>]) -> Result<()> {
-        self.state.open(
-            &mut self.sink,
-            Stacks {
-                bindings: &mut self.bindings,
-                frames: &mut self.stack,
-            },
-            name,
-            attrs,
-            &[],
-            false,
-        )?;
+        let (state, sink, stacks) = self.parts();
+        state.open(sink, stacks, name, attrs, &[], false)?;
         self.state.end(&mut self.sink, &self.stack)
     }
 }

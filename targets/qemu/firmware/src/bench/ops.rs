@@ -6,9 +6,7 @@
 
 use drm_board::flash::{BoardFlash, SECTORS};
 use drm_board::testing::TestClock;
-use drm_core::crypto;
-use drm_core::platform::DeviceIdentity;
-use drm_core::secret::{EccPrivateKey, HmacKey, Secret32};
+use drm_core::secret::HmacKey;
 use drm_core::{Kid, Lid, SessionId};
 use drm_hds::{Config, Namespace, Store};
 use drm_keyexchange::delivery::{Outcome, Report};
@@ -33,35 +31,9 @@ pub const SESSION: SessionId = SessionId::from_bytes([0x5D; 16]);
 /// Its KIDs (as `sd_qemu_host` expects them).
 pub const SD_KIDS: [Kid; 2] = [Kid::from_bytes([0x71; 16]), Kid::from_bytes([0x72; 16])];
 
-/// The device of the vectors, its keys in ROM (as in the `keyexchange` suite).
-pub struct RomIdentity;
-
-impl DeviceIdentity for RomIdentity {
-    fn certificate_chain(&self) -> &[u8] {
-        &CHAIN
-    }
-    fn security_level(&self) -> u32 {
-        2000
-    }
-    fn signing_public_key(&self) -> [u8; 64] {
-        SIGNING_PUBLIC
-    }
-    fn encryption_public_key(&self) -> [u8; 64] {
-        ENCRYPTION_PUBLIC
-    }
-    fn sign_digest(&self, digest: &[u8; 32]) -> drm_core::Result<[u8; 64]> {
-        crypto::ecdsa_p256_sign_digest(&EccPrivateKey::from_bytes(SIGNING_KEY), digest)
-    }
-    fn elgamal_decrypt(&self, ciphertext: &[u8; 128]) -> drm_core::Result<Secret32> {
-        crypto::elgamal_decrypt(&EccPrivateKey::from_bytes(ENCRYPTION_KEY), ciphertext)
-    }
-    fn derive_key(&self, purpose: &[u8]) -> drm_core::Result<HmacKey> {
-        Ok(HmacKey::from_bytes(crypto::hmac_sha256(
-            &HmacKey::from_bytes([7; 32]),
-            purpose,
-        )))
-    }
-}
+#[path = "../rom_identity.rs"]
+mod rom_identity;
+pub use rom_identity::RomIdentity;
 
 fn store_key() -> HmacKey {
     HmacKey::from_bytes([0x3C; 32])

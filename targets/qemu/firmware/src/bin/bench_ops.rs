@@ -15,6 +15,8 @@
 
 #[path = "../bench/ops.rs"]
 mod ops;
+#[path = "../sd_host.rs"]
+mod sd_host;
 
 use aes::Aes128;
 use aes::cipher::array::Array;
@@ -24,8 +26,7 @@ use cortex_m::peripheral::syst::SystClkSource;
 use drm_board::harness::TestResult;
 use drm_board::stack;
 use drm_board::testing::DeterministicTestRng;
-use drm_core::platform::SoftwareIdentity;
-use drm_core::secret::{EccPrivateKey, HmacKey};
+use drm_core::platform::DeviceIdentity;
 use drm_keyexchange::{
     AesCbcDecrypt, AesCbcEncrypt, Context, EcdsaSign, EcdsaVerify, HmacSign, HmacVerify, KeySlot,
     Operation,
@@ -36,6 +37,7 @@ use p256::elliptic_curve::group::Group;
 use p256::elliptic_curve::point::{AffineCoordinates, DecompressPoint};
 use p256::elliptic_curve::subtle::Choice;
 use p256::{AffinePoint, FieldBytes, NistP256, NonZeroScalar, ProjectivePoint};
+use sd_host::{Device, wait_for};
 use semihosting::fs;
 use sha2::Digest;
 
@@ -372,51 +374,13 @@ fn primitives() -> TestResult {
 /// The RNG seed of the measured Secure Delete challenge.
 const CHALLENGE_SEED: u64 = 7;
 
-/// The device and server key from the host's `sd_device.bin` (see `sd_roundtrip.rs`).
-struct Device {
-    buf: [u8; 1024],
-    len: usize,
-}
-
-fn read_file<'b>(path: &core::ffi::CStr, buf: &'b mut [u8]) -> Res<&'b [u8]> {
-    let mut file = fs::File::open(path).map_err(|_| "open")?;
-    let mut len = 0;
-    loop {
-        let rest = buf.get_mut(len..).ok_or("file too large")?;
-        if rest.is_empty() {
-            return Err("file too large");
-        }
-        let n = semihosting::io::Read::read(&mut file, rest).map_err(|_| "read")?;
-        if n == 0 {
-            break;
-        }
-        len += n;
-    }
-    buf.get(..len).ok_or("read")
-}
-
 /// The Secure Delete operations against the host's server: session stored, licenses removed,
 /// challenge generated (and sent), the server's response processed.
 #[inline(never)]
 fn sd_roundtrip() -> TestResult {
-    let mut device = Device {
-        buf: [0; 1024],
-        len: 0,
-    };
-    device.len = read_file(c"sd_device.bin", &mut device.buf)?.len();
-    let bytes = device.buf.get(..device.len).ok_or("device")?;
-    let (keys, chain) = bytes.split_at_checked(128).ok_or("device")?;
-    let (signing, rest) = keys.split_at(32);
-    let (encryption, server_key) = rest.split_at(32);
-    let identity = SoftwareIdentity::new(
-        EccPrivateKey::try_from_slice(signing).ok_or("signing key")?,
-        EccPrivateKey::try_from_slice(encryption).ok_or("encryption key")?,
-        HmacKey::from_bytes([0x11; 32]),
-        chain,
-        150,
-    )
-    .map_err(|_| "identity")?;
-    let server_key: [u8; 64] = server_key.try_into().map_err(|_| "server key")?;
+    let device = Device::read()?;
+    let (identity, server_key) = device.identity()?;
+    let chain_len = identity.certificate_chain().len();
     let mut store: Hds = ops::sd_stored_session()?;
     measure("secure delete: remove licenses", || {
         ops::sd_delete(&mut store)
@@ -440,7 +404,7 @@ fn sd_roundtrip() -> TestResult {
     // The length-dependent primitives of the challenge: SHA-256 over (at most) the challenge's
     // length, AES-128-CBC over its encrypted data (the chain's `Data` shape, PKCS#7-padded:
     // 44 + base64(chain) + 47 bytes, see drm-securedelete's challenge.rs).
-    let plain = 44 + 4 * chain.len().div_ceil(3) + 47;
+    let plain = 44 + 4 * chain_len.div_ceil(3) + 47;
     let padded = (plain / 16 + 1) * 16;
     defmt::println!(
         "bench-info challenge_len={=usize} encrypted_len={=usize}",
@@ -486,15 +450,7 @@ fn sd_roundtrip() -> TestResult {
     drop(file);
     fs::rename(c"sd_challenge.tmp", c"sd_challenge.xml").map_err(|_| "rename")?;
     let mut rbuf = [0u8; 768];
-    let mut response = None;
-    for _ in 0..4000 {
-        if fs::File::open(c"sd_response.xml").is_ok() {
-            response = Some(read_file(c"sd_response.xml", &mut rbuf)?);
-            break;
-        }
-        cortex_m::asm::delay(2_000_000);
-    }
-    let response = response.ok_or("no response from the host")?;
+    let response = wait_for(c"sd_response.xml", &mut rbuf)?;
     let id = measure("response processing (secure delete)", || {
         ops::sd_process(&mut store, response)
     })?;

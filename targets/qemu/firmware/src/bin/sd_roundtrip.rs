@@ -19,8 +19,8 @@ use drm_board::flash::BoardFlash;
 use drm_board::harness::TestResult;
 use drm_board::testing::DeterministicTestRng;
 use drm_board::{check, check_eq};
-use drm_core::platform::SoftwareIdentity;
-use drm_core::secret::{EccPrivateKey, HmacKey};
+
+use drm_core::secret::HmacKey;
 use drm_core::xml::writer::{CountingSink, Sink};
 use drm_core::{Kid, Lid, SessionId};
 use drm_hds::{Config, Store, Transaction};
@@ -28,12 +28,15 @@ use drm_securedelete::session::{self, RECORD_MAX_LEN};
 use drm_securedelete::{Error, LICENSES, SecureDelete, delete_licenses, process_response};
 use semihosting::fs;
 
+#[path = "../sd_host.rs"]
+mod sd_host;
+
+use sd_host::{Device, wait_for};
+
 drm_board::suite!(challenge_roundtrip_with_the_host_server);
 
 /// The session removed (the host knows it too).
 const SESSION: SessionId = SessionId::from_bytes([0x5D; 16]);
-/// Largest `sd_device.bin`.
-const DEVICE_MAX: usize = 1024;
 /// Largest response read.
 const RESPONSE_MAX: usize = 768;
 /// Pages of the store: the board's whole flash.
@@ -90,34 +93,6 @@ impl Sink for FileAndLog {
     }
 }
 
-fn read_file<'b>(path: &core::ffi::CStr, buf: &'b mut [u8]) -> Result<&'b [u8], &'static str> {
-    let mut file = fs::File::open(path).map_err(|_| "open")?;
-    let mut len = 0;
-    loop {
-        let rest = buf.get_mut(len..).ok_or("file too large")?;
-        if rest.is_empty() {
-            return Err("file too large");
-        }
-        let n = semihosting::io::Read::read(&mut file, rest).map_err(|_| "read")?;
-        if n == 0 {
-            break;
-        }
-        len += n;
-    }
-    buf.get(..len).ok_or("read")
-}
-
-/// Waits (polling) for the host's response file.
-fn wait_for<'b>(path: &core::ffi::CStr, buf: &'b mut [u8]) -> Result<&'b [u8], &'static str> {
-    for _ in 0..4000 {
-        if fs::File::open(path).is_ok() {
-            return read_file(path, buf);
-        }
-        cortex_m::asm::delay(2_000_000);
-    }
-    Err("no response from the host")
-}
-
 fn challenge_roundtrip_with_the_host_server() -> TestResult {
     // Each step in a stack frame of its own, called one after the other from here: on the
     // Cortex-M0 board (12 KiB of stack) the store's commits must not run below the device
@@ -145,44 +120,6 @@ fn remove(store: &mut Hds) -> TestResult {
 #[inline(never)]
 fn remount() -> Result<Hds, &'static str> {
     Store::mount(BoardFlash::reopen(), store_key(), Config::new()).map_err(|_| "mount")
-}
-
-/// The device from `sd_device.bin` and the Secure Delete server's key.
-struct Device {
-    buf: [u8; DEVICE_MAX],
-    len: usize,
-}
-
-impl Device {
-    #[inline(never)]
-    fn read() -> Result<Self, &'static str> {
-        let mut buf = [0u8; DEVICE_MAX];
-        let len = read_file(c"sd_device.bin", &mut buf)?.len();
-        if len < 128 {
-            return Err("sd_device.bin too short");
-        }
-        Ok(Self { buf, len })
-    }
-
-    /// The identity (its public keys are computed here, in a frame of its own) and the server
-    /// key.
-    #[inline(never)]
-    fn identity(&self) -> Result<(SoftwareIdentity<&[u8]>, [u8; 64]), &'static str> {
-        let bytes = self.buf.get(..self.len).ok_or("device")?;
-        let (keys, chain) = bytes.split_at_checked(128).ok_or("device")?;
-        let (signing, rest) = keys.split_at(32);
-        let (encryption, server_key) = rest.split_at(32);
-        let identity = SoftwareIdentity::new(
-            EccPrivateKey::try_from_slice(signing).ok_or("signing key")?,
-            EccPrivateKey::try_from_slice(encryption).ok_or("encryption key")?,
-            HmacKey::from_bytes([0x11; 32]),
-            chain,
-            150,
-        )
-        .map_err(|_| "identity")?;
-        let server_key: [u8; 64] = server_key.try_into().map_err(|_| "server key")?;
-        Ok((identity, server_key))
-    }
 }
 
 /// Streams the challenge of the removed session to the host (file) and the log; its length must
