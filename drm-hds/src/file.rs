@@ -19,8 +19,26 @@ pub enum FileFlashError {
     NotAligned,
     /// Outside the image.
     OutOfBounds,
+    /// Another open handle (another process, or another `FileFlash` of this one) holds the
+    /// image: two drivers on one flash would corrupt the store, so the second is refused.
+    Locked,
     /// The file could not be read or written.
     Io(std::io::Error),
+}
+
+impl core::fmt::Display for FileFlashError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            FileFlashError::NotAligned => f.write_str("access not aligned"),
+            FileFlashError::OutOfBounds => {
+                f.write_str("access outside the image, or an image of another size")
+            }
+            FileFlashError::Locked => f.write_str(
+                "the image is in use by another program (locked); nothing was read or written",
+            ),
+            FileFlashError::Io(e) => write!(f, "{e}"),
+        }
+    }
 }
 
 impl NorFlashError for FileFlashError {
@@ -28,7 +46,7 @@ impl NorFlashError for FileFlashError {
         match self {
             FileFlashError::NotAligned => NorFlashErrorKind::NotAligned,
             FileFlashError::OutOfBounds => NorFlashErrorKind::OutOfBounds,
-            FileFlashError::Io(_) => NorFlashErrorKind::Other,
+            FileFlashError::Locked | FileFlashError::Io(_) => NorFlashErrorKind::Other,
         }
     }
 }
@@ -47,16 +65,25 @@ pub struct FileFlash<const ERASE: usize = 4096> {
 }
 
 impl<const ERASE: usize> FileFlash<ERASE> {
-    /// Opens the image at `path`, creating it (all `0xFF`) when missing. `capacity` is rounded
-    /// down to whole pages; an existing image of another size is an error.
+    /// Opens the image at `path`, creating it (all `0xFF`, readable by its owner only) when
+    /// missing. `capacity` is rounded down to whole pages; an existing image of another size is
+    /// an error. The image is locked for as long as the flash lives (the operating system's
+    /// advisory lock, `flock` on Unix): an image another handle holds is
+    /// [`FileFlashError::Locked`], and nothing is read or written.
     pub fn open(path: &Path, capacity: usize) -> Result<Self, FileFlashError> {
         let capacity = capacity - capacity % ERASE;
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)?;
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(path)?;
+        file.try_lock().map_err(|e| match e {
+            std::fs::TryLockError::WouldBlock => FileFlashError::Locked,
+            std::fs::TryLockError::Error(e) => FileFlashError::Io(e),
+        })?;
         let len = file.metadata()?.len();
         if len == 0 {
             let page = std::vec![0xFFu8; ERASE];

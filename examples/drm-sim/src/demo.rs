@@ -269,10 +269,9 @@ fn acquire(
 /// Copies received licenses to `licenses/KID.xmr` (for `drm-sim xmr inspect`).
 fn save_licenses(paths: &StatePaths, licenses: &[Vec<u8>]) -> Result<(), String> {
     let dir = paths.licenses_dir();
-    std::fs::create_dir_all(&dir).map_err(e2s)?;
     for bytes in licenses {
         let kid = ParsedLicense::parse(bytes).map_err(e2s)?.kid();
-        std::fs::write(dir.join(format!("{kid}.xmr")), bytes).map_err(e2s)?;
+        state::write(&dir.join(format!("{kid}.xmr")), bytes).map_err(|e| e.one_line())?;
     }
     Ok(())
 }
@@ -542,10 +541,8 @@ fn write_challenge_file(
     id: &SessionId,
     challenge: &[u8],
 ) -> Result<std::path::PathBuf, String> {
-    let dir = paths.challenges_dir();
-    std::fs::create_dir_all(&dir).map_err(e2s)?;
-    let file = dir.join(format!("{id}.xml"));
-    std::fs::write(&file, challenge).map_err(e2s)?;
+    let file = paths.challenges_dir().join(format!("{id}.xml"));
+    state::write(&file, challenge).map_err(|e| e.one_line())?;
     Ok(file)
 }
 
@@ -670,6 +667,7 @@ pub fn run(paths: StatePaths, json_out: bool) -> Result<Report, CliError> {
         device: identity,
         servers: keys,
         fresh,
+        lock: _lock,
     } = state::open_or_provision(paths)?;
     p.record(
         "provisioning",

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use drm_core::platform::{DeviceIdentity, SoftwareIdentity};
-use drm_hds::file::FileFlash;
+use drm_hds::file::{FileFlash, FileFlashError};
 use drm_hds::{Config, Store};
 use drm_target_host::{FileCounter, OsRng};
 
@@ -47,11 +47,14 @@ pub enum Opened {
 
 fn open_flash(path: &Path) -> Result<(DeviceFlash, TrafficMeter), CliError> {
     let flash = FileFlash::<FLASH_PAGE>::open(path, FLASH_PAGE * FLASH_PAGES).map_err(|e| {
-        CliError::fail(format!(
-            "flash image {}: {e:?} (expected {} bytes)",
-            path.display(),
-            FLASH_PAGE * FLASH_PAGES
-        ))
+        CliError::fail(match e {
+            FileFlashError::OutOfBounds => format!(
+                "flash image {}: not {} bytes ({FLASH_PAGES} pages of {FLASH_PAGE})",
+                path.display(),
+                FLASH_PAGE * FLASH_PAGES
+            ),
+            e => format!("flash image {}: {e}", path.display()),
+        })
     })?;
     Ok(Counted::new(flash))
 }

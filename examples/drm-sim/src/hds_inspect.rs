@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 
 use crate::device::STORE_KEY_PURPOSE;
 use crate::flash::MemFlash;
-use crate::report::{CliError, Report, id_json, read_input};
+use crate::report::{CliError, Report, id_json};
 
 /// The store as this tool mounts it: any page count up to the format's limit, no counter.
 type InspectStore<F> = Store<F, drm_hds::NoCounter, MAX_PAGES>;
@@ -253,31 +253,77 @@ fn mount_and_inspect<const E: usize>(
     inspect(file, &mut store, E)
 }
 
+/// Reads the image under a shared lock: a program that has it open as its flash (which holds
+/// the exclusive lock) may be half-way through a commit, so the image is refused then instead
+/// of shown torn.
+fn read_image(file: &Path) -> Result<Vec<u8>, CliError> {
+    use std::io::Read as _;
+    let fail = |e: std::io::Error| CliError::fail(format!("image {}: {e}", file.display()));
+    let mut f = std::fs::File::open(file).map_err(fail)?;
+    match f.try_lock_shared() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(CliError::fail(format!(
+                "image {}: in use by another program (it holds the flash lock); inspect it when \
+                 that program has finished",
+                file.display()
+            )));
+        }
+        // A file system without locks: read as it is.
+        Err(std::fs::TryLockError::Error(_)) => {}
+    }
+    let mut image = Vec::new();
+    f.read_to_end(&mut image).map_err(fail)?;
+    Ok(image)
+}
+
+/// What is wrong with an image that cannot hold a store, before any key is needed.
+fn check_image(file: &Path, image: &[u8]) -> Result<usize, CliError> {
+    let fail = |why: String| CliError::fail(format!("{}: {why}", file.display()));
+    if image.is_empty() {
+        return Err(fail("empty (0 bytes): not an HDS flash image".to_owned()));
+    }
+    if image.iter().all(|b| *b == 0xFF) {
+        return Err(fail(format!(
+            "blank ({} bytes, every byte erased): no store has been formatted on it",
+            image.len()
+        )));
+    }
+    page_size(image).ok_or_else(|| {
+        fail(format!(
+            "{} bytes with no store page header (magic \"{}\" at a 1 KiB boundary): not an HDS \
+             image",
+            image.len(),
+            PAGE_MAGIC.escape_ascii()
+        ))
+    })
+}
+
 /// Runs the command.
 pub fn run(file: &Path, device: Option<&Path>) -> Result<Report, CliError> {
-    let image = read_input(file, "image")?;
-    let device_dir = match device {
-        Some(d) => d.to_path_buf(),
-        None => file
-            .parent()
-            .unwrap_or_else(|| Path::new("."))
-            .join("device"),
+    let image = read_image(file)?;
+    let page = check_image(file, &image)?;
+    let (device_dir, how) = match device {
+        Some(d) => (d.to_path_buf(), "given with --device"),
+        None => (
+            file.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or_else(|| Path::new("."))
+                .join("device"),
+            "guessed: the `device` directory beside the image; give another with --device DIR",
+        ),
     };
     let identity = drm_target_host::identity::load(&device_dir).map_err(|e| {
         CliError::fail(format!(
-            "device identity {}: {e} (give the device directory with --device DIR)",
+            "{}: the store key comes from the device identity, and the device directory {} \
+             ({how}) cannot be loaded: {e}",
+            file.display(),
             device_dir.display()
         ))
     })?;
     let key = identity
         .derive_key(STORE_KEY_PURPOSE)
         .map_err(|e| CliError::fail(format!("cannot derive the store key: {e}")))?;
-    let page = page_size(&image).ok_or_else(|| {
-        CliError::fail(format!(
-            "{}: no store page header found (not an HDS image)",
-            file.display()
-        ))
-    })?;
     let contents = match page {
         1024 => mount_and_inspect::<1024>(file, image, key),
         2048 => mount_and_inspect::<2048>(file, image, key),
@@ -291,9 +337,22 @@ pub fn run(file: &Path, device: Option<&Path>) -> Result<Report, CliError> {
             file.display()
         ))),
     }?;
+    let mut text = contents.text;
+    let line = format!(
+        "  store key:       from the device identity in {} ({how})\n",
+        device_dir.display()
+    );
+    text.insert_str(text.find('\n').map_or(0, |i| i + 1), &line);
+    let mut json = contents.json;
+    if let Some(o) = json.as_object_mut() {
+        o.insert(
+            "device_dir".to_owned(),
+            json!({ "path": device_dir.display().to_string(), "how": how }),
+        );
+    }
     Ok(Report {
-        text: contents.text,
-        json: contents.json,
+        text,
+        json,
         failure: None,
     })
 }

@@ -149,10 +149,8 @@ impl Record {
                 "output": hex(&k.output),
             })).collect::<Vec<_>>(),
         });
-        let path = paths.record();
         let text = serde_json::to_string_pretty(&v).unwrap_or_default();
-        std::fs::write(&path, text)
-            .map_err(|e| CliError::fail(format!("cannot write {}: {e}", path.display())))
+        crate::state::write(&paths.record(), text.as_bytes())
     }
 }
 

@@ -5,6 +5,7 @@
 //!
 //! ```text
 //! STATE/
+//!   lock                              held by the drm-sim using the directory (pid, command)
 //!   provisioned                       written last: provisioning completed
 //!   device/                           the device identity (drm-target-host's identity files)
 //!     signing.key encryption.key device.secret security_level chain.bcert
@@ -19,11 +20,17 @@
 //!   challenges/                       Secure Delete challenges the device generated
 //!   demo-record.json                  what earlier demo runs did (sessions, key exchange results)
 //! ```
+//!
+//! Every file is created owner-only (600) and every directory 700, from the start: the
+//! directory holds private keys. One program at a time uses it: [`open_or_provision`] takes
+//! the directory's lock (and the flash image its own), and a second one is refused before it
+//! reads or writes anything else.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use drm_core::platform::SoftwareIdentity;
+use drm_target_host::files::{DirLock, LockError, create_private_dir, write_durably};
 use drm_target_host::{OsRng, identity};
 use drm_tests::TestRng;
 use drm_tests::crypto::{KeyPair, PublicKeyBytes};
@@ -198,17 +205,36 @@ pub struct State {
     pub servers: Keys,
     /// True when this run provisioned the device (first run).
     pub fresh: bool,
+    /// The directory's lock: the state is this program's while it lives (keep it bound).
+    pub lock: DirLock,
 }
 
 fn io_fail(what: &str, path: &Path, e: &std::io::Error) -> CliError {
     CliError::fail(format!("{what} {}: {e}", path.display()))
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+/// Writes (replaces, durably) a file of the state directory, owner-only from creation, and
+/// creates its directory (700) when missing.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).map_err(|e| io_fail("cannot create", dir, &e))?;
+        create_private_dir(dir).map_err(|e| io_fail("cannot create", dir, &e))?;
     }
-    fs::write(path, bytes).map_err(|e| io_fail("cannot write", path, &e))
+    write_durably(path, bytes).map_err(|e| io_fail("cannot write", path, &e))
+}
+
+/// Takes the state directory's lock (creating the directory, 700, when missing). Another
+/// program holding it is an error naming the holder; nothing is changed then.
+fn lock(paths: &StatePaths) -> Result<DirLock, CliError> {
+    let what = std::env::args().collect::<Vec<_>>().join(" ");
+    DirLock::acquire(&paths.root, &what).map_err(|e| match e {
+        LockError::Held { holder, .. } => CliError::fail(format!(
+            "state directory {} is in use by {} (one program at a time: two on one store \
+             would corrupt it); nothing was changed",
+            paths.root.display(),
+            holder.unwrap_or_else(|| "another process".to_owned())
+        )),
+        LockError::Io(e) => io_fail("cannot lock the state directory", &paths.root, &e),
+    })
 }
 
 fn load_pair(path: &Path, what: &str) -> Result<KeyPair, CliError> {
@@ -235,6 +261,7 @@ pub fn open_existing(paths: StatePaths) -> Result<State, CliError> {
 
 /// Opens the state directory, provisioning it first when it is not provisioned yet.
 pub fn open_or_provision(paths: StatePaths) -> Result<State, CliError> {
+    let lock = lock(&paths)?;
     let fresh = !paths.marker().exists();
     if fresh {
         provision(&paths)?;
@@ -263,6 +290,7 @@ pub fn open_or_provision(paths: StatePaths) -> Result<State, CliError> {
         device,
         servers,
         fresh,
+        lock,
     })
 }
 

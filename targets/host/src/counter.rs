@@ -1,8 +1,10 @@
 //! Monotonic counters for hosts.
 
-use std::fs::{self, File};
-use std::io::{self, Write};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
+
+use crate::files::write_durably;
 
 use drm_core::Error;
 use drm_core::platform::MonotonicCounter;
@@ -102,44 +104,6 @@ impl MonotonicCounter for FileCounter {
 
 fn invalid(msg: &'static str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, msg)
-}
-
-/// Replaces `path` with `bytes` so that a crash leaves the old or the new content: write a
-/// temporary file in the same directory, fsync it, rename it over `path`, fsync the directory.
-pub(crate) fn write_durably(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
-    let mut tmp_name = name.to_os_string();
-    tmp_name.push(".tmp");
-    let tmp = dir.join(tmp_name);
-    {
-        let mut file = create_private(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-    }
-    fs::rename(&tmp, path)?;
-    // Make the rename itself durable. Opening a directory for sync works on Unix; elsewhere
-    // the rename is as durable as the platform makes it.
-    #[cfg(unix)]
-    File::open(&dir)?.sync_all()?;
-    Ok(())
-}
-
-/// Creates (truncating) a file readable by its owner only where the platform supports it.
-pub(crate) fn create_private(path: &Path) -> io::Result<File> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
 }
 
 #[cfg(test)]

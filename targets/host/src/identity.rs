@@ -21,7 +21,7 @@ use drm_core::platform::SoftwareIdentity;
 use drm_core::secret::{EccPrivateKey, HmacKey};
 use rand_core::TryCryptoRng;
 
-use crate::counter::write_durably;
+use crate::files::{create_private_dir, write_durably};
 
 /// File names inside an identity directory.
 pub const SIGNING_KEY_FILE: &str = "signing.key";
@@ -52,7 +52,7 @@ pub fn generate<R: TryCryptoRng + ?Sized>(
     security_level: u32,
     rng: &mut R,
 ) -> io::Result<PublicKeys> {
-    fs::create_dir_all(dir)?;
+    create_private_dir(dir)?;
     let (signing, signing_public) = crypto::ecc_generate_key(rng).map_err(core_error)?;
     let (encryption, encryption_public) = crypto::ecc_generate_key(rng).map_err(core_error)?;
     let mut secret = [0u8; 32];

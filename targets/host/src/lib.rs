@@ -6,6 +6,9 @@
 //! - [`SystemClock`] and [`FixedClock`]: [`Clock`](drm_core::platform::Clock)s.
 //! - [`MemoryCounter`] and [`FileCounter`]: [`MonotonicCounter`](drm_core::platform::MonotonicCounter)s;
 //!   the file one writes durably (write, fsync, rename, fsync of the directory).
+//! - [`files`]: owner-only files and directories (mode 600 / 700 from creation), durable
+//!   replacement, and [`DirLock`](files::DirLock), a lock that keeps a second program off a
+//!   state directory.
 //! - [`identity`]: a [`SoftwareIdentity`](drm_core::platform::SoftwareIdentity) kept in files.
 //!
 //! The file-backed NOR flash is `drm-hds`'s (feature `std`).
@@ -16,6 +19,7 @@
 
 mod clock;
 mod counter;
+pub mod files;
 pub mod identity;
 mod rng;
 
