@@ -698,11 +698,12 @@ pub fn run(paths: StatePaths, json_out: bool) -> Result<Report, CliError> {
         record = Record::default();
     }
     let stats = device.store.stats();
+    let opening = device.meter.get();
     p.record(
         "hds",
         Status::Ok,
         format!(
-            "{} the store on {} ({} pages of {} KiB, {} buckets, commit {})",
+            "{} the store on {} ({} pages of {} KiB, {} buckets, commit {}); {}: {} reads ({} bytes), {} writes, {} pages erased",
             match opened {
                 Opened::Formatted => "formatted",
                 Opened::Mounted => "mounted (integrity checked)",
@@ -711,7 +712,17 @@ pub fn run(paths: StatePaths, json_out: bool) -> Result<Report, CliError> {
             stats.pages,
             device::FLASH_PAGE / 1024,
             stats.buckets,
-            stats.seq
+            stats.seq,
+            match opened {
+                Opened::Formatted => {
+                    "a new image is read whole first (only a blank one is formatted), then erased and written"
+                }
+                Opened::Mounted => "mounting",
+            },
+            opening.reads,
+            opening.read_bytes,
+            opening.writes,
+            opening.erases
         ),
     );
 
@@ -799,6 +810,7 @@ pub fn run(paths: StatePaths, json_out: bool) -> Result<Report, CliError> {
         fresh,
         first_run,
         device_id: &device_id,
+        opening,
     };
     Ok(finish(&end, &mut device, &servers, p))
 }
@@ -809,6 +821,8 @@ struct End<'a> {
     fresh: bool,
     first_run: bool,
     device_id: &'a [u8; 16],
+    /// The flash traffic of opening the store (mount, or blank check and format).
+    opening: Traffic,
 }
 
 fn traffic_json(t: &Traffic) -> Value {
@@ -854,8 +868,9 @@ fn finish(end: &End<'_>, device: &mut Device, servers: &Servers, p: Progress) ->
         seen.live_persistent
     ));
     text.push_str(&format!(
-        "flash traffic:    {} reads ({} bytes), {} writes ({} bytes), {} pages erased (this run)\n",
-        traffic.reads, traffic.read_bytes, traffic.writes, traffic.write_bytes, traffic.erases
+        "flash traffic:    {} reads ({} bytes), {} writes ({} bytes), {} pages erased (this run; {} reads ({} bytes) of them opening the store)\n",
+        traffic.reads, traffic.read_bytes, traffic.writes, traffic.write_bytes, traffic.erases,
+        end.opening.reads, end.opening.read_bytes
     ));
     text.push_str(&format!(
         "store:            {licenses} licenses ({license_bytes} bytes), {sessions} session records; {} pages, commit {}, erase counts {}..{}\n",
@@ -909,6 +924,7 @@ fn finish(end: &End<'_>, device: &mut Device, servers: &Servers, p: Progress) ->
                 "live_persistent_licenses": seen.live_persistent,
             },
             "flash_traffic": traffic_json(&traffic),
+            "flash_traffic_opening": traffic_json(&end.opening),
             "store": {
                 "pages": stats.pages,
                 "buckets": stats.buckets,
