@@ -27,15 +27,12 @@ use drm_hds::{AntiRollbackClock, Store};
 use embedded_storage::nor_flash::NorFlash;
 
 use crate::context::{Context, KeySlot, Operation, load_key};
-use crate::delivery::LICENSES;
 use crate::error::{Error, Result};
+use crate::licenses::LICENSES;
+pub use crate::licenses::MAX_LICENSE_LEN;
 
 /// Most licenses per KID that `Prepare` looks at.
 pub const MAX_LICENSES_PER_KID: usize = 8;
-
-/// Largest license this crate reads from the store, in bytes. The largest license of the key
-/// exchange format (ECDSA verify, every optional object) is under 600 bytes.
-pub const MAX_LICENSE_LEN: usize = 768;
 
 /// The anti-rollback clock policy of [`prepare`] and [`content_key`]: drm-hds's clock (the one
 /// clock record of the store, PROTOCOL §5) with its default grace of 300 seconds; a successful

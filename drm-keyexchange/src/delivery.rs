@@ -23,14 +23,12 @@ use drm_core::acquire::AcquiredLicenses;
 use drm_core::platform::DeviceIdentity;
 use drm_core::xmr::{self, ParsedLicense};
 use drm_core::{Kid, Lid};
-use drm_hds::{MAX_TRANSACTION_OPS, Namespace, Store, Transaction};
+use drm_hds::{MAX_TRANSACTION_OPS, Store, Transaction};
 use embedded_storage::nor_flash::NorFlash;
 
-use crate::calls::MAX_LICENSE_LEN;
 use crate::error::{Error, Result};
-
-/// The store namespace of licenses (slots keyed by KID, LID).
-pub const LICENSES: Namespace = Namespace::LICENSES;
+pub use crate::licenses::LICENSES;
+use crate::licenses::MAX_LICENSE_LEN;
 
 /// Most licenses one call handles: one transaction's capacity.
 pub const MAX_LICENSES: usize = MAX_TRANSACTION_OPS;

@@ -7,6 +7,7 @@ pub mod calls;
 pub mod context;
 pub mod delivery;
 pub mod error;
+pub mod licenses;
 
 pub use calls::{
     ANTI_ROLLBACK, MAX_LICENSE_LEN, TrustedTime, bind, bind_content_key, content_key, prepare,
