@@ -2,6 +2,7 @@
 """Where a firmware's flash goes, by crate and by module of the kit's crates.
 
     scripts/size_table.py [--markdown] LABEL=ELF...
+    scripts/size_table.py --panics [--markdown] LABEL=ELF...
 
 Reads `llvm-nm -S` of each ELF (the llvm-tools of the pinned toolchain), keeps the symbols in
 flash (text and read-only data: nm types t, T, r, R), demangles Rust's legacy symbol names
@@ -9,7 +10,10 @@ flash (text and read-only data: nm types t, T, r, R), demangles Rust's legacy sy
 begins with; for a trait impl (`<A as B>::f`), to the crate of the type A. Symbols with no
 crate path (compiler-generated, C runtime) are "(no crate path)". The kit's own crates
 (`drm_*` but the board) are split by module too. Prints one table per ELF, or with
---markdown one Markdown table with a column per ELF.
+--markdown one Markdown table with a column per ELF. With --panics: the call sites of core's
+panic entry points (bounds checks, unwrap/expect, panic!, assert, slice length checks) in the
+disassembly (llvm-objdump -d), by the crate of the calling function (the board's own panic
+handler aside).
 """
 import glob
 import os
@@ -27,12 +31,38 @@ CRYPTO = ("p256", "primeorder", "elliptic_curve", "ecdsa", "crypto_bigint", "rfc
           "signature", "ctutils", "cpubits", "rand_core")
 
 
-def llvm_nm():
+def llvm_tool(name):
     sysroot = subprocess.check_output(["rustc", "--print", "sysroot"], text=True).strip()
-    hits = glob.glob(os.path.join(sysroot, "lib/rustlib/*/bin/llvm-nm"))
+    hits = glob.glob(os.path.join(sysroot, f"lib/rustlib/*/bin/{name}"))
     if not hits:
-        sys.exit("llvm-nm not found: rustup component add llvm-tools")
+        sys.exit(f"{name} not found: rustup component add llvm-tools")
     return hits[0]
+
+
+def llvm_nm():
+    return llvm_tool("llvm-nm")
+
+
+PANIC = re.compile(r"panic|_fail\b|_fail$|unwrap_failed|expect_failed|len_mismatch_fail|index_fail")
+
+
+def panic_sites(elf):
+    """Call sites of core's panic entry points (bounds checks, unwrap, panic!, assert), by the
+    crate of the calling function: {crate: count}, and {callee: count}."""
+    out = subprocess.check_output([llvm_tool("llvm-objdump"), "-d", "--no-show-raw-insn", elf],
+                                  text=True)
+    callers, callees, current = {}, {}, "(no crate path)"
+    for line in out.splitlines():
+        head = re.match(r"^[0-9a-f]+ <(.+)>:$", line)
+        if head:
+            current = owner(demangle(head.group(1)))[0]
+            continue
+        call = re.search(r"\sbl?(?:\.w)?\s+0x[0-9a-f]+ <([^>+]+)(?:\+0x[0-9a-f]+)?>", line)
+        if call and PANIC.search(call.group(1)) and "drm_board" not in call.group(1):
+            callee = demangle(call.group(1))
+            callers[current] = callers.get(current, 0) + 1
+            callees[callee] = callees.get(callee, 0) + 1
+    return callers, callees
 
 
 def demangle(name):
@@ -110,7 +140,23 @@ def group(crate):
 def main():
     args = sys.argv[1:]
     markdown = "--markdown" in args
-    args = [a for a in args if a != "--markdown"]
+    panics = "--panics" in args
+    args = [a for a in args if a not in ("--markdown", "--panics")]
+    if panics:
+        for a in args:
+            label, _, elf = a.partition("=")
+            callers, callees = panic_sites(elf)
+            total = sum(callers.values())
+            if markdown:
+                by = ", ".join(f"`{c}` {n}" for c, n in sorted(callers.items(), key=lambda x: -x[1]))
+                print(f"| {label} | {total} | {by} |")
+            else:
+                print(f"{label}: {total} panic call sites")
+                for c, n in sorted(callers.items(), key=lambda x: -x[1]):
+                    print(f"  {n:>4}  from {c}")
+                for c, n in sorted(callees.items(), key=lambda x: -x[1]):
+                    print(f"  {n:>4}  to {c}")
+        return
     if not args:
         sys.exit(__doc__)
     runs = []
