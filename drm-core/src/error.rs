@@ -35,6 +35,9 @@ pub enum Error {
     KeyNotFound,
     /// An algorithm, key type, cipher type or version that this implementation does not support.
     Unsupported,
+    /// The license is signed with a signature type the kit parses but cannot verify: XMR type 2,
+    /// HMAC-SHA256, whose key PlayReady does not document (PROTOCOL §3). Refused, never trusted.
+    UnsupportedSignatureType,
     /// The license has expired (PlayReady `DRM_E_LICENSE_EXPIRED`).
     LicenseExpired,
     /// The license is not yet valid (PlayReady `DRM_E_LICENSE_NOT_YET_VALID`).
@@ -83,6 +86,7 @@ impl Error {
             Error::InvalidCertificate => 0x8004_D505,
             Error::KeyNotFound => 0x8004_D506,
             Error::Unsupported => 0x8004_D507,
+            Error::UnsupportedSignatureType => 0x8004_D510,
             Error::LicenseExpired => 0x8004_C009,
             Error::LicenseNotYetValid => 0x8004_C00A,
             Error::ClockNotSet => 0x8004_C05B,
@@ -113,6 +117,9 @@ impl fmt::Display for Error {
             Error::InvalidCertificate => "invalid certificate chain",
             Error::KeyNotFound => "key not found in certificate",
             Error::Unsupported => "unsupported algorithm or version",
+            Error::UnsupportedSignatureType => {
+                "license signature type cannot be verified (HMAC-SHA256)"
+            }
             Error::LicenseExpired => "license expired",
             Error::LicenseNotYetValid => "license not yet valid",
             Error::ClockNotSet => "clock not set or rolled back",
@@ -143,7 +150,7 @@ mod tests {
     use super::*;
     use std::string::ToString;
 
-    const ALL: [Error; 23] = [
+    const ALL: [Error; 24] = [
         Error::InvalidArgument,
         Error::BufferTooSmall,
         Error::Base64,
@@ -167,6 +174,7 @@ mod tests {
         Error::Rng,
         Error::Platform,
         Error::LogicBug,
+        Error::UnsupportedSignatureType,
     ];
 
     /// Position in [`ALL`]; the match is exhaustive, so a new variant must be added to both.
@@ -195,6 +203,7 @@ mod tests {
             Error::Rng => 20,
             Error::Platform => 21,
             Error::LogicBug => 22,
+            Error::UnsupportedSignatureType => 23,
         }
     }
 

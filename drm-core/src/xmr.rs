@@ -102,7 +102,8 @@ pub const SETTINGS_TEMP_STORE_ONLY: u16 = 0x0080;
 pub const CIPHER_ECC256: u16 = 3;
 /// Signature type: AES-128-CMAC.
 pub const SIG_AES_CMAC: u16 = 1;
-/// Signature type: HMAC-SHA256 (parsed; not accepted by [`verify`]).
+/// Signature type: HMAC-SHA256 (parsed; [`verify`] refuses it with
+/// [`Error::UnsupportedSignatureType`]).
 pub const SIG_HMAC_SHA256: u16 = 2;
 /// An expiration `end` of this value means "no end".
 pub const NO_END: u32 = u32::MAX;
@@ -961,7 +962,8 @@ impl<'a> VerifiedLicense<'a> {
 ///
 /// # Errors
 /// [`Error::NotBound`] (step 1); the identity's error, or [`Error::VerificationFailed`] (steps 2
-/// to 4, opaque); [`Error::Unsupported`] for a signature type other than AES-128-CMAC.
+/// to 4, opaque); [`Error::UnsupportedSignatureType`] for an HMAC-SHA256 signature (type 2: its
+/// key is not public, so it cannot be checked), before any key is touched.
 pub fn verify<'a, I: DeviceIdentity + ?Sized>(
     parsed: ParsedLicense<'a>,
     identity: &I,
@@ -969,8 +971,10 @@ pub fn verify<'a, I: DeviceIdentity + ?Sized>(
     if *parsed.device_key != identity.encryption_public_key() {
         return Err(Error::NotBound);
     }
-    if parsed.signature_type != SIG_AES_CMAC {
-        return Err(Error::Unsupported);
+    match parsed.signature_type {
+        SIG_AES_CMAC => {}
+        SIG_HMAC_SHA256 => return Err(Error::UnsupportedSignatureType),
+        _ => return Err(Error::Unsupported),
     }
     let (ci, ck) = identity
         .elgamal_decrypt(parsed.content_key.encrypted)?

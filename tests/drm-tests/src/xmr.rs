@@ -28,7 +28,8 @@ use p256::AffinePoint;
 
 use crate::Id16;
 use crate::crypto::{
-    KeyPair, PublicKeyBytes, aes_cbc_encrypt_nopad, cmac_aes128, point_from_bytes, wrap_key,
+    KeyPair, PublicKeyBytes, aes_cbc_encrypt_nopad, cmac_aes128, hmac_sha256, point_from_bytes,
+    wrap_key,
 };
 use crate::rng::TestRng;
 use crate::wire::{len16, len32, put_u16, put_u32};
@@ -84,6 +85,8 @@ pub const KEY_TYPE_KEY_EXCHANGE: u16 = 6;
 pub const CIPHER_ECC256: u16 = 3;
 /// Signature type: AES-128-CMAC.
 pub const SIG_AES_CMAC: u16 = 1;
+/// Signature type: HMAC-SHA256 (PROTOCOL §3).
+pub const SIG_HMAC_SHA256: u16 = 2;
 
 /// Key exchange algorithm (KEY-EXCHANGE-FORMAT §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -174,6 +177,10 @@ pub enum Defect {
     TrailingBytes,
     /// The signature object claims this signature type.
     SignatureType(u16),
+    /// A well-formed HMAC-SHA256 signature object (type 2, 32 bytes: HMAC-SHA256 over the signed
+    /// bytes keyed with the content integrity key). Which key PlayReady uses for type 2 is not
+    /// public (PROTOCOL §3), so the client refuses such a license with its own error.
+    HmacSignature,
     /// The content key object claims this cipher type.
     CipherType(u16),
     /// The content key object claims this key type (e.g. a policy object in a non-6 license).
@@ -508,10 +515,16 @@ pub fn build_license(
             }
         })
         .unwrap_or(SIG_AES_CMAC);
-    let mut p = Vec::with_capacity(20);
+    let hmac = spec.defects.contains(&Defect::HmacSignature);
+    let (sig_type, sig_len) = if hmac {
+        (SIG_HMAC_SHA256, 32)
+    } else {
+        (sig_type, 16)
+    };
+    let mut p = Vec::with_capacity(4 + sig_len);
     put_u16(&mut p, sig_type);
-    put_u16(&mut p, 16);
-    p.extend_from_slice(&[0; 16]);
+    put_u16(&mut p, sig_len as u16);
+    p.extend_from_slice(&vec![0; sig_len]);
     outer.push(Obj::leaf(OBJ_SIGNATURE, p));
 
     let mut bytes = Vec::with_capacity(512);
@@ -520,8 +533,13 @@ pub fn build_license(
     bytes.extend_from_slice(&spec.lid);
     Obj::container(OBJ_OUTER, outer).write(&mut bytes);
 
-    let signed_len = bytes.len().saturating_sub(12 + 16);
-    let tag = cmac_aes128(&ci, bytes.get(..signed_len).unwrap_or_default());
+    let signed_len = bytes.len().saturating_sub(12 + sig_len);
+    let signed = bytes.get(..signed_len).unwrap_or_default();
+    let tag = if hmac {
+        hmac_sha256(&ci, signed).to_vec()
+    } else {
+        cmac_aes128(&ci, signed).to_vec()
+    };
     if let Some(slot) = bytes.get_mut(signed_len + 12..) {
         slot.copy_from_slice(&tag);
     }

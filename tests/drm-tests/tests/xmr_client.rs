@@ -605,3 +605,40 @@ fn fuzz_seeds_verify_for_the_fuzz_device() {
     }
     assert!(seen >= 5, "{seen}");
 }
+
+/// XMR signature type 2 (HMAC-SHA256): a well-formed license of that type parses (the type is
+/// shown), and verification refuses it with its own error, never a generic one, for content and
+/// key exchange licenses alike. Its key is not public, so the kit does not guess one.
+#[test]
+fn hmac_signed_licenses_are_refused_with_their_own_error() {
+    use drm_tests::pki::Authority;
+    let mut ca = Authority::from_seed(331);
+    let dev = ca.provision_device(drm_tests::pki::SL_2000);
+    let identity = SoftwareIdentity::new(
+        EccPrivateKey::from_bytes(dev.signing_key_bytes()),
+        EccPrivateKey::from_bytes(dev.encryption_key_bytes()),
+        HmacKey::from_bytes([9; 32]),
+        dev.chain.clone(),
+        dev.security_level,
+    )
+    .unwrap();
+    let mut rng = TestRng::from_seed(332);
+    let mut specs = vec![content_spec()];
+    specs.extend(kx_specs(&mut rng));
+    for spec in &specs {
+        let good = build(spec, &dev.encryption, &mut rng);
+        assert!(verify_bytes(&good.bytes, &identity).is_ok());
+        let lic = build(
+            &with(spec, Defect::HmacSignature),
+            &dev.encryption,
+            &mut rng,
+        );
+        let parsed = ParsedLicense::parse(&lic.bytes).unwrap();
+        assert_eq!(parsed.signature_type(), xmr::SIG_HMAC_SHA256);
+        assert_eq!(parsed.signature().len(), 32);
+        let e = verify_bytes(&lic.bytes, &identity).unwrap_err();
+        assert_eq!(e, Error::UnsupportedSignatureType);
+        assert_eq!(e.code(), 0x8004_D510);
+        assert_ne!(e.code(), Error::Unsupported.code());
+    }
+}
