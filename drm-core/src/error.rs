@@ -56,7 +56,8 @@ pub enum Error {
     /// The XML document has a DTD, an entity declaration or an unknown entity reference.
     XmlForbidden,
     /// The server answered with a SOAP fault; `status` is the PlayReady result code it carried
-    /// (0 when the fault had none).
+    /// (0 when the fault had none). Its [`code`](Error::code) is that result code, the one the
+    /// fault names, when it is a failure code; else `0x8004D50D` ([`soap_fault_code`]).
     SoapFault {
         /// The `detail/Exception/StatusCode` of the fault, or 0.
         status: u32,
@@ -95,11 +96,24 @@ impl Error {
             Error::XmlTooLarge => 0x8004_D50A,
             Error::XmlTooDeep => 0x8004_D50B,
             Error::XmlForbidden => 0x8004_D50C,
-            Error::SoapFault { .. } => 0x8004_D50D,
+            Error::SoapFault { status } => soap_fault_code(*status),
             Error::Rng => 0x8004_D50E,
             Error::Platform => 0x8004_D50F,
             Error::LogicBug => 0x8004_D5FF,
         }
+    }
+}
+
+/// The code of a SOAP fault carrying `status` (its `detail/Exception/StatusCode`): the PlayReady
+/// result code the fault names when it is a failure code (`DRM_FAILED`: the top bit set), so that
+/// a C caller sees the server's own `DRM_RESULT`; `0x8004D50D` ("SOAP fault") when the fault
+/// had no status or a status that is not a failure. Every crate of the kit maps faults with this.
+#[must_use]
+pub const fn soap_fault_code(status: u32) -> u32 {
+    if status & 0x8000_0000 != 0 {
+        status
+    } else {
+        0x8004_D50D
     }
 }
 
@@ -222,6 +236,28 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_soap_fault_has_the_code_it_names() {
+        assert_eq!(
+            Error::SoapFault {
+                status: 0x8004_C600
+            }
+            .code(),
+            0x8004_C600
+        );
+        assert_eq!(
+            Error::SoapFault {
+                status: 0x8004_C3E8
+            }
+            .code(),
+            0x8004_C3E8
+        );
+        // No status, or one that is not a failure code: the generic fault code.
+        assert_eq!(Error::SoapFault { status: 0 }.code(), 0x8004_D50D);
+        assert_eq!(Error::SoapFault { status: 5 }.code(), 0x8004_D50D);
+        assert_eq!(soap_fault_code(0x7FFF_FFFF), 0x8004_D50D);
     }
 
     #[test]

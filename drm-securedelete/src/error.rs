@@ -18,7 +18,8 @@ pub enum Error {
     /// (PlayReady `DRM_E_INVALID_SECURE_DELETE_RESPONSE`, `0x8004DFA0`).
     InvalidResponse,
     /// The server answered with a SOAP fault; `status` is its `detail/Exception/StatusCode`
-    /// (0 when it had none).
+    /// (0 when it had none). Its code is the PlayReady code the fault names, as for
+    /// `drm_core::Error::SoapFault` ([`drm_core::error::soap_fault_code`]).
     SoapFault {
         /// The PlayReady result code the fault carried, or 0.
         status: u32,
@@ -56,7 +57,9 @@ impl Error {
     pub const fn code(&self) -> u32 {
         match self {
             Error::InvalidResponse => 0x8004_DFA0,
-            Error::SoapFault { .. } => 0x8004_D801,
+            // One mapping for every crate: the code the fault names (drm-core's). `0x8004D801`,
+            // this crate's own fault code before, is retired (never reused).
+            Error::SoapFault { status } => drm_core::error::soap_fault_code(*status),
             Error::SessionNotFound => 0x8004_D802,
             Error::SessionPending => 0x8004_D803,
             Error::SessionNotPending => 0x8004_D804,
@@ -134,7 +137,6 @@ mod tests {
     fn codes_are_stable_and_distinct() {
         let own = [
             (Error::InvalidResponse, 0x8004_DFA0),
-            (Error::SoapFault { status: 7 }, 0x8004_D801),
             (Error::SessionNotFound, 0x8004_D802),
             (Error::SessionPending, 0x8004_D803),
             (Error::SessionNotPending, 0x8004_D804),
@@ -160,5 +162,20 @@ mod tests {
             Error::from(drm_core::Error::SoapFault { status: 5 }),
             Error::SoapFault { status: 5 }
         );
+        // A fault has the code it names, the same in both crates.
+        for status in [0, 5, 0x8004_C604, 0x8004_DFA0] {
+            assert_eq!(
+                Error::SoapFault { status }.code(),
+                drm_core::Error::SoapFault { status }.code()
+            );
+        }
+        assert_eq!(
+            Error::SoapFault {
+                status: 0x8004_C604
+            }
+            .code(),
+            0x8004_C604
+        );
+        assert_eq!(Error::SoapFault { status: 0 }.code(), 0x8004_D50D);
     }
 }

@@ -250,20 +250,25 @@ fn faults_become_typed_errors_with_the_status() {
     // No grant for these KIDs: the server refuses with its service-specific status.
     let (outcome, client) = w.round_trip();
     assert!(outcome.is_err());
+    let client = client.err();
     assert_eq!(
-        client.err(),
+        client,
         Some(Error::SoapFault {
             status: STATUS_SERVICE_SPECIFIC
         })
     );
+    // The error's code is the PlayReady code the fault names (what a C caller gets).
+    assert_eq!(client.map(|e| e.code()), Some(STATUS_SERVICE_SPECIFIC));
     w.server
         .set_policy(Box::new(|_| Decision::Fault(0x8004_C3E8)));
+    let e = w.round_trip().1.err();
     assert_eq!(
-        w.round_trip().1.err(),
+        e,
         Some(Error::SoapFault {
             status: 0x8004_C3E8
         })
     );
+    assert_eq!(e.map(|e| e.code()), Some(0x8004_C3E8));
     // A challenge encrypted to another key: the server cannot decrypt it.
     let other = KeyPair::generate(&mut TestRng::from_seed(99)).public();
     let ks = kids();
