@@ -1,9 +1,12 @@
 //! `drm-sim xmr inspect FILE [--device-key FILE]`: an XMR license, object by object.
 //!
-//! The license is first parsed by `drm_core::xmr` (the device's own parser): a license it refuses
-//! is a one-line error. The object tree is then shown with the fields of every known object.
-//! With the device's encryption key: whether the license is bound to it, whether the signature
-//! verifies and whether the key unwraps (the key itself is never printed).
+//! The license is parsed by `drm_core::xmr` (the device's own parser) and its object tree shown
+//! with the fields of every known object. With the device's encryption key: whether the license
+//! is bound to it, whether the signature verifies and whether the key unwraps (the key itself is
+//! never printed). Every license whose objects can be walked is shown, usable or not, with the
+//! reasons it cannot be used (the parser's refusal — a required object missing, an unknown
+//! must-understand object —, expired, not yet valid, not bound to the device, a signature that
+//! fails); the exit status is 0 only for a usable license.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -438,13 +441,14 @@ fn check_with_device(parsed: ParsedLicense<'_>, device: &EncryptionKeyOnly) -> D
         };
     }
     // The signature alone: CI from the ElGamal unwrap keys the CMAC over the signed bytes.
+    // A type-2 (HMAC-SHA256) signature cannot be checked (its key is not public): no verdict.
     let signature_valid = device
         .elgamal_decrypt(parsed.content_key().encrypted_key())
         .ok()
+        .filter(|_| parsed.signature_type() == xmr::SIG_AES_CMAC)
         .map(|x| {
             let (ci, _ck) = x.split_aes128();
-            parsed.signature_type() == xmr::SIG_AES_CMAC
-                && crypto::cmac_verify(&ci, parsed.signed_bytes(), parsed.signature()).is_ok()
+            crypto::cmac_verify(&ci, parsed.signed_bytes(), parsed.signature()).is_ok()
         });
     // The whole of the device's check, key unwrap included.
     match xmr::verify(parsed, device) {
@@ -468,10 +472,11 @@ fn check_with_device(parsed: ParsedLicense<'_>, device: &EncryptionKeyOnly) -> D
 /// Runs the command.
 pub fn run(file: &Path, device_key: Option<&Path>) -> Result<Report, CliError> {
     let bytes = read_input(file, "license")?;
-    let parsed = ParsedLicense::parse(&bytes).map_err(|e| {
-        CliError::fail(format!("{}: not a usable XMR license: {e}", file.display()))
-    })?;
     let device = device_key.map(load_device_key).transpose()?;
+    let parsed = match ParsedLicense::parse(&bytes) {
+        Ok(p) => p,
+        Err(e) => return refused(file, &bytes, e),
+    };
 
     let tree = walk(
         bytes.get(xmr::HEADER_LEN..).unwrap_or_default(),
@@ -581,22 +586,95 @@ pub fn run(file: &Path, device_key: Option<&Path>) -> Result<Report, CliError> {
         node_text(n, 1, &mut text);
     }
 
-    let failure = check.and_then(|c| {
-        c.error.map(|e| {
-            format!(
-                "{}: the device key does not open this license: {e}",
-                file.display()
-            )
-        })
-    });
+    // Why the device could not use it, each reason found (none: usable as far as checked).
+    let mut reasons = Vec::new();
+    if let Some((b, e)) = parsed.expiration() {
+        if now < u64::from(b) {
+            reasons.push(format!("not yet valid (begins {})", utc(u64::from(b))));
+        } else if e != xmr::NO_END && now >= u64::from(e) {
+            reasons.push(format!("expired ({})", utc(u64::from(e))));
+        }
+    }
+    if let Some(e) = check.and_then(|c| c.error) {
+        reasons.push(format!("the device key does not open this license: {e}"));
+    }
+    let usable = reasons.is_empty();
+    let verdict = if usable {
+        if device.is_some() {
+            "yes (parsed, valid now, bound to the device key, signature and key checked)".to_owned()
+        } else {
+            "yes as far as checked without the device key (--device-key checks binding, signature \
+             and key)"
+                .to_owned()
+        }
+    } else {
+        format!("NO: {}", reasons.join("; "))
+    };
+    text.insert_str(
+        text.find('\n').map_or(0, |i| i + 1),
+        &format!("  usable:            {verdict}\n"),
+    );
     Ok(Report {
         text,
         json: json!({
             "file": file.display().to_string(),
             "length": bytes.len(),
+            "usable": usable,
+            "reasons": reasons,
             "summary": summary,
             "objects": tree.iter().map(node_json).collect::<Vec<_>>(),
         }),
-        failure,
+        failure: (!usable)
+            .then(|| format!("{}: cannot be used: {}", file.display(), reasons.join("; "))),
+    })
+}
+
+/// A license the device's parser refuses: its objects are still shown when the object
+/// structure itself can be walked, with the reason; exit status 1 either way.
+fn refused(file: &Path, bytes: &[u8], e: Error) -> Result<Report, CliError> {
+    let reason = format!("the device's parser refuses it: {e}");
+    let tree = bytes
+        .starts_with(b"XMR\0")
+        .then(|| {
+            walk(
+                bytes.get(xmr::HEADER_LEN..).unwrap_or_default(),
+                xmr::HEADER_LEN,
+                0,
+            )
+        })
+        .and_then(Result::ok)
+        .filter(|t| !t.is_empty());
+    let Some(tree) = tree else {
+        return Err(CliError::fail(format!(
+            "{}: not an XMR license: {e}",
+            file.display()
+        )));
+    };
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "XMR license {} ({} bytes)",
+        file.display(),
+        bytes.len()
+    );
+    let _ = writeln!(text, "  usable:            NO: {reason}");
+    if let Some(lid) = id16(bytes, 8) {
+        let _ = writeln!(text, "  LID:               {}", hex(&lid));
+    }
+    let _ = writeln!(text, "objects:");
+    for n in &tree {
+        node_text(n, 1, &mut text);
+    }
+    Ok(Report {
+        text,
+        json: json!({
+            "file": file.display().to_string(),
+            "length": bytes.len(),
+            "usable": false,
+            "reasons": [reason],
+            "error_code": format!("0x{:08X}", e.code()),
+            "objects": tree.iter().map(node_json).collect::<Vec<_>>(),
+        }),
+        failure: Some(format!("{}: cannot be used: {reason}", file.display())),
     })
 }

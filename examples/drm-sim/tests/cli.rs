@@ -1035,4 +1035,139 @@ fn xmr_inspect_refuses_bad_input() {
     );
     // The good one passes.
     ok(&["xmr", "inspect", &g, "--device-key", dk]);
+    let v = ok_json(&["xmr", "inspect", &g, "--device-key", dk]);
+    assert_eq!(v["usable"], true);
+    assert_eq!(v["reasons"], serde_json::json!([]));
+}
+
+/// A license the device cannot use is still shown, with every reason, and exit status 1.
+#[test]
+fn xmr_inspect_shows_unusable_licenses_with_the_reason() {
+    let state = provisioned("xmr-unusable");
+    let dir = temp_dir("xmr-unusable-files");
+    let dk = state.join("device/encryption.key");
+    let dk = dk.to_str().unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.to_str().unwrap().to_owned()
+    };
+    let kx = |defects: Vec<Defect>| {
+        let mut s = LicenseSpec::key_exchange(
+            [1; 16],
+            [2; 16],
+            KxAlgorithm::HmacSha256,
+            KxOperation::Sign,
+            vec![7; 32],
+        );
+        s.defects = defects;
+        s
+    };
+    let json_of = |args: &[&str]| -> (Value, String) {
+        let mut all: Vec<&str> = args.to_vec();
+        all.push("--json");
+        let o = sim(&all);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{args:?}: exit 1 for an unusable license"
+        );
+        let err = String::from_utf8(o.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        (serde_json::from_slice(&o.stdout).unwrap(), err)
+    };
+
+    // Expired: every field shown, the reason named.
+    let mut spec =
+        LicenseSpec::content([3; 16], [4; 16], drm_tests::xmr::KEY_TYPE_AES_CBC, [5; 16]);
+    spec.expiration = Some((1_000_000, 1_600_000_000));
+    let expired = write("expired.xmr", &license(&state, &spec, 4));
+    let (v, err) = json_of(&["xmr", "inspect", &expired, "--device-key", dk]);
+    assert_eq!(v["usable"], false);
+    assert!(
+        v["reasons"][0].as_str().unwrap().starts_with("expired"),
+        "{v}"
+    );
+    assert_eq!(v["summary"]["kid"]["guid"].as_str().unwrap().len(), 36);
+    assert_eq!(v["summary"]["device_check"]["signature_valid"], true);
+    assert!(err.contains("cannot be used: expired"), "{err}");
+    let text = stdout_of(&["xmr", "inspect", &expired]);
+    assert!(text.contains("usable:            NO: expired"), "{text}");
+
+    // Not yet valid.
+    spec.expiration = Some((4_000_000_000, xmr_no_end()));
+    let (v, _) = json_of(&[
+        "xmr",
+        "inspect",
+        &write("future.xmr", &license(&state, &spec, 5)),
+    ]);
+    assert!(
+        v["reasons"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("not yet valid"),
+        "{v}"
+    );
+
+    // A required object missing: the parser refuses it, the objects are shown anyway.
+    let (v, err) = json_of(&[
+        "xmr",
+        "inspect",
+        &write(
+            "nopolicy.xmr",
+            &license(&state, &kx(vec![Defect::NoPolicy]), 6),
+        ),
+    ]);
+    assert_eq!(v["usable"], false);
+    assert!(
+        v["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("required object missing"),
+        "{v}"
+    );
+    assert_eq!(v["error_code"], "0x8004C0E2");
+    assert!(!v["objects"].as_array().unwrap().is_empty());
+    assert!(err.contains("cannot be used"), "{err}");
+
+    // Expired and bound to another device: both reasons.
+    let other = write(
+        "other.key",
+        &KeyPair::generate(&mut TestRng::from_seed(6)).secret_bytes(),
+    );
+    spec.expiration = Some((1_000_000, 1_600_000_000));
+    let (v, _) = json_of(&["xmr", "inspect", &expired, "--device-key", &other]);
+    let reasons = v["reasons"].as_array().unwrap();
+    assert_eq!(reasons.len(), 2, "{v}");
+    assert!(
+        reasons[1]
+            .as_str()
+            .unwrap()
+            .contains("bound to another device")
+    );
+
+    // HMAC-signed (type 2): shown, no signature verdict, refused with its own error.
+    let (v, _) = json_of(&[
+        "xmr",
+        "inspect",
+        &write(
+            "hmac.xmr",
+            &license(&state, &kx(vec![Defect::HmacSignature]), 7),
+        ),
+        "--device-key",
+        dk,
+    ]);
+    assert_eq!(v["summary"]["device_check"]["signature_valid"], Value::Null);
+    assert!(
+        v["reasons"][0].as_str().unwrap().contains("0x8004D510"),
+        "{v}"
+    );
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    String::from_utf8(sim(args).stdout).unwrap()
+}
+
+fn xmr_no_end() -> u32 {
+    drm_core::xmr::NO_END
 }
