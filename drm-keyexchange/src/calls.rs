@@ -9,7 +9,11 @@
 //!    ([`Error::OperationNotAllowed`]) — before any key is unwrapped;
 //! 4. dates against the trusted time: a time-bound license with no trusted time is refused with
 //!    `ClockNotSet`, then `now < begin` → `LicenseNotYetValid`, `now ≥ end` or `now ≥ removal
-//!    date` → `LicenseExpired` (`drm-core` codes, PROTOCOL §2);
+//!    date` → `LicenseExpired` (`drm-core` codes, PROTOCOL §2); an expiration after first use
+//!    (XMR `0x0030`) counts from the first bind recorded in the store ([`crate::licenses::FIRST_USE`],
+//!    written before the key is first handed out) and `now ≥ first use + period` →
+//!    `LicenseExpired`; [`bind`] and [`bind_content_key`], which have no store, refuse such a
+//!    license with `Unsupported`;
 //! 5. the license's minimum security level against the device's (`SecurityLevelTooLow`);
 //! 6. binding, signature and key unwrap ([`drm_core::xmr::verify`]: `NotBound`,
 //!    `VerificationFailed`).
@@ -28,8 +32,8 @@ use embedded_storage::nor_flash::NorFlash;
 
 use crate::context::{Context, KeySlot, Operation, load_key};
 use crate::error::{Error, Result};
-use crate::licenses::LICENSES;
 pub use crate::licenses::MAX_LICENSE_LEN;
+use crate::licenses::{FirstUse, LICENSES, first_use, record_first_use};
 
 /// Most licenses per KID that `Prepare` looks at.
 pub const MAX_LICENSES_PER_KID: usize = 8;
@@ -63,16 +67,23 @@ where
 /// is not set or was found rolled back. Time-bound licenses are refused with `None`.
 pub type TrustedTime = Option<u64>;
 
-/// Dates (step 4 of the module documentation).
-fn check_dates(license: &ParsedLicense<'_>, now: TrustedTime) -> Result<()> {
+/// Dates (step 4 of the module documentation). An expiration after first use counts from the
+/// recorded first use, or from `now` when this is the first; without first-use state
+/// ([`FirstUse::NotKept`]) it is refused rather than granting more than the license allows.
+fn check_dates(license: &ParsedLicense<'_>, now: TrustedTime, first: FirstUse) -> Result<()> {
     if !license.is_time_bound() {
         return Ok(());
     }
     let now = now.ok_or(drm_core::Error::ClockNotSet)?;
-    if license.expiration_after_first_use().is_some() {
-        // Needs per-license first-use state, which this kit does not keep: refuse rather than
-        // grant more than the license allows.
-        return Err(drm_core::Error::Unsupported.into());
+    if let Some(period) = license.expiration_after_first_use() {
+        let start = match first {
+            FirstUse::NotKept => return Err(drm_core::Error::Unsupported.into()),
+            FirstUse::Never => now,
+            FirstUse::At(t) => t,
+        };
+        if now >= start.saturating_add(u64::from(period)) {
+            return Err(drm_core::Error::LicenseExpired.into());
+        }
     }
     if let Some((begin, end)) = license.expiration() {
         if now < u64::from(begin) {
@@ -108,7 +119,7 @@ fn check_level<I: DeviceIdentity + ?Sized>(
 fn check_key_exchange<'a, I: DeviceIdentity + ?Sized>(
     license: &'a [u8],
     identity: &I,
-    now: TrustedTime,
+    (now, first): (TrustedTime, FirstUse),
     (algorithm, operation): (KxAlgorithm, KxOperation),
 ) -> Result<ParsedLicense<'a>> {
     let parsed = ParsedLicense::parse(license)?;
@@ -119,7 +130,7 @@ fn check_key_exchange<'a, I: DeviceIdentity + ?Sized>(
     if policy.algorithm() != algorithm || policy.operation() != operation {
         return Err(Error::OperationNotAllowed);
     }
-    check_dates(&parsed, now)?;
+    check_dates(&parsed, now, first)?;
     check_level(&parsed, identity)?;
     Ok(parsed)
 }
@@ -138,7 +149,12 @@ pub fn bind<'s, Op: Operation, I: DeviceIdentity + ?Sized>(
     identity: &I,
     now: TrustedTime,
 ) -> Result<Context<'s, Op>> {
-    let (kid, key) = unwrap_key_exchange(license, identity, now, (Op::ALGORITHM, Op::OPERATION))?;
+    let (kid, key, _) = unwrap_key_exchange(
+        license,
+        identity,
+        (now, FirstUse::NotKept),
+        (Op::ALGORITHM, Op::OPERATION),
+    )?;
     Context::new(slot, kid, key)
 }
 
@@ -148,13 +164,19 @@ pub fn bind<'s, Op: Operation, I: DeviceIdentity + ?Sized>(
 fn unwrap_key_exchange<I: DeviceIdentity + ?Sized>(
     license: &[u8],
     identity: &I,
-    now: TrustedTime,
+    time: (TrustedTime, FirstUse),
     wanted: (KxAlgorithm, KxOperation),
-) -> Result<(Kid, LicenseKey)> {
-    let parsed = check_key_exchange(license, identity, now, wanted)?;
+) -> Result<(Kid, LicenseKey, bool)> {
+    let parsed = check_key_exchange(license, identity, time, wanted)?;
     let kid = parsed.kid();
+    let starts = starts_first_use(&parsed, time.1);
     let (_, key) = xmr::verify(parsed, identity)?.into_parts();
-    Ok((kid, key))
+    Ok((kid, key, starts))
+}
+
+/// Whether binding `license` now is its first use, to be recorded before its key is handed out.
+fn starts_first_use(license: &ParsedLicense<'_>, first: FirstUse) -> bool {
+    license.expiration_after_first_use().is_some() && first == FirstUse::Never
 }
 
 /// The LIDs of the stored licenses of `kid` (at most [`MAX_LICENSES_PER_KID`]). Never inlined: the
@@ -198,13 +220,14 @@ where
 }
 
 /// Calls `f` with the bytes of each stored license of `kid` (at most
-/// [`MAX_LICENSES_PER_KID`]) until it returns `Ok`; returns that, or the first error, or
-/// [`Error::LicenseNotFound`] when the store has no license for `kid`.
+/// [`MAX_LICENSES_PER_KID`]) and what the store knows of its first use, until it returns `Ok`;
+/// returns that and the license's LID, or the first error, or [`Error::LicenseNotFound`] when
+/// the store has no license for `kid`.
 fn first_usable<S, C, const PAGES: usize, T>(
     store: &mut Store<S, C, PAGES>,
     kid: &Kid,
-    mut f: impl FnMut(&[u8]) -> Result<T>,
-) -> Result<T>
+    mut f: impl FnMut(&[u8], FirstUse) -> Result<T>,
+) -> Result<(T, [u8; 16])>
 where
     S: NorFlash,
     C: MonotonicCounter,
@@ -213,9 +236,11 @@ where
     let mut first_error = None;
     let mut buf = [0u8; MAX_LICENSE_LEN];
     for lid in &lids {
-        let result = read_license(store, kid, lid, &mut buf).and_then(&mut f);
+        let result = first_use(store, kid.as_bytes(), lid).and_then(|first| {
+            read_license(store, kid, lid, &mut buf).and_then(|license| f(license, first))
+        });
         match result {
-            Ok(value) => return Ok(value),
+            Ok(value) => return Ok((value, *lid)),
             Err(e) => {
                 first_error.get_or_insert(e);
             }
@@ -298,9 +323,13 @@ where
     K: Clock + ?Sized,
 {
     let now = trusted_time(store, clock)?;
-    let (kid, key) = first_usable(store, kid, |license| {
-        unwrap_key_exchange(license, identity, now, wanted)
+    let ((kid, key, starts), lid) = first_usable(store, kid, |license, first| {
+        unwrap_key_exchange(license, identity, (now, first), wanted)
     })?;
+    // The first use is on the flash before the key is handed out (a cut before: unused).
+    if starts {
+        record_first_use(store, kid.as_bytes(), &lid, now.ok_or(Error::LogicBug)?)?;
+    }
     load_key(slot, key, wanted)?;
     if let Some(now) = now
         && let Err(e) = ANTI_ROLLBACK.advance(store, now)
@@ -330,9 +359,13 @@ where
     K: Clock + ?Sized,
 {
     let now = trusted_time(store, clock)?;
-    first_usable(store, kid, |license| {
-        bind_content_key(license, identity, now)
-    })
+    let ((key, starts), lid) = first_usable(store, kid, |license, first| {
+        content_key_checked(license, identity, (now, first))
+    })?;
+    if starts {
+        record_first_use(store, kid.as_bytes(), &lid, now.ok_or(Error::LogicBug)?)?;
+    }
+    Ok(key)
 }
 
 /// The content key of the content license `license`, after the same date, level, binding and
@@ -347,14 +380,25 @@ pub fn bind_content_key<I: DeviceIdentity + ?Sized>(
     identity: &I,
     now: TrustedTime,
 ) -> Result<Aes128Key> {
+    Ok(content_key_checked(license, identity, (now, FirstUse::NotKept))?.0)
+}
+
+/// [`bind_content_key`] with what is known of the first use; also says whether this is the
+/// first use (to be recorded).
+fn content_key_checked<I: DeviceIdentity + ?Sized>(
+    license: &[u8],
+    identity: &I,
+    (now, first): (TrustedTime, FirstUse),
+) -> Result<(Aes128Key, bool)> {
     let parsed = ParsedLicense::parse(license)?;
     if parsed.is_key_exchange() {
         return Err(Error::KeyExchangeLicenseNotContentKey);
     }
-    check_dates(&parsed, now)?;
+    check_dates(&parsed, now, first)?;
     check_level(&parsed, identity)?;
+    let starts = starts_first_use(&parsed, first);
     match xmr::verify(parsed, identity)?.into_parts() {
-        (_, LicenseKey::Content(key)) => Ok(key),
+        (_, LicenseKey::Content(key)) => Ok((key, starts)),
         _ => Err(Error::LogicBug),
     }
 }

@@ -42,6 +42,8 @@ pub struct Grant {
     pub kind: GrantKind,
     /// `(begin, end)`; `None`: no expiration object.
     pub expiration: Option<(u32, u32)>,
+    /// Seconds of an expiration-after-first-use object; `None`: none.
+    pub expiration_after_first_use: Option<u32>,
     /// Issue date; `None`: none.
     pub issue_date: Option<u32>,
     /// Minimum security level of the client.
@@ -83,6 +85,7 @@ impl Grant {
                 key: None,
             },
             expiration: None,
+            expiration_after_first_use: None,
             issue_date: None,
             min_security_level: 150,
             persistent: true,
@@ -107,6 +110,13 @@ impl Grant {
     #[must_use]
     pub fn expires(mut self, begin: u32, end: u32) -> Self {
         self.expiration = Some((begin, end));
+        self
+    }
+
+    /// With an expiration-after-first-use object: usable for `seconds` from the first use.
+    #[must_use]
+    pub fn expires_after_first_use(mut self, seconds: u32) -> Self {
+        self.expiration_after_first_use = Some(seconds);
         self
     }
 
@@ -387,6 +397,7 @@ impl LicenseServer {
                 kid,
                 key,
                 expiration: grant.expiration,
+                expiration_after_first_use: grant.expiration_after_first_use,
                 issue_date: grant.issue_date,
                 min_security_level: grant.min_security_level,
                 persistent: grant.persistent,

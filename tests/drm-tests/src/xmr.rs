@@ -9,6 +9,7 @@
 //!     0x000D settings          u16: 0 persistent, 0x0001 cannot persist
 //!     0x0013 issue date        u32            (if set)
 //!     0x0012 expiration        begin, end     (if set)
+//!     0x0030 expiration after first use  u32 seconds (if set)
 //!     0x0034 security level    u16 minimum
 //!     0x7E01 key exchange policy (key exchange licenses)
 //!   0x0004 playback policy container (flags 3, content licenses unless turned off)
@@ -59,6 +60,8 @@ pub const OBJ_SETTINGS: u16 = 0x000D;
 pub const OBJ_EXPIRATION: u16 = 0x0012;
 /// Issue date.
 pub const OBJ_ISSUE_DATE: u16 = 0x0013;
+/// Expiration after first use: u32 seconds from the first use (PROTOCOL §2).
+pub const OBJ_EXPIRATION_AFTER_FIRST_USE: u16 = 0x0030;
 /// ECC device key.
 pub const OBJ_ECC_DEVICE_KEY: u16 = 0x002A;
 /// Minimum security level.
@@ -214,6 +217,8 @@ pub struct LicenseSpec {
     pub key: LicenseKey,
     /// `(begin, end)` of the expiration object; `None`: no expiration object.
     pub expiration: Option<(u32, u32)>,
+    /// Seconds of the expiration-after-first-use object (`0x0030`, PROTOCOL §2); `None`: none.
+    pub expiration_after_first_use: Option<u32>,
     /// Issue date; `None`: no issue date object.
     pub issue_date: Option<u32>,
     /// The minimum security level of the client.
@@ -235,6 +240,7 @@ impl LicenseSpec {
             kid,
             key: LicenseKey::Content { key_type, key },
             expiration: None,
+            expiration_after_first_use: None,
             issue_date: None,
             min_security_level: 150,
             persistent: true,
@@ -436,6 +442,12 @@ pub fn build_license(
         let mut p = begin.to_be_bytes().to_vec();
         p.extend_from_slice(&end.to_be_bytes());
         global.push(Obj::leaf(OBJ_EXPIRATION, p));
+    }
+    if let Some(seconds) = spec.expiration_after_first_use {
+        global.push(Obj::leaf(
+            OBJ_EXPIRATION_AFTER_FIRST_USE,
+            seconds.to_be_bytes().to_vec(),
+        ));
     }
     let level = if spec.has(&Defect::ShortObject) {
         vec![0x01]

@@ -1026,3 +1026,195 @@ fn a_delivery_with_nothing_to_store_writes_nothing() {
     );
     assert_eq!(snapshot(&mut store), before);
 }
+
+/// Expiration after first use (XMR `0x0030`): the first Prepare records its trusted time in the
+/// store (before the key is handed out) and the license works for the period from then on, then
+/// is refused as expired; the record survives a remount; a refusal records nothing; the same for
+/// the content-key path; `bind` (no store) refuses such a license.
+#[test]
+fn expiration_after_first_use_counts_from_the_first_bind() {
+    use drm_keyexchange::licenses::FIRST_USE;
+    let mut w = world(21);
+    let mut image = blank();
+    let period = 3600u32;
+    let lids = {
+        let mut store = format(&mut image);
+        let (report, _) = w.deliver(
+            &mut store,
+            &[
+                (
+                    kid(1),
+                    Grant::key_exchange(A::HmacSha256, O::Sign).expires_after_first_use(period),
+                ),
+                (kid(2), Grant::content().expires_after_first_use(period)),
+            ],
+        );
+        assert!(report.iter().all(|r| r.outcome == Outcome::Stored));
+        report.iter().map(|r| *r.lid.as_bytes()).collect::<Vec<_>>()
+    };
+    let id = &w.identity;
+    let first_use = |store: &mut Hds<'_>, k: u8, lid: &[u8; 16]| {
+        let mut buf = [0u8; 8];
+        match store.get(&FIRST_USE, &kid(k), lid, &mut buf) {
+            Ok(8) => Some(u64::from_le_bytes(buf)),
+            Err(drm_hds::Error::NotFound) => None,
+            other => panic!("{other:?}"),
+        }
+    };
+    let core = Error::Core;
+    {
+        let mut store = mount(&mut image);
+        // Without trusted time: refused, nothing recorded.
+        assert_eq!(
+            refused::<HmacSign>(&mut store, id, &FixedClock::new(None), kid(1)),
+            core(CoreError::ClockNotSet)
+        );
+        assert_eq!(first_use(&mut store, 1, &lids[0]), None);
+        // The wrong operation: refused before any date is looked at, nothing recorded.
+        assert_eq!(
+            refused::<drm_keyexchange::HmacVerify>(&mut store, id, &clock_at(TIME), kid(1)),
+            Error::OperationNotAllowed
+        );
+        assert_eq!(first_use(&mut store, 1, &lids[0]), None);
+        // The first use, at TIME: recorded.
+        accepted::<HmacSign>(&mut store, id, &clock_at(TIME), kid(1));
+        assert_eq!(first_use(&mut store, 1, &lids[0]), Some(TIME));
+        // Later uses do not move it.
+        accepted::<HmacSign>(&mut store, id, &clock_at(TIME + 10), kid(1));
+        assert_eq!(first_use(&mut store, 1, &lids[0]), Some(TIME));
+    }
+    {
+        // After a reboot: still counted from TIME.
+        let mut store = mount(&mut image);
+        accepted::<HmacSign>(
+            &mut store,
+            id,
+            &clock_at(TIME + u64::from(period) - 1),
+            kid(1),
+        );
+        assert_eq!(
+            refused::<HmacSign>(&mut store, id, &clock_at(TIME + u64::from(period)), kid(1)),
+            core(CoreError::LicenseExpired)
+        );
+        // The content-key path: its own first use, the same rule.
+        let k2 = Kid::from_bytes(kid(2));
+        let t2 = TIME + 7200;
+        let key = content_key(&mut store, id, &clock_at(t2), &k2).unwrap();
+        assert_eq!(key.expose_secret(), &w.server.content_key(&kid(2)).unwrap());
+        assert_eq!(first_use(&mut store, 2, &lids[1]), Some(t2));
+        assert!(content_key(&mut store, id, &clock_at(t2 + u64::from(period) - 1), &k2).is_ok());
+        assert_eq!(
+            content_key(&mut store, id, &clock_at(t2 + u64::from(period)), &k2).err(),
+            Some(core(CoreError::LicenseExpired))
+        );
+    }
+    // Without a store there is no first-use state: bind refuses rather than grant too much.
+    let licenses = w.acquire(&[(
+        kid(3),
+        Grant::key_exchange(A::HmacSha256, O::Sign).expires_after_first_use(period),
+    )]);
+    let mut slot = KeySlot::new();
+    assert_eq!(
+        bind::<HmacSign, _>(&mut slot, &licenses[0], &w.identity, Some(TIME)).err(),
+        Some(core(CoreError::Unsupported))
+    );
+    assert!(slot.is_clear());
+}
+
+/// A power cut at every flash write and erase of a first use: after the reboot either no first
+/// use was recorded (the key was not handed out) or it was, at the time of that Prepare; never a
+/// torn record, and the license works from the recorded time.
+#[test]
+fn power_cut_at_every_flash_write_and_erase_of_a_first_use() {
+    use drm_keyexchange::licenses::FIRST_USE;
+    let mut w = world(22);
+    let licenses = w.acquire(&[(
+        kid(1),
+        Grant::key_exchange(A::AesCbc, O::Decrypt).expires_after_first_use(600),
+    )]);
+    let id = &w.identity;
+    let mut base = blank();
+    let lid = {
+        let mut store = format(&mut base);
+        let report = deliver_all(&mut store, id, &licenses);
+        ANTI_ROLLBACK.set_trusted_time(&mut store, TIME).unwrap();
+        *report[0].lid.as_bytes()
+    };
+    let k = Kid::from_bytes(kid(1));
+    let at = clock_at(TIME + 5);
+    let mut uncut = base.clone();
+    let total = {
+        let mut store = mount(&mut uncut);
+        let mut slot = KeySlot::new();
+        prepare::<AesCbcDecrypt, _, _, 32, _, _>(&mut slot, &mut store, id, &at, &k)
+            .unwrap()
+            .close();
+        store.release().ops()
+    };
+    assert!(total > 0);
+    let mut recorded = 0u64;
+    for n in 0..total {
+        for torn in [Torn::Prefix, Torn::Random] {
+            let mut image = base.clone();
+            let handed_out = {
+                let mut flash = Flash::new(&mut image);
+                flash.cut_after(n, torn, n + 11);
+                match Hds::mount(flash, store_key(), Config::new()) {
+                    Ok(mut store) => {
+                        let mut slot = KeySlot::new();
+                        let r = prepare::<AesCbcDecrypt, _, _, 32, _, _>(
+                            &mut slot, &mut store, id, &at, &k,
+                        );
+                        let ok = r.is_ok();
+                        drop(r);
+                        ok
+                    }
+                    Err(_) => false,
+                }
+            };
+            let mut store = mount(&mut image);
+            let mut buf = [0u8; 8];
+            let first = match store.get(&FIRST_USE, &kid(1), &lid, &mut buf) {
+                Ok(8) => Some(u64::from_le_bytes(buf)),
+                Err(drm_hds::Error::NotFound) => None,
+                other => panic!("cut {n}: {other:?}"),
+            };
+            assert!(
+                first.is_none() || first == Some(TIME + 5),
+                "cut {n}: {first:?}"
+            );
+            if handed_out {
+                assert_eq!(
+                    first,
+                    Some(TIME + 5),
+                    "cut {n}: key handed out, no first use"
+                );
+            }
+            recorded += u64::from(first.is_some());
+            // The license works after the reboot and expires 600 s after the recorded first use.
+            let mut slot = KeySlot::new();
+            prepare::<AesCbcDecrypt, _, _, 32, _, _>(&mut slot, &mut store, id, &at, &k)
+                .unwrap()
+                .close();
+            let r = prepare::<AesCbcDecrypt, _, _, 32, _, _>(
+                &mut slot,
+                &mut store,
+                id,
+                &clock_at(TIME + 5 + 600),
+                &k,
+            );
+            assert_eq!(
+                r.err(),
+                Some(Error::Core(CoreError::LicenseExpired)),
+                "cut {n}"
+            );
+        }
+    }
+    // The commit becomes durable with its last write: every cut before it leaves no first use
+    // (the key was not handed out); the uncut run recorded it.
+    let mut store = mount(&mut uncut);
+    let mut buf = [0u8; 8];
+    assert_eq!(store.get(&FIRST_USE, &kid(1), &lid, &mut buf), Ok(8));
+    assert_eq!(u64::from_le_bytes(buf), TIME + 5);
+    eprintln!("{total} cut points × 2 torn-write models: first use recorded in {recorded} runs");
+}
