@@ -1,7 +1,7 @@
 //! A small hand-written command line parser (no dependency, fast to build).
 //!
 //! Grammar: `drm-sim [OPTIONS] COMMAND [SUBCOMMAND] [ARGS] [OPTIONS]`; options may come anywhere,
-//! as `--name VALUE` or `--name=VALUE`; `--json` and `--help` take no value.
+//! as `--name VALUE` or `--name=VALUE`; `--json`, `--help` and `--force` take no value.
 
 use std::path::PathBuf;
 
@@ -27,6 +27,8 @@ pub struct Args {
     pub json: bool,
     /// `--help` / `-h`.
     pub help: bool,
+    /// `--force` (only `hds format` takes it).
+    pub force: bool,
     /// Options with a value, in order.
     options: Vec<(String, String)>,
 }
@@ -46,6 +48,7 @@ impl Args {
                 "--" => only_words = true,
                 "--json" => out.json = true,
                 "-h" | "--help" => out.help = true,
+                "--force" => out.force = true,
                 _ if arg.starts_with("--") => {
                     let body = arg.get(2..).unwrap_or_default();
                     let (name, value) = match body.split_once('=') {
@@ -95,6 +98,11 @@ impl Args {
 
     /// Refuses options that `command` does not take.
     pub fn allow_only(&self, command: &str, allowed: &[&str]) -> Result<(), CliError> {
+        if self.force && !allowed.contains(&"force") {
+            return Err(CliError::usage(format!(
+                "`{command}` does not take --force"
+            )));
+        }
         match self
             .options
             .iter()

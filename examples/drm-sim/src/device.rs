@@ -45,7 +45,7 @@ pub enum Opened {
     Formatted,
 }
 
-fn open_flash(path: &Path) -> Result<(DeviceFlash, TrafficMeter), CliError> {
+pub fn open_flash(path: &Path) -> Result<(DeviceFlash, TrafficMeter), CliError> {
     let flash = FileFlash::<FLASH_PAGE>::open(path, FLASH_PAGE * FLASH_PAGES).map_err(|e| {
         CliError::fail(match e {
             FileFlashError::OutOfBounds => format!(
@@ -111,7 +111,8 @@ fn open_with(
     };
     let (store, opened) = opened.map_err(|e| {
         CliError::fail(format!(
-            "the store in {} does not mount: {e} (remove the state directory to start over)",
+            "the store in {} does not mount: {e} (`drm-sim hds format --force` formats it again, \
+             losing its licenses and sessions)",
             image.display()
         ))
     })?;

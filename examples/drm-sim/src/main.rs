@@ -10,6 +10,7 @@ mod cli;
 mod demo;
 mod device;
 mod flash;
+mod hds_format;
 mod hds_inspect;
 mod kx;
 mod record;
@@ -37,6 +38,10 @@ USAGE:
   drm-sim bcert inspect FILE [--root FILE]      show a BCert chain; verify it to a root key
   drm-sim hds inspect IMAGE [--device DIR]      show a flash image's store (read only):
                                                 integrity, namespaces, space, sessions
+  drm-sim hds format [--state DIR] [--force]    format the device's store: a blank image as
+                                                is; a store that mounts, or one that does
+                                                not (a cut format, damage), only with --force
+                                                (its licenses and sessions are lost)
   drm-sim securedelete challenge [--state DIR] [--session GUID] [--out FILE]
                                                 (re)generate the challenge of a pending
                                                 Secure Delete session of the device
@@ -84,6 +89,11 @@ fn run(args: &Args) -> Result<Report, CliError> {
             let [file] = args.positionals("hds inspect", 2, ["IMAGE"])?;
             hds_inspect::run(file.as_ref(), args.path("device").as_deref())
         }
+        ["hds", "format", ..] => {
+            args.allow_only("hds format", &["state", "force"])?;
+            args.positionals("hds format", 2, [])?;
+            hds_format::run(state::StatePaths::new(args.path("state"))?, args.force)
+        }
         ["securedelete", "challenge", ..] => {
             args.allow_only("securedelete challenge", &["state", "session", "out"])?;
             args.positionals("securedelete challenge", 2, [])?;
@@ -109,7 +119,7 @@ fn run(args: &Args) -> Result<Report, CliError> {
             "usage: drm-sim securedelete challenge|verify ... (try --help)",
         )),
         [cmd @ ("xmr" | "bcert" | "hds"), ..] => Err(CliError::usage(format!(
-            "usage: drm-sim {cmd} inspect FILE (try --help)"
+            "usage: drm-sim {cmd} inspect FILE, or drm-sim hds format (try --help)"
         ))),
         [other, ..] => Err(CliError::usage(format!(
             "unknown command `{other}` (try --help)"

@@ -242,3 +242,50 @@ fn hds_inspect_says_what_is_wrong_with_the_image() {
             .starts_with("guessed")
     );
 }
+
+/// A store that does not mount (damaged here; a cut format looks the same) is formatted only on
+/// purpose: the demo says how, `hds format` without `--force` refuses and changes nothing, with
+/// `--force` it formats, and the demo runs again from a fresh store.
+#[test]
+fn a_broken_store_is_formatted_only_with_force() {
+    let state = temp_dir("format");
+    let s = state.to_str().unwrap();
+    all_ok(&ok_json(&["demo", "--state", s]));
+    // A store that mounts: refused without --force.
+    let e = fails(1, &["hds", "format", "--state", s]);
+    assert!(e.contains("holds a store that mounts (8 licenses"), "{e}");
+    assert!(e.contains("nothing was changed"), "{e}");
+
+    // Damage every page header: the store no longer mounts.
+    let image = state.join("flash.img");
+    let mut bytes = std::fs::read(&image).unwrap();
+    for page in bytes.chunks_mut(4096) {
+        page[..32].fill(0);
+    }
+    std::fs::write(&image, &bytes).unwrap();
+    let o = common::sim(&["demo", "--state", s]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("drm-sim hds format --force"), "{err}");
+    // Everything but the lock file (whose holder record the refused command rewrote).
+    let unlocked = || {
+        let mut m = snapshot(&state);
+        m.remove(&state.join("lock"));
+        m
+    };
+    let before = unlocked();
+    let e = fails(1, &["hds", "format", "--state", s]);
+    assert!(e.contains("a store that does not mount"), "{e}");
+    assert!(unlocked() == before, "a refused format changed the state");
+    // --force is only for hds format.
+    fails(2, &["demo", "--state", s, "--force"]);
+
+    let v = ok_json(&["hds", "format", "--state", s, "--force"]);
+    assert_eq!(v["commit"], 1);
+    assert_eq!(v["demo_record_removed"], true);
+    assert!(v["before"].as_str().unwrap().contains("does not mount"));
+    let run = ok_json(&["demo", "--state", s]);
+    all_ok(&run);
+    assert_eq!(run["first_run"], true);
+    ok(&["hds", "inspect", image.to_str().unwrap()]);
+}
