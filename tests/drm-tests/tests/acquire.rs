@@ -388,3 +388,48 @@ fn write_fuzz_seed() {
     println!("root {}", drm_tests::crypto::hex(&w.root));
     println!("nonce {}", drm_tests::crypto::hex(&pending.nonce));
 }
+
+/// What the response signature covers: the bytes of `LicenseResponse` as received (its SHA-256 is
+/// the `DigestValue`), not their exclusive canonical form that PlayReady's servers sign. The two
+/// are the same for a server that sends the canonical form (ours does, PROTOCOL §3); a response
+/// reformatted in transit in ways canonicalisation would undo (attribute order and quotes,
+/// whitespace inside a tag) is refused with `VerificationFailed`, as a tampered one is, and gives
+/// no license. Documented in drm-core's README (`Limits`) and docs/PORTING.md.
+#[test]
+fn a_response_reformatted_in_transit_is_refused() {
+    let mut w = world(41);
+    w.grant_both();
+    let (pending, xml) = w.challenge(&kids());
+    let reply = w.server.handle(&xml);
+    reply.outcome.as_ref().unwrap();
+    let good = reply.xml.clone();
+    assert!(process(&good, &pending, &w.root).is_ok());
+    let open = format!(
+        "<LicenseResponse xmlns=\"{}\" Id=\"SignedData\">",
+        drm_core::xml::ns::PROTOCOLS
+    );
+    assert!(good.contains(&open), "the server's canonical opening tag");
+    for (what, from, to) in [
+        (
+            "attributes reordered, single quotes",
+            open.clone(),
+            format!(
+                "<LicenseResponse Id='SignedData' xmlns='{}'>",
+                drm_core::xml::ns::PROTOCOLS
+            ),
+        ),
+        (
+            "whitespace inside a tag",
+            "<Version>1</Version>".to_owned(),
+            "<Version >1</Version >".to_owned(),
+        ),
+    ] {
+        let reformatted = good.replacen(&from, &to, 1);
+        assert_ne!(reformatted, good, "{what}");
+        assert_eq!(
+            process(&reformatted, &pending, &w.root).err(),
+            Some(Error::VerificationFailed),
+            "{what}"
+        );
+    }
+}
