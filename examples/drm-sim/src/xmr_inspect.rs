@@ -517,13 +517,7 @@ pub fn run(file: &Path, device_key: Option<&Path>) -> Result<Report, CliError> {
         );
     }
 
-    let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "XMR license {} ({} bytes)",
-        file.display(),
-        bytes.len()
-    );
+    let mut text = heading(file, bytes.len());
     let _ = writeln!(text, "  LID:               {}", id_text(&lid));
     let _ = writeln!(text, "  KID:               {}", id_text(&kid));
     let _ = writeln!(
@@ -629,6 +623,11 @@ pub fn run(file: &Path, device_key: Option<&Path>) -> Result<Report, CliError> {
     })
 }
 
+/// The first line of the text report.
+fn heading(file: &Path, len: usize) -> String {
+    format!("XMR license {} ({len} bytes)\n", file.display())
+}
+
 /// A license the device's parser refuses: its objects are still shown when the object
 /// structure itself can be walked, with the reason; exit status 1 either way.
 fn refused(file: &Path, bytes: &[u8], e: Error) -> Result<Report, CliError> {
@@ -650,13 +649,7 @@ fn refused(file: &Path, bytes: &[u8], e: Error) -> Result<Report, CliError> {
             file.display()
         )));
     };
-    let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "XMR license {} ({} bytes)",
-        file.display(),
-        bytes.len()
-    );
+    let mut text = heading(file, bytes.len());
     let _ = writeln!(text, "  usable:            NO: {reason}");
     if let Some(lid) = id16(bytes, 8) {
         let _ = writeln!(text, "  LID:               {}", hex(&lid));

@@ -280,11 +280,7 @@ fn hds_inspect_refuses_bad_images() {
     let dir = temp_dir("hds-bad-files");
     let dev = state.join("device");
     let d = dev.to_str().unwrap();
-    let write = |name: &str, bytes: &[u8]| {
-        let p = dir.join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p.to_str().unwrap().to_owned()
-    };
+    let write = writer(&dir);
     fails(
         1,
         &[
@@ -497,11 +493,7 @@ fn securedelete_refuses_bad_input() {
 
     let challenge = ok(&["securedelete", "challenge", "--state", s]);
     let dir = temp_dir("sd-bad-files");
-    let write = |name: &str, bytes: &[u8]| {
-        let p = dir.join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p.to_str().unwrap().to_owned()
-    };
+    let write = writer(&dir);
     let good = write("good.xml", challenge.as_bytes());
     let key = state.join("servers/securedelete-server.key");
     let k = key.to_str().unwrap();
@@ -692,11 +684,7 @@ fn bcert_inspect_refuses_bad_input() {
     let dir = temp_dir("bcert-bad-files");
     let chain = std::fs::read(state.join("device/chain.bcert")).unwrap();
     let root = state.join("pki/root.pub");
-    let write = |name: &str, bytes: &[u8]| {
-        let p = dir.join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p.to_str().unwrap().to_owned()
-    };
+    let write = writer(&dir);
     let r = root.to_str().unwrap();
 
     let e = fails(
@@ -919,22 +907,8 @@ fn xmr_inspect_refuses_bad_input() {
     let dir = temp_dir("xmr-bad-files");
     let device_key = state.join("device/encryption.key");
     let dk = device_key.to_str().unwrap();
-    let write = |name: &str, bytes: &[u8]| {
-        let p = dir.join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p.to_str().unwrap().to_owned()
-    };
-    let spec = |defects: Vec<Defect>| {
-        let mut s = LicenseSpec::key_exchange(
-            [1; 16],
-            [2; 16],
-            KxAlgorithm::HmacSha256,
-            KxOperation::Sign,
-            vec![7; 32],
-        );
-        s.defects = defects;
-        s
-    };
+    let write = writer(&dir);
+    let spec = hmac_sign_spec;
     let good = license(&state, &spec(vec![]), 1);
 
     fails(
@@ -1047,22 +1021,8 @@ fn xmr_inspect_shows_unusable_licenses_with_the_reason() {
     let dir = temp_dir("xmr-unusable-files");
     let dk = state.join("device/encryption.key");
     let dk = dk.to_str().unwrap();
-    let write = |name: &str, bytes: &[u8]| {
-        let p = dir.join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p.to_str().unwrap().to_owned()
-    };
-    let kx = |defects: Vec<Defect>| {
-        let mut s = LicenseSpec::key_exchange(
-            [1; 16],
-            [2; 16],
-            KxAlgorithm::HmacSha256,
-            KxOperation::Sign,
-            vec![7; 32],
-        );
-        s.defects = defects;
-        s
-    };
+    let write = writer(&dir);
+    let kx = hmac_sign_spec;
     let json_of = |args: &[&str]| -> (Value, String) {
         let mut all: Vec<&str> = args.to_vec();
         all.push("--json");
@@ -1162,6 +1122,28 @@ fn xmr_inspect_shows_unusable_licenses_with_the_reason() {
         v["reasons"][0].as_str().unwrap().contains("0x8004D510"),
         "{v}"
     );
+}
+
+/// Writes files into `dir`: name and bytes in, the path out.
+fn writer(dir: &Path) -> impl Fn(&str, &[u8]) -> String + '_ {
+    move |name, bytes| {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.to_str().unwrap().to_owned()
+    }
+}
+
+/// An HMAC-SHA256 sign KeyExchangeLicense with `defects`.
+fn hmac_sign_spec(defects: Vec<Defect>) -> LicenseSpec {
+    let mut s = LicenseSpec::key_exchange(
+        [1; 16],
+        [2; 16],
+        KxAlgorithm::HmacSha256,
+        KxOperation::Sign,
+        vec![7; 32],
+    );
+    s.defects = defects;
+    s
 }
 
 fn stdout_of(args: &[&str]) -> String {

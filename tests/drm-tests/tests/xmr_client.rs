@@ -459,19 +459,24 @@ fn good_licenses_verify_and_unwrap_to_the_servers_key() {
     }
 }
 
-#[test]
-fn software_identity_verifies_a_server_license() {
-    use drm_tests::pki::Authority;
-    let mut ca = Authority::from_seed(321);
-    let dev = ca.provision_device(drm_tests::pki::SL_2000);
-    let identity = SoftwareIdentity::new(
+/// The device's software identity from a provisioned test device.
+fn software_identity(dev: &drm_tests::pki::DeviceIdentity) -> SoftwareIdentity<Vec<u8>> {
+    SoftwareIdentity::new(
         EccPrivateKey::from_bytes(dev.signing_key_bytes()),
         EccPrivateKey::from_bytes(dev.encryption_key_bytes()),
         HmacKey::from_bytes([9; 32]),
         dev.chain.clone(),
         dev.security_level,
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn software_identity_verifies_a_server_license() {
+    use drm_tests::pki::Authority;
+    let mut ca = Authority::from_seed(321);
+    let dev = ca.provision_device(drm_tests::pki::SL_2000);
+    let identity = software_identity(&dev);
     let mut rng = TestRng::from_seed(322);
     let lic = build(&content_spec(), &dev.encryption, &mut rng);
     let key = verify_bytes(&lic.bytes, &identity).unwrap();
@@ -614,14 +619,7 @@ fn hmac_signed_licenses_are_refused_with_their_own_error() {
     use drm_tests::pki::Authority;
     let mut ca = Authority::from_seed(331);
     let dev = ca.provision_device(drm_tests::pki::SL_2000);
-    let identity = SoftwareIdentity::new(
-        EccPrivateKey::from_bytes(dev.signing_key_bytes()),
-        EccPrivateKey::from_bytes(dev.encryption_key_bytes()),
-        HmacKey::from_bytes([9; 32]),
-        dev.chain.clone(),
-        dev.security_level,
-    )
-    .unwrap();
+    let identity = software_identity(&dev);
     let mut rng = TestRng::from_seed(332);
     let mut specs = vec![content_spec()];
     specs.extend(kx_specs(&mut rng));
