@@ -103,6 +103,13 @@ impl TryCryptoRng for SplitMix {}
 struct Acquisition {
     name: &'static str,
     seed: u64,
+    /// The challenge's `LicenseNonce`: the first 16 bytes of the RNG from `seed`.
+    nonce: [u8; 16],
+    /// The buffer `Drm_LicenseAcq_GenerateChallenge` needs: the challenge and its work area.
+    challenge_buffer: usize,
+    /// The last 16 bytes (the signature's tail) of each license issued, in order: what the
+    /// firmware looks for on the raw flash before and after a Secure Delete.
+    tails: Vec<u8>,
     kids: Vec<Id16>,
     response: String,
     session: Id16,
@@ -159,12 +166,16 @@ fn world() -> World {
     )
     .expect("identity");
 
+    // Two licenses a response, so that one response (and the work buffer processing it needs,
+    // as long as the response) stays small enough for the Cortex-M0's 16 KiB of RAM.
     let mut wanted: Vec<(&'static str, Vec<Id16>)> = Vec::new();
-    let kx_kids: Vec<Id16> = KX.iter().map(|(_, b, _, _)| [*b; 16]).collect();
-    for (_, b, algorithm, operation) in KX {
-        license_server.grant([b; 16], Grant::key_exchange(algorithm, operation));
+    for (n, pair) in KX.chunks(2).enumerate() {
+        for (_, b, algorithm, operation) in pair {
+            license_server.grant([*b; 16], Grant::key_exchange(*algorithm, *operation));
+        }
+        let name = ["KX_AES", "KX_HMAC", "KX_ECDSA"][n];
+        wanted.push((name, pair.iter().map(|(_, b, _, _)| [*b; 16]).collect()));
     }
-    wanted.push(("KX", kx_kids));
     for name in ["SESSION_0", "SESSION_1", "SESSION_2"].into_iter().take(SESSIONS) {
         let kids: Vec<Id16> = (0..LICENSES_PER_SESSION).map(|_| rng.array()).collect();
         for kid in &kids {
@@ -208,6 +219,13 @@ fn world() -> World {
         acquisitions.push(Acquisition {
             name,
             seed,
+            nonce: pending.nonce,
+            tails: outcome
+                .licenses
+                .iter()
+                .flat_map(|l| l.xmr[l.xmr.len() - 16..].to_vec())
+                .collect(),
+            challenge_buffer: sizes.challenge + sizes.work,
             kids,
             response: reply.xml,
             session: outcome.session_id,
@@ -265,13 +283,20 @@ fn write_vectors(dir: &Path) {
     f.bytes("SD_SERVER_KEY", &w.sd_server.public_key());
     f.number("TIME", TIME);
     f.number("ACQUISITIONS", w.acquisitions.len() as u64);
+    let mut buffer = 0;
     for a in &w.acquisitions {
+        buffer = buffer.max(a.challenge_buffer).max(a.response.len());
         f.number(&format!("ACQ_{}_SEED", a.name), a.seed);
+        f.bytes(&format!("ACQ_{}_NONCE", a.name), &a.nonce);
         f.number(&format!("ACQ_{}_KIDS", a.name), a.kids.len() as u64);
         f.bytes(&format!("ACQ_{}_KID_LIST", a.name), &a.kids.concat());
         f.bytes(&format!("ACQ_{}_RESPONSE", a.name), a.response.as_bytes());
         f.bytes(&format!("ACQ_{}_SESSION", a.name), &a.session);
+        f.bytes(&format!("ACQ_{}_TAILS", a.name), &a.tails);
     }
+    // The largest challenge buffer (challenge and work area) or response (processing needs a work
+    // buffer as long as the response) of the acquisitions.
+    f.number("ACQ_BUFFER", buffer as u64);
     let s = &w.license_server;
     let (iv, plain) = (w.iv, w.plain);
     f.bytes("IV", &iv);
