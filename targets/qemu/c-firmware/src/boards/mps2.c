@@ -1,14 +1,17 @@
-/* mps2-an386 (Cortex-M4F): the FPU, and the NOR flash as a RAM region with NOR semantics. */
+/* The MPS2 boards (mps2-an386, and the m0-on-an385 measurement): the FPU where the code uses
+ * it, and the NOR flash as a RAM region with NOR semantics (QEMU's MPS2 boards have none). */
 #include "../board.h"
 
 #define CPACR (*(volatile uint32_t *)0xE000ED88u)
 
 void board_init(void)
 {
+#if defined(__ARM_FP)
     /* Full access to CP10 and CP11: the Rust library is built for thumbv7em-none-eabihf and this
      * C for -mfloat-abi=hard, so both may use the FPU. */
     CPACR |= 0xFu << 20;
     __asm__ volatile("dsb\n\tisb" ::: "memory");
+#endif
 }
 
 void board_nor_erase(uint32_t page)
