@@ -256,6 +256,8 @@ static void tohex(const uint8_t *b, size_t n, char *out) {
 
 static struct flash g_flash; /* the device's flash: survives "reboots" */
 static DRM_CONTEXT g_ctx;
+static DRM_CONTEXT *D = &g_ctx; /* the device's context (a smaller one in test_small_context) */
+static size_t g_ctx_size = sizeof(DRM_CONTEXT);
 
 static uint8_t g_buf[64 * 1024];  /* challenges */
 static uint8_t g_resp[64 * 1024]; /* responses */
@@ -264,17 +266,17 @@ static uint8_t g_work[64 * 1024];
 static void boot(DRM_CONTEXT *ctx, struct flash *f) {
     DRM_OEM_CALLBACKS cb = callbacks(f);
     DRM_SERVER_KEYS keys = server_keys();
-    EXPECT_RC(Drm_Initialize(ctx, sizeof *ctx, &cb), DRM_SUCCESS);
+    EXPECT_RC(Drm_Initialize(ctx, ctx == D ? g_ctx_size : sizeof *ctx, &cb), DRM_SUCCESS);
     EXPECT_RC(Drm_SetServerKeys(ctx, &keys), DRM_SUCCESS);
 }
 
 /* A power cut and reboot: the context is lost, the flash keeps what was written. */
 static DRM_RESULT reboot(void) {
-    Drm_Uninitialize(&g_ctx);
+    Drm_Uninitialize(D);
     g_flash.cut = 0;
     g_flash.cut_after = -1;
-    boot(&g_ctx, &g_flash);
-    return Drm_Store_Mount(&g_ctx);
+    boot(D, &g_flash);
+    return Drm_Store_Mount(D);
 }
 
 static uint32_t license_count(DRM_CONTEXT *ctx) {
@@ -294,7 +296,7 @@ static uint32_t session_count(DRM_CONTEXT *ctx, uint32_t pending_only) {
 /* Writes a license challenge for KIDS to challenge.xml; its length (0 on failure). */
 static size_t write_challenge(const DRM_KID *kids, uint32_t n) {
     size_t len = sizeof g_buf;
-    if (EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(&g_ctx, kids, n, g_buf, &len), DRM_SUCCESS))
+    if (EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(D, kids, n, g_buf, &len), DRM_SUCCESS))
         return 0;
     CHECK(write_file("challenge.xml", g_buf, len) == 0, "write challenge.xml");
     return len;
@@ -302,7 +304,7 @@ static size_t write_challenge(const DRM_KID *kids, uint32_t n) {
 
 static DRM_RESULT process(size_t resp_len, DRM_LICENSE_RESPONSE *r) {
     size_t work = sizeof g_work;
-    return Drm_LicenseAcq_ProcessResponse(&g_ctx, g_resp, resp_len, g_work, &work, r);
+    return Drm_LicenseAcq_ProcessResponse(D, g_resp, resp_len, g_work, &work, r);
 }
 
 /* ---- the tests ---- */
@@ -321,7 +323,7 @@ static void test_initialize_misuse(void) {
     EXPECT_RC(Drm_Initialize(ctx, sizeof(DRM_CONTEXT), NULL), DRM_E_INVALIDARG);
     EXPECT_RC(Drm_Initialize((DRM_CONTEXT *)(void *)(raw.bytes + 4), sizeof(DRM_CONTEXT), &cb),
               DRM_E_INVALIDARG);
-    EXPECT_RC(Drm_Initialize(ctx, DRM_CONTEXT_SIZE - 1, &cb), DRM_E_BUFFERTOOSMALL);
+    EXPECT_RC(Drm_Initialize(ctx, Drm_GetContextSize() - 1, &cb), DRM_E_BUFFERTOOSMALL);
     EXPECT_RC(Drm_Initialize(ctx, 0, &cb), DRM_E_BUFFERTOOSMALL);
 
 #define BAD_TABLE(mutation, want)                                  \
@@ -418,48 +420,48 @@ static void test_store_open(void) {
     g_flash.cut_after = -1;
     {
         DRM_OEM_CALLBACKS cb = callbacks(&g_flash);
-        EXPECT_RC(Drm_Initialize(&g_ctx, sizeof g_ctx, &cb), DRM_SUCCESS);
+        EXPECT_RC(Drm_Initialize(D, sizeof g_ctx, &cb), DRM_SUCCESS);
     }
-    EXPECT_RC(Drm_IsInitialized(&g_ctx), DRM_SUCCESS);
+    EXPECT_RC(Drm_IsInitialized(D), DRM_SUCCESS);
     /* No store yet. */
     memcpy(kid.rgb, FX_KX[0].kid, 16);
-    EXPECT_RC(Drm_Store_GetInfo(&g_ctx, &info), DRM_E_CAPI_STORE_NOT_OPEN);
-    EXPECT_RC(Drm_Store_EnumerateLicenses(&g_ctx, NULL, &n), DRM_E_CAPI_STORE_NOT_OPEN);
+    EXPECT_RC(Drm_Store_GetInfo(D, &info), DRM_E_CAPI_STORE_NOT_OPEN);
+    EXPECT_RC(Drm_Store_EnumerateLicenses(D, NULL, &n), DRM_E_CAPI_STORE_NOT_OPEN);
     CHECK(n == 0, "count written without a store");
-    EXPECT_RC(Drm_KeyExchange_Prepare(&g_ctx, &kid, DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT),
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kid, DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT),
               DRM_E_CAPI_STORE_NOT_OPEN);
-    EXPECT_RC(Drm_SecureDelete_RemoveSession(&g_ctx, &kid), DRM_E_CAPI_STORE_NOT_OPEN);
-    EXPECT_RC(Drm_LicenseAcq_ProcessResponse(&g_ctx, g_resp, 10, g_work, &work, &lr),
+    EXPECT_RC(Drm_SecureDelete_RemoveSession(D, &kid), DRM_E_CAPI_STORE_NOT_OPEN);
+    EXPECT_RC(Drm_LicenseAcq_ProcessResponse(D, g_resp, 10, g_work, &work, &lr),
               DRM_E_CAPI_NO_CHALLENGE);
     CHECK(g_flash.writes == 0 && g_flash.erases == 0 && g_flash.reads == 0,
           "Drm_Initialize touched the flash");
 
     /* Server keys: NULL and a key that is not a point are refused. */
-    EXPECT_RC(Drm_SetServerKeys(&g_ctx, NULL), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_SetServerKeys(D, NULL), DRM_E_INVALIDARG);
     bad = server_keys();
     memset(bad.license_server_root, 0, 64);
-    EXPECT_RC(Drm_SetServerKeys(&g_ctx, &bad), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_SetServerKeys(D, &bad), DRM_E_INVALIDARG);
     bad = server_keys();
-    EXPECT_RC(Drm_SetServerKeys(&g_ctx, &bad), DRM_SUCCESS);
+    EXPECT_RC(Drm_SetServerKeys(D, &bad), DRM_SUCCESS);
 
     /* First boot: a blank flash is formatted. */
-    EXPECT_RC(Drm_Store_Open(&g_ctx, &how), DRM_SUCCESS);
+    EXPECT_RC(Drm_Store_Open(D, &how), DRM_SUCCESS);
     CHECK(how == DRM_STORE_FORMATTED_BLANK, "first open: how %u", how);
-    EXPECT_RC(Drm_Store_GetInfo(&g_ctx, NULL), DRM_E_INVALIDARG);
-    EXPECT_RC(Drm_Store_GetInfo(&g_ctx, &info), DRM_SUCCESS);
+    EXPECT_RC(Drm_Store_GetInfo(D, NULL), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_Store_GetInfo(D, &info), DRM_SUCCESS);
     CHECK(info.pages == 16 && info.buckets == 14 && info.multiwrite == 0,
           "info: %u pages, %u buckets", info.pages, info.buckets);
     CHECK(info.max_slot_len >= 768, "slot of %u bytes", info.max_slot_len);
-    CHECK(license_count(&g_ctx) == 0, "licenses on a new store");
-    EXPECT_RC(Drm_Store_EnumerateLicenses(&g_ctx, NULL, NULL), DRM_E_INVALIDARG);
+    CHECK(license_count(D) == 0, "licenses on a new store");
+    EXPECT_RC(Drm_Store_EnumerateLicenses(D, NULL, NULL), DRM_E_INVALIDARG);
     n = 3;
-    EXPECT_RC(Drm_Store_EnumerateLicenses(&g_ctx, NULL, &n), DRM_E_INVALIDARG);
-    EXPECT_RC(Drm_SecureDelete_EnumerateSessions(&g_ctx, 2, NULL, &n), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_Store_EnumerateLicenses(D, NULL, &n), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_SecureDelete_EnumerateSessions(D, 2, NULL, &n), DRM_E_INVALIDARG);
     /* Open again: mounted, the same store. */
-    EXPECT_RC(Drm_Store_Open(&g_ctx, NULL), DRM_SUCCESS);
-    EXPECT_RC(Drm_Store_Open(&g_ctx, &how), DRM_SUCCESS);
+    EXPECT_RC(Drm_Store_Open(D, NULL), DRM_SUCCESS);
+    EXPECT_RC(Drm_Store_Open(D, &how), DRM_SUCCESS);
     CHECK(how == DRM_STORE_MOUNTED, "second open: how %u", how);
-    EXPECT_RC(Drm_Store_Mount(&g_ctx), DRM_SUCCESS);
+    EXPECT_RC(Drm_Store_Mount(D), DRM_SUCCESS);
 }
 
 /* Generates a challenge with the two-call size query and its misuses. */
@@ -468,28 +470,28 @@ static void test_challenge_misuse(void) {
     size_t len = 0, needed;
     uint32_t i;
     for (i = 0; i < 17; i++) memcpy(kids[i].rgb, FX_KX[i % FX_KX_COUNT].kid, 16);
-    EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(&g_ctx, NULL, 1, g_buf, &len), DRM_E_INVALIDARG);
-    EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(&g_ctx, kids, 0, g_buf, &len), DRM_E_INVALIDARG);
-    EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(&g_ctx, kids, 17, g_buf, &len), DRM_E_INVALIDARG);
-    EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(&g_ctx, kids, 1, g_buf, NULL), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(D, NULL, 1, g_buf, &len), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(D, kids, 0, g_buf, &len), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(D, kids, 17, g_buf, &len), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(D, kids, 1, g_buf, NULL), DRM_E_INVALIDARG);
     len = (size_t)-1;
-    EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(&g_ctx, kids, 1, g_buf, &len), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(D, kids, 1, g_buf, &len), DRM_E_INVALIDARG);
     len = 12345;
-    EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(&g_ctx, kids, 6, NULL, &len), DRM_E_BUFFERTOOSMALL);
+    EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(D, kids, 6, NULL, &len), DRM_E_BUFFERTOOSMALL);
     needed = len;
     CHECK(needed > 1000 && needed != 12345, "challenge needs %zu bytes", needed);
     memset(g_buf, 0xEE, sizeof g_buf);
     len = needed - 1;
-    EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(&g_ctx, kids, 6, g_buf, &len), DRM_E_BUFFERTOOSMALL);
+    EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(D, kids, 6, g_buf, &len), DRM_E_BUFFERTOOSMALL);
     CHECK(len == needed && g_buf[0] == 0xEE && g_buf[needed - 2] == 0xEE,
           "short buffer: len %zu, buffer written", len);
     len = needed;
-    EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(&g_ctx, kids, 6, g_buf, &len), DRM_SUCCESS);
+    EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(D, kids, 6, g_buf, &len), DRM_SUCCESS);
     CHECK(len > 0 && len < needed && memcmp(g_buf, "<?xml", 5) == 0, "challenge of %zu bytes", len);
     /* The RNG failing: an error, no challenge. */
     g_rng_fail = 1;
     len = sizeof g_buf;
-    EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(&g_ctx, kids, 6, g_buf, &len), DRM_E_RNG);
+    EXPECT_RC(Drm_LicenseAcq_GenerateChallenge(D, kids, 6, g_buf, &len), DRM_E_RNG);
     CHECK(len == sizeof g_buf, "length written on an RNG failure");
     g_rng_fail = 0;
 }
@@ -544,19 +546,19 @@ static void test_acquire_key_exchange(void) {
 
     /* Misuse. */
     work = sizeof g_work;
-    EXPECT_RC(Drm_LicenseAcq_ProcessResponse(&g_ctx, NULL, resp_len, g_work, &work, &r), DRM_E_INVALIDARG);
-    EXPECT_RC(Drm_LicenseAcq_ProcessResponse(&g_ctx, g_resp, 0, g_work, &work, &r), DRM_E_INVALIDARG);
-    EXPECT_RC(Drm_LicenseAcq_ProcessResponse(&g_ctx, g_resp, resp_len, g_work, &work, NULL), DRM_E_INVALIDARG);
-    EXPECT_RC(Drm_LicenseAcq_ProcessResponse(&g_ctx, g_resp, resp_len, g_work, NULL, &r), DRM_E_INVALIDARG);
-    EXPECT_RC(Drm_LicenseAcq_ProcessResponse(&g_ctx, g_resp, (size_t)-1, g_work, &work, &r), DRM_E_INVALIDARG);
-    EXPECT_RC(Drm_LicenseAcq_ProcessResponse(&g_ctx, g_resp, resp_len, g_resp + 8, &work, &r),
+    EXPECT_RC(Drm_LicenseAcq_ProcessResponse(D, NULL, resp_len, g_work, &work, &r), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_LicenseAcq_ProcessResponse(D, g_resp, 0, g_work, &work, &r), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_LicenseAcq_ProcessResponse(D, g_resp, resp_len, g_work, &work, NULL), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_LicenseAcq_ProcessResponse(D, g_resp, resp_len, g_work, NULL, &r), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_LicenseAcq_ProcessResponse(D, g_resp, (size_t)-1, g_work, &work, &r), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_LicenseAcq_ProcessResponse(D, g_resp, resp_len, g_resp + 8, &work, &r),
               DRM_E_INVALIDARG); /* work overlaps the response */
     work = 0;
-    EXPECT_RC(Drm_LicenseAcq_ProcessResponse(&g_ctx, g_resp, resp_len, NULL, &work, &r), DRM_E_BUFFERTOOSMALL);
+    EXPECT_RC(Drm_LicenseAcq_ProcessResponse(D, g_resp, resp_len, NULL, &work, &r), DRM_E_BUFFERTOOSMALL);
     CHECK(work == resp_len, "work needed %zu (response %zu)", work, resp_len);
     work = resp_len - 1;
-    EXPECT_RC(Drm_LicenseAcq_ProcessResponse(&g_ctx, g_resp, resp_len, g_work, &work, &r), DRM_E_BUFFERTOOSMALL);
-    CHECK(license_count(&g_ctx) == 0, "licenses stored by refused calls");
+    EXPECT_RC(Drm_LicenseAcq_ProcessResponse(D, g_resp, resp_len, g_work, &work, &r), DRM_E_BUFFERTOOSMALL);
+    CHECK(license_count(D) == 0, "licenses stored by refused calls");
 
     /* A response changed in transit: refused, nothing stored, the nonce kept. */
     {
@@ -570,7 +572,7 @@ static void test_acquire_key_exchange(void) {
             g_resp[at] ^= 0x01;
         }
     }
-    CHECK(license_count(&g_ctx) == 0, "a tampered response stored licenses");
+    CHECK(license_count(D) == 0, "a tampered response stored licenses");
 
     EXPECT_RC(process(resp_len, &r), DRM_SUCCESS);
     CHECK(r.license_count == FX_KX_COUNT && r.stored_count == FX_KX_COUNT && r.has_session_id == 1,
@@ -583,20 +585,20 @@ static void test_acquire_key_exchange(void) {
 
     /* Listing: the two-call count, then the entries. */
     n = 0;
-    EXPECT_RC(Drm_Store_EnumerateLicenses(&g_ctx, NULL, &n), DRM_E_BUFFERTOOSMALL);
+    EXPECT_RC(Drm_Store_EnumerateLicenses(D, NULL, &n), DRM_E_BUFFERTOOSMALL);
     CHECK(n == FX_KX_COUNT, "%u licenses", n);
     n = 2;
-    EXPECT_RC(Drm_Store_EnumerateLicenses(&g_ctx, entries, &n), DRM_E_BUFFERTOOSMALL);
+    EXPECT_RC(Drm_Store_EnumerateLicenses(D, entries, &n), DRM_E_BUFFERTOOSMALL);
     CHECK(n == FX_KX_COUNT, "%u licenses (short array)", n);
     n = 8;
-    EXPECT_RC(Drm_Store_EnumerateLicenses(&g_ctx, entries, &n), DRM_SUCCESS);
+    EXPECT_RC(Drm_Store_EnumerateLicenses(D, entries, &n), DRM_SUCCESS);
     CHECK(n == FX_KX_COUNT, "%u licenses listed", n);
     for (i = 0; i < FX_KX_COUNT; i++) {
         found = 0;
         for (j = 0; j < n; j++) found |= memcmp(entries[j].kid.rgb, FX_KX[i].kid, 16) == 0 && entries[j].length > 0;
         CHECK(found, "KID %zu listed", i);
     }
-    CHECK(session_count(&g_ctx, 0) == 1 && session_count(&g_ctx, 1) == 0, "sessions after acquisition");
+    CHECK(session_count(D, 0) == 1 && session_count(D, 1) == 0, "sessions after acquisition");
 }
 
 static const struct kx_case *find_case(unsigned alg, unsigned op) {
@@ -620,43 +622,43 @@ static void run_case(const struct kx_case *c, int after_reboot) {
     size_t len;
     DRM_KID kid;
     memcpy(kid.rgb, c->kid, 16);
-    EXPECT_RC(Drm_KeyExchange_Prepare(&g_ctx, &kid, c->alg, c->op), DRM_SUCCESS);
-    EXPECT_RC(Drm_KeyExchange_Prepare(&g_ctx, &kid, c->alg, c->op), DRM_E_CAPI_KX_ALREADY_OPEN);
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kid, c->alg, c->op), DRM_SUCCESS);
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kid, c->alg, c->op), DRM_E_CAPI_KX_ALREADY_OPEN);
     if (c->alg == DRM_KX_ALG_AES128_CBC) {
         len = sizeof out;
-        EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, c->param, 16, c->input, (size_t)c->input_len, out, &len), DRM_SUCCESS);
+        EXPECT_RC(Drm_KeyExchange_Perform(D, c->param, 16, c->input, (size_t)c->input_len, out, &len), DRM_SUCCESS);
         CHECK(len == (size_t)c->output_len && memcmp(out, c->output, len) == 0,
               "AES op %u: output differs from the server's", c->op);
         if (after_reboot) goto close;
         /* In place: output == input. */
         memcpy(io, c->input, (size_t)c->input_len);
         len = sizeof io;
-        EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, c->param, 16, io, (size_t)c->input_len, io, &len), DRM_SUCCESS);
+        EXPECT_RC(Drm_KeyExchange_Perform(D, c->param, 16, io, (size_t)c->input_len, io, &len), DRM_SUCCESS);
         CHECK(memcmp(io, c->output, (size_t)c->output_len) == 0, "AES in place differs");
         /* Misuse. */
         len = sizeof out;
-        EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, NULL, 0, c->input, 48, out, &len), DRM_E_INVALIDARG);
-        EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, c->param, 15, c->input, 48, out, &len), DRM_E_INVALIDARG);
-        EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, c->param, 16, c->input, 47, out, &len), DRM_E_INVALIDARG);
-        EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, c->param, 16, NULL, 48, out, &len), DRM_E_INVALIDARG);
-        EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, c->param, 16, c->input, (size_t)-16, out, &len), DRM_E_INVALIDARG);
-        EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, c->param, 16, c->input, 48, out, NULL), DRM_E_INVALIDARG);
+        EXPECT_RC(Drm_KeyExchange_Perform(D, NULL, 0, c->input, 48, out, &len), DRM_E_INVALIDARG);
+        EXPECT_RC(Drm_KeyExchange_Perform(D, c->param, 15, c->input, 48, out, &len), DRM_E_INVALIDARG);
+        EXPECT_RC(Drm_KeyExchange_Perform(D, c->param, 16, c->input, 47, out, &len), DRM_E_INVALIDARG);
+        EXPECT_RC(Drm_KeyExchange_Perform(D, c->param, 16, NULL, 48, out, &len), DRM_E_INVALIDARG);
+        EXPECT_RC(Drm_KeyExchange_Perform(D, c->param, 16, c->input, (size_t)-16, out, &len), DRM_E_INVALIDARG);
+        EXPECT_RC(Drm_KeyExchange_Perform(D, c->param, 16, c->input, 48, out, NULL), DRM_E_INVALIDARG);
         len = 5;
-        EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, c->param, 16, c->input, 48, NULL, &len), DRM_E_BUFFERTOOSMALL);
+        EXPECT_RC(Drm_KeyExchange_Perform(D, c->param, 16, c->input, 48, NULL, &len), DRM_E_BUFFERTOOSMALL);
         CHECK(len == 48, "AES needs %zu", len);
         memset(out, 0xEE, sizeof out);
         len = 47;
-        EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, c->param, 16, c->input, 48, out, &len), DRM_E_BUFFERTOOSMALL);
+        EXPECT_RC(Drm_KeyExchange_Perform(D, c->param, 16, c->input, 48, out, &len), DRM_E_BUFFERTOOSMALL);
         CHECK(len == 48 && out[0] == 0xEE, "AES short output written");
         CHECK(len == 48, "len");
     } else if (c->op == DRM_KX_OP_SIGN) {
         size_t n = c->alg == DRM_KX_ALG_HMAC_SHA256 ? 32 : 64;
         len = n - 1;
-        EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, NULL, 0, c->input, (size_t)c->input_len, out, &len), DRM_E_BUFFERTOOSMALL);
+        EXPECT_RC(Drm_KeyExchange_Perform(D, NULL, 0, c->input, (size_t)c->input_len, out, &len), DRM_E_BUFFERTOOSMALL);
         CHECK(len == n, "sign needs %zu", len);
-        EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, c->input, 4, c->input, (size_t)c->input_len, out, &len), DRM_E_INVALIDARG);
+        EXPECT_RC(Drm_KeyExchange_Perform(D, c->input, 4, c->input, (size_t)c->input_len, out, &len), DRM_E_INVALIDARG);
         len = sizeof out;
-        EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, NULL, 0, c->input, (size_t)c->input_len, out, &len), DRM_SUCCESS);
+        EXPECT_RC(Drm_KeyExchange_Perform(D, NULL, 0, c->input, (size_t)c->input_len, out, &len), DRM_SUCCESS);
         CHECK(len == n, "signature of %zu bytes", len);
         if (c->alg == DRM_KX_ALG_HMAC_SHA256) {
             CHECK(memcmp(out, c->output, 32) == 0, "HMAC tag differs from the server's");
@@ -672,23 +674,23 @@ static void run_case(const struct kx_case *c, int after_reboot) {
     } else {
         uint8_t tag[128];
         memcpy(tag, c->param, (size_t)c->param_len);
-        EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, tag, (size_t)c->param_len, c->input, (size_t)c->input_len, NULL, NULL), DRM_SUCCESS);
+        EXPECT_RC(Drm_KeyExchange_Perform(D, tag, (size_t)c->param_len, c->input, (size_t)c->input_len, NULL, NULL), DRM_SUCCESS);
         if (!after_reboot) {
             len = 7;
-            EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, tag, (size_t)c->param_len, c->input, (size_t)c->input_len, out, &len), DRM_SUCCESS);
+            EXPECT_RC(Drm_KeyExchange_Perform(D, tag, (size_t)c->param_len, c->input, (size_t)c->input_len, out, &len), DRM_SUCCESS);
             CHECK(len == 0, "verify output %zu", len);
             tag[3] ^= 0x40;
-            EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, tag, (size_t)c->param_len, c->input, (size_t)c->input_len, NULL, NULL), DRM_E_INVALID_SIGNATURE);
+            EXPECT_RC(Drm_KeyExchange_Perform(D, tag, (size_t)c->param_len, c->input, (size_t)c->input_len, NULL, NULL), DRM_E_INVALID_SIGNATURE);
             tag[3] ^= 0x40;
-            EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, tag, (size_t)c->param_len, c->input, (size_t)c->input_len - 1, NULL, NULL), DRM_E_INVALID_SIGNATURE);
-            EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, NULL, 0, c->input, (size_t)c->input_len, NULL, NULL), DRM_E_INVALIDARG);
+            EXPECT_RC(Drm_KeyExchange_Perform(D, tag, (size_t)c->param_len, c->input, (size_t)c->input_len - 1, NULL, NULL), DRM_E_INVALID_SIGNATURE);
+            EXPECT_RC(Drm_KeyExchange_Perform(D, NULL, 0, c->input, (size_t)c->input_len, NULL, NULL), DRM_E_INVALIDARG);
         }
     }
 close:
-    EXPECT_RC(Drm_KeyExchange_Close(&g_ctx), DRM_SUCCESS);
+    EXPECT_RC(Drm_KeyExchange_Close(D), DRM_SUCCESS);
     len = sizeof out;
-    EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, c->param, (size_t)c->param_len, c->input, (size_t)c->input_len, out, &len), DRM_E_CAPI_KX_NOT_OPEN);
-    EXPECT_RC(Drm_KeyExchange_Close(&g_ctx), DRM_E_CAPI_KX_NOT_OPEN);
+    EXPECT_RC(Drm_KeyExchange_Perform(D, c->param, (size_t)c->param_len, c->input, (size_t)c->input_len, out, &len), DRM_E_CAPI_KX_NOT_OPEN);
+    EXPECT_RC(Drm_KeyExchange_Close(D), DRM_E_CAPI_KX_NOT_OPEN);
 }
 
 static void test_key_exchange(void) {
@@ -699,21 +701,21 @@ static void test_key_exchange(void) {
     int i;
 
     memcpy(unknown.rgb, FX_UNKNOWN_KID, 16);
-    EXPECT_RC(Drm_KeyExchange_Perform(&g_ctx, NULL, 0, out, 16, out, &len), DRM_E_CAPI_KX_NOT_OPEN);
-    EXPECT_RC(Drm_KeyExchange_Close(&g_ctx), DRM_E_CAPI_KX_NOT_OPEN);
-    EXPECT_RC(Drm_KeyExchange_Prepare(&g_ctx, NULL, DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT), DRM_E_INVALIDARG);
-    EXPECT_RC(Drm_KeyExchange_Prepare(&g_ctx, &unknown, DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT), DRM_E_LICENSE_NOT_FOUND);
-    EXPECT_RC(Drm_KeyExchange_Prepare(&g_ctx, &unknown, 9, DRM_KX_OP_ENCRYPT), DRM_E_INVALIDARG);
-    EXPECT_RC(Drm_KeyExchange_Prepare(&g_ctx, &unknown, DRM_KX_ALG_HMAC_SHA256, DRM_KX_OP_ENCRYPT), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_KeyExchange_Perform(D, NULL, 0, out, 16, out, &len), DRM_E_CAPI_KX_NOT_OPEN);
+    EXPECT_RC(Drm_KeyExchange_Close(D), DRM_E_CAPI_KX_NOT_OPEN);
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, NULL, DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &unknown, DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT), DRM_E_LICENSE_NOT_FOUND);
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &unknown, 9, DRM_KX_OP_ENCRYPT), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &unknown, DRM_KX_ALG_HMAC_SHA256, DRM_KX_OP_ENCRYPT), DRM_E_INVALIDARG);
     for (i = 0; i < 6; i++) {
         const struct kx_case *c = find_case(ops[i][0], ops[i][1]);
         CHECK(c != NULL, "case %u/%u in expect.txt", ops[i][0], ops[i][1]);
         if (!c) continue;
         /* The license allows one operation: the opposite one is refused, nothing opens. */
         memcpy(kid.rgb, c->kid, 16);
-        EXPECT_RC(Drm_KeyExchange_Prepare(&g_ctx, &kid, c->alg, c->op == 1 ? 2 : c->op == 2 ? 1 : c->op == 3 ? 4 : 3),
+        EXPECT_RC(Drm_KeyExchange_Prepare(D, &kid, c->alg, c->op == 1 ? 2 : c->op == 2 ? 1 : c->op == 3 ? 4 : 3),
                   DRM_E_KX_OPERATION_NOT_ALLOWED);
-        EXPECT_RC(Drm_KeyExchange_Close(&g_ctx), DRM_E_CAPI_KX_NOT_OPEN);
+        EXPECT_RC(Drm_KeyExchange_Close(D), DRM_E_CAPI_KX_NOT_OPEN);
         run_case(c, 0);
     }
 }
@@ -729,7 +731,7 @@ static void test_acquire_content(DRM_ID *session) {
     CHECK(fixture("license challenge.xml response.xml content.txt --wrong-nonce") == 0, "license server");
     resp_len = read_file("response.xml", g_resp, sizeof g_resp);
     EXPECT_RC(process(resp_len, &r), DRM_E_INVALID_SIGNATURE);
-    CHECK(license_count(&g_ctx) == FX_KX_COUNT, "a wrong-nonce response stored licenses");
+    CHECK(license_count(D) == FX_KX_COUNT, "a wrong-nonce response stored licenses");
     /* The same challenge answered properly: the nonce was kept. */
     CHECK(fixture("license challenge.xml response.xml content.txt") == 0, "license server");
     resp_len = read_file("response.xml", g_resp, sizeof g_resp);
@@ -737,16 +739,16 @@ static void test_acquire_content(DRM_ID *session) {
     CHECK(r.stored_count == FX_CONTENT_COUNT && r.has_session_id == 1 && r.licenses[0].key_exchange == 0,
           "content: %u stored", r.stored_count);
     *session = r.session_id;
-    CHECK(license_count(&g_ctx) == FX_KX_COUNT + FX_CONTENT_COUNT, "licenses after content");
-    CHECK(session_count(&g_ctx, 0) == 2, "two sessions");
+    CHECK(license_count(D) == FX_KX_COUNT + FX_CONTENT_COUNT, "licenses after content");
+    CHECK(session_count(D, 0) == 2, "two sessions");
     /* A content license is not a KeyExchangeLicense. */
-    EXPECT_RC(Drm_KeyExchange_Prepare(&g_ctx, &kids[0], DRM_KX_ALG_AES128_CBC, DRM_KX_OP_DECRYPT),
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kids[0], DRM_KX_ALG_AES128_CBC, DRM_KX_OP_DECRYPT),
               DRM_E_KX_NOT_KEY_EXCHANGE_LICENSE);
 }
 
 /* The store after a cut during a removal: all before, or all after. */
 static int consistent_after_cut(const DRM_ID *session, int *done) {
-    uint32_t lic = license_count(&g_ctx), pending = session_count(&g_ctx, 1), all = session_count(&g_ctx, 0);
+    uint32_t lic = license_count(D), pending = session_count(D, 1), all = session_count(D, 0);
     if (lic == FX_KX_COUNT + FX_CONTENT_COUNT && pending == 0 && all == 2) {
         *done = 0;
         return 1;
@@ -755,7 +757,7 @@ static int consistent_after_cut(const DRM_ID *session, int *done) {
         DRM_ID ids[2];
         uint32_t n = 2;
         *done = 1;
-        return Drm_SecureDelete_EnumerateSessions(&g_ctx, 1, ids, &n) == DRM_SUCCESS &&
+        return Drm_SecureDelete_EnumerateSessions(D, 1, ids, &n) == DRM_SUCCESS &&
                memcmp(ids[0].rgb, session->rgb, 16) == 0;
     }
     fprintf(stderr, "after a cut: %u licenses, %u pending, %u sessions\n", lic, pending, all);
@@ -769,17 +771,17 @@ static void test_secure_delete(const DRM_ID *session) {
     int done = 0, cuts = 0;
 
     memset(&unknown, 0x77, sizeof unknown);
-    EXPECT_RC(Drm_SecureDelete_RemoveSession(&g_ctx, NULL), DRM_E_INVALIDARG);
-    EXPECT_RC(Drm_SecureDelete_RemoveSession(&g_ctx, &unknown), DRM_E_SD_SESSION_NOT_FOUND);
+    EXPECT_RC(Drm_SecureDelete_RemoveSession(D, NULL), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_SecureDelete_RemoveSession(D, &unknown), DRM_E_SD_SESSION_NOT_FOUND);
     len = 0;
-    EXPECT_RC(Drm_SecureDelete_GenerateChallenge(&g_ctx, session, &len, NULL), DRM_E_SD_SESSION_NOT_PENDING);
+    EXPECT_RC(Drm_SecureDelete_GenerateChallenge(D, session, &len, NULL), DRM_E_SD_SESSION_NOT_PENDING);
     CHECK(len == 0, "length written for an active session");
 
     /* A power cut at every flash write and erase of the removal, until one completes. */
     for (cut = 0; cut < 200 && !done; cut++) {
         DRM_RESULT rc;
         g_flash.cut_after = cut;
-        rc = Drm_SecureDelete_RemoveSession(&g_ctx, session);
+        rc = Drm_SecureDelete_RemoveSession(D, session);
         if (rc == DRM_SUCCESS && !g_flash.cut) {
             g_flash.cut_after = -1;
             done = 1;
@@ -790,49 +792,49 @@ static void test_secure_delete(const DRM_ID *session) {
         CHECK(consistent_after_cut(session, &done), "inconsistent store after a cut at %ld", cut);
     }
     CHECK(done && cuts > 3, "removal completed after %d cuts", cuts);
-    CHECK(license_count(&g_ctx) == FX_KX_COUNT, "content licenses left after the removal");
-    EXPECT_RC(Drm_SecureDelete_RemoveSession(&g_ctx, session), DRM_E_SD_SESSION_PENDING);
+    CHECK(license_count(D) == FX_KX_COUNT, "content licenses left after the removal");
+    EXPECT_RC(Drm_SecureDelete_RemoveSession(D, session), DRM_E_SD_SESSION_PENDING);
 
     /* A reboot: the pending session's challenge is generated again. */
     EXPECT_RC(reboot(), DRM_SUCCESS);
-    CHECK(session_count(&g_ctx, 1) == 1, "pending after reboot");
-    EXPECT_RC(Drm_SecureDelete_GenerateChallenge(&g_ctx, NULL, &len, g_buf), DRM_E_INVALIDARG);
-    EXPECT_RC(Drm_SecureDelete_GenerateChallenge(&g_ctx, session, NULL, g_buf), DRM_E_INVALIDARG);
+    CHECK(session_count(D, 1) == 1, "pending after reboot");
+    EXPECT_RC(Drm_SecureDelete_GenerateChallenge(D, NULL, &len, g_buf), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_SecureDelete_GenerateChallenge(D, session, NULL, g_buf), DRM_E_INVALIDARG);
     len = sizeof g_buf;
-    EXPECT_RC(Drm_SecureDelete_GenerateChallenge(&g_ctx, &unknown, &len, g_buf), DRM_E_SD_SESSION_NOT_FOUND);
+    EXPECT_RC(Drm_SecureDelete_GenerateChallenge(D, &unknown, &len, g_buf), DRM_E_SD_SESSION_NOT_FOUND);
     len = 0;
-    EXPECT_RC(Drm_SecureDelete_GenerateChallenge(&g_ctx, session, &len, NULL), DRM_E_BUFFERTOOSMALL);
+    EXPECT_RC(Drm_SecureDelete_GenerateChallenge(D, session, &len, NULL), DRM_E_BUFFERTOOSMALL);
     needed = len;
     CHECK(needed > 1000, "Secure Delete challenge needs %zu", needed);
     memset(g_buf, 0xEE, sizeof g_buf);
     len = needed - 1;
-    EXPECT_RC(Drm_SecureDelete_GenerateChallenge(&g_ctx, session, &len, g_buf), DRM_E_BUFFERTOOSMALL);
+    EXPECT_RC(Drm_SecureDelete_GenerateChallenge(D, session, &len, g_buf), DRM_E_BUFFERTOOSMALL);
     CHECK(len == needed && g_buf[0] == 0xEE, "short buffer written");
     len = needed;
-    EXPECT_RC(Drm_SecureDelete_GenerateChallenge(&g_ctx, session, &len, g_buf), DRM_SUCCESS);
+    EXPECT_RC(Drm_SecureDelete_GenerateChallenge(D, session, &len, g_buf), DRM_SUCCESS);
     CHECK(len == needed, "challenge %zu of %zu bytes", len, needed);
     CHECK(write_file("sd-challenge.xml", g_buf, len) == 0, "write sd-challenge.xml");
 
     /* A response for another session: refused, still pending. */
     CHECK(fixture("securedelete sd-challenge.xml sd-response.xml --other-session") == 0, "Secure Delete server");
     resp_len = read_file("sd-response.xml", g_resp, sizeof g_resp);
-    EXPECT_RC(Drm_SecureDelete_ProcessResponse(&g_ctx, resp_len, g_resp, &out), DRM_E_INVALID_SECURE_DELETE_RESPONSE);
+    EXPECT_RC(Drm_SecureDelete_ProcessResponse(D, resp_len, g_resp, &out), DRM_E_INVALID_SECURE_DELETE_RESPONSE);
     /* Not XML. */
-    CHECK(DRM_FAILED(Drm_SecureDelete_ProcessResponse(&g_ctx, 9, (const uint8_t *)"not xml!!", &out)),
+    CHECK(DRM_FAILED(Drm_SecureDelete_ProcessResponse(D, 9, (const uint8_t *)"not xml!!", &out)),
           "a response that is not XML accepted");
-    EXPECT_RC(Drm_SecureDelete_ProcessResponse(&g_ctx, 0, g_resp, &out), DRM_E_INVALIDARG);
-    EXPECT_RC(Drm_SecureDelete_ProcessResponse(&g_ctx, resp_len, NULL, &out), DRM_E_INVALIDARG);
-    EXPECT_RC(Drm_SecureDelete_ProcessResponse(&g_ctx, resp_len, g_resp, NULL), DRM_E_INVALIDARG);
-    CHECK(session_count(&g_ctx, 1) == 1, "a wrong response changed the session");
+    EXPECT_RC(Drm_SecureDelete_ProcessResponse(D, 0, g_resp, &out), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_SecureDelete_ProcessResponse(D, resp_len, NULL, &out), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_SecureDelete_ProcessResponse(D, resp_len, g_resp, NULL), DRM_E_INVALIDARG);
+    CHECK(session_count(D, 1) == 1, "a wrong response changed the session");
 
     /* The server checks the device's challenge and answers. */
     CHECK(fixture("securedelete sd-challenge.xml sd-response.xml") == 0, "the Secure Delete server refused the challenge");
     resp_len = read_file("sd-response.xml", g_resp, sizeof g_resp);
     memset(&out, 0, sizeof out);
-    EXPECT_RC(Drm_SecureDelete_ProcessResponse(&g_ctx, resp_len, g_resp, &out), DRM_SUCCESS);
+    EXPECT_RC(Drm_SecureDelete_ProcessResponse(D, resp_len, g_resp, &out), DRM_SUCCESS);
     CHECK(memcmp(out.rgb, session->rgb, 16) == 0, "response for another session id");
-    CHECK(session_count(&g_ctx, 1) == 0 && session_count(&g_ctx, 0) == 1, "session record left");
-    EXPECT_RC(Drm_SecureDelete_ProcessResponse(&g_ctx, resp_len, g_resp, &out), DRM_E_INVALID_SECURE_DELETE_RESPONSE);
+    CHECK(session_count(D, 1) == 0 && session_count(D, 0) == 1, "session record left");
+    EXPECT_RC(Drm_SecureDelete_ProcessResponse(D, resp_len, g_resp, &out), DRM_E_INVALID_SECURE_DELETE_RESPONSE);
 }
 
 static void test_reboot_and_lifecycle(void) {
@@ -842,51 +844,51 @@ static void test_reboot_and_lifecycle(void) {
     uint32_t how = 9;
 
     /* Uninitialize zeroizes the context; afterwards every call refuses. */
-    EXPECT_RC(Drm_Uninitialize(&g_ctx), DRM_SUCCESS);
+    EXPECT_RC(Drm_Uninitialize(D), DRM_SUCCESS);
     for (i = 0; i < DRM_CONTEXT_WORDS; i++) zero &= g_ctx.opaque[i] == 0;
     CHECK(zero, "context not zeroized by Drm_Uninitialize");
-    EXPECT_RC(Drm_Uninitialize(&g_ctx), DRM_E_CAPI_NOT_INITIALIZED);
-    EXPECT_RC(Drm_IsInitialized(&g_ctx), DRM_E_CAPI_NOT_INITIALIZED);
-    EXPECT_RC(Drm_Store_Mount(&g_ctx), DRM_E_CAPI_NOT_INITIALIZED);
-    EXPECT_RC(Drm_KeyExchange_Close(&g_ctx), DRM_E_CAPI_NOT_INITIALIZED);
+    EXPECT_RC(Drm_Uninitialize(D), DRM_E_CAPI_NOT_INITIALIZED);
+    EXPECT_RC(Drm_IsInitialized(D), DRM_E_CAPI_NOT_INITIALIZED);
+    EXPECT_RC(Drm_Store_Mount(D), DRM_E_CAPI_NOT_INITIALIZED);
+    EXPECT_RC(Drm_KeyExchange_Close(D), DRM_E_CAPI_NOT_INITIALIZED);
 
     /* Boot again: the store mounts, the licenses are found, Perform gives the same results. */
-    boot(&g_ctx, &g_flash);
-    EXPECT_RC(Drm_Store_Open(&g_ctx, &how), DRM_SUCCESS);
+    boot(D, &g_flash);
+    EXPECT_RC(Drm_Store_Open(D, &how), DRM_SUCCESS);
     CHECK(how == DRM_STORE_MOUNTED, "reboot: how %u", how);
-    CHECK(license_count(&g_ctx) == FX_KX_COUNT, "licenses found again");
+    CHECK(license_count(D) == FX_KX_COUNT, "licenses found again");
     for (i = 0; i < (size_t)g_case_count; i++) run_case(&g_cases[i], 1);
 
     /* A copied (moved) context is refused; the original still works. */
-    memcpy(&copy, &g_ctx, sizeof copy);
+    memcpy(&copy, D, sizeof copy);
     EXPECT_RC(Drm_IsInitialized(&copy), DRM_E_CAPI_NOT_INITIALIZED);
     EXPECT_RC(Drm_Store_Mount(&copy), DRM_E_CAPI_NOT_INITIALIZED);
-    EXPECT_RC(Drm_IsInitialized(&g_ctx), DRM_SUCCESS);
+    EXPECT_RC(Drm_IsInitialized(D), DRM_SUCCESS);
 
     /* A callback that calls back into the kit with the same context: refused as busy. */
-    g_flash.reenter = &g_ctx;
+    g_flash.reenter = D;
     g_flash.reenter_rc = 0;
-    EXPECT_RC(Drm_Store_Mount(&g_ctx), DRM_SUCCESS);
+    EXPECT_RC(Drm_Store_Mount(D), DRM_SUCCESS);
     CHECK(g_flash.reenter_rc == DRM_E_CAPI_BUSY, "reentrant call: 0x%08X", (unsigned)g_flash.reenter_rc);
 
     /* A failing read: mount fails, the store is closed, and mounts again once reads work. */
     g_flash.fail_reads = 1;
-    EXPECT_RC(Drm_Store_Mount(&g_ctx), DRM_E_HDS_FLASH);
+    EXPECT_RC(Drm_Store_Mount(D), DRM_E_HDS_FLASH);
     g_flash.fail_reads = 0;
     {
         DRM_STORE_INFO info;
-        EXPECT_RC(Drm_Store_GetInfo(&g_ctx, &info), DRM_E_CAPI_STORE_NOT_OPEN);
+        EXPECT_RC(Drm_Store_GetInfo(D, &info), DRM_E_CAPI_STORE_NOT_OPEN);
     }
-    EXPECT_RC(Drm_Store_Mount(&g_ctx), DRM_SUCCESS);
-    CHECK(license_count(&g_ctx) == FX_KX_COUNT, "licenses after a failed mount");
+    EXPECT_RC(Drm_Store_Mount(D), DRM_SUCCESS);
+    CHECK(license_count(D) == FX_KX_COUNT, "licenses after a failed mount");
 
     /* A Key Exchange context open at Uninitialize is closed with it. */
     {
         DRM_KID kid;
         memcpy(kid.rgb, g_cases[0].kid, 16);
-        EXPECT_RC(Drm_KeyExchange_Prepare(&g_ctx, &kid, g_cases[0].alg, g_cases[0].op), DRM_SUCCESS);
+        EXPECT_RC(Drm_KeyExchange_Prepare(D, &kid, g_cases[0].alg, g_cases[0].op), DRM_SUCCESS);
     }
-    EXPECT_RC(Drm_Uninitialize(&g_ctx), DRM_SUCCESS);
+    EXPECT_RC(Drm_Uninitialize(D), DRM_SUCCESS);
     zero = 1;
     for (i = 0; i < DRM_CONTEXT_WORDS; i++) zero &= g_ctx.opaque[i] == 0;
     CHECK(zero, "context with an open Key Exchange context not zeroized");
@@ -895,17 +897,17 @@ static void test_reboot_and_lifecycle(void) {
 static void test_format_cut(void) {
     uint32_t how;
     DRM_RESULT rc;
-    boot(&g_ctx, &g_flash);
+    boot(D, &g_flash);
     /* A format cut by a power loss does not mount, Open refuses to format it over (not blank),
      * and a new format works. */
     g_flash.cut_after = 10;
-    CHECK(DRM_FAILED(Drm_Store_Format(&g_ctx)), "format with a cut succeeded");
+    CHECK(DRM_FAILED(Drm_Store_Format(D)), "format with a cut succeeded");
     rc = reboot();
     CHECK(DRM_FAILED(rc), "a cut format mounted: 0x%08X", (unsigned)rc);
-    CHECK(DRM_FAILED(Drm_Store_Open(&g_ctx, &how)), "Open formatted a cut store over");
-    EXPECT_RC(Drm_Store_Format(&g_ctx), DRM_SUCCESS);
-    CHECK(license_count(&g_ctx) == 0, "licenses after a new format");
-    EXPECT_RC(Drm_Uninitialize(&g_ctx), DRM_SUCCESS);
+    CHECK(DRM_FAILED(Drm_Store_Open(D, &how)), "Open formatted a cut store over");
+    EXPECT_RC(Drm_Store_Format(D), DRM_SUCCESS);
+    CHECK(license_count(D) == 0, "licenses after a new format");
+    EXPECT_RC(Drm_Uninitialize(D), DRM_SUCCESS);
 }
 
 static void test_oem_identity_and_multiwrite(void) {
@@ -955,6 +957,33 @@ static void test_oem_identity_and_multiwrite(void) {
     }
 }
 
+/* A port short of RAM gives Drm_GetContextSize() bytes (heap here, so that ASan and valgrind see
+ * any access past them): the whole device flow works in them. */
+static void test_small_context(void) {
+    size_t need = Drm_GetContextSize();
+    DRM_OEM_CALLBACKS cb = callbacks(&g_flash);
+    DRM_CONTEXT *small;
+    uint32_t how = 9;
+    int i;
+    CHECK(need > 64 && need <= DRM_CONTEXT_SIZE, "Drm_GetContextSize() = %zu", need);
+    small = (DRM_CONTEXT *)malloc(need);
+    CHECK(small != NULL, "malloc");
+    if (!small) return;
+    EXPECT_RC(Drm_Initialize(small, need - 1, &cb), DRM_E_BUFFERTOOSMALL);
+    D = small;
+    g_ctx_size = need;
+    boot(D, &g_flash);
+    EXPECT_RC(Drm_Store_Format(D), DRM_SUCCESS);
+    EXPECT_RC(Drm_Store_Open(D, &how), DRM_SUCCESS);
+    CHECK(how == DRM_STORE_MOUNTED, "small context: how %u", how);
+    test_acquire_key_exchange();
+    for (i = 0; i < g_case_count; i++) run_case(&g_cases[i], 1);
+    EXPECT_RC(Drm_Uninitialize(D), DRM_SUCCESS);
+    D = &g_ctx;
+    g_ctx_size = sizeof(DRM_CONTEXT);
+    free(small);
+}
+
 int main(int argc, char **argv) {
     DRM_ID session;
     if (argc != 3) {
@@ -978,6 +1007,7 @@ int main(int argc, char **argv) {
     test_reboot_and_lifecycle();
     test_format_cut();
     test_oem_identity_and_multiwrite();
+    test_small_context();
 
     printf("capi_test: %d checks, %d failed\n", g_checks, g_failed);
     return g_failed == 0 ? 0 : 1;
