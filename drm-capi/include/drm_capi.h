@@ -618,8 +618,9 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * Initialises the caller-allocated context `ctx` (`ctx_size` >= `DRM_CONTEXT_SIZE`, aligned to
- * `DRM_CONTEXT_ALIGN`) over the port's callbacks. Checks every field of `callbacks` and copies
+ * Initialises the caller-allocated context `ctx` over the port's callbacks: a `DRM_CONTEXT`
+ * (`ctx_size` = `sizeof(DRM_CONTEXT)`), or, for a port short of RAM, at least
+ * `Drm_GetContextSize()` bytes aligned to `DRM_CONTEXT_ALIGN`. Checks every field of `callbacks` and copies
  * the table; the flash is not touched (open the store next: `Drm_Store_Open`). The context must
  * then stay at this address until `Drm_Uninitialize`.
  *
@@ -645,6 +646,12 @@ DRM_RESULT Drm_Initialize(struct DRM_CONTEXT *ctx, size_t ctx_size, const struct
  * `ctx` is NULL or points to a `DRM_CONTEXT`.
  */
 DRM_RESULT Drm_Uninitialize(struct DRM_CONTEXT *ctx);
+
+/**
+ * The bytes of context this build of the kit uses (at most `DRM_CONTEXT_SIZE`; less on 32-bit
+ * targets): the smallest `ctx_size` `Drm_Initialize` accepts. Constant for a build.
+ */
+size_t Drm_GetContextSize(void);
 
 /**
  * `DRM_SUCCESS` when `ctx` is an initialised context at the address it was initialised at,

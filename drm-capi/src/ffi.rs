@@ -163,8 +163,9 @@ where
     r
 }
 
-/// Initialises the caller-allocated context `ctx` (`ctx_size` >= `DRM_CONTEXT_SIZE`, aligned to
-/// `DRM_CONTEXT_ALIGN`) over the port's callbacks. Checks every field of `callbacks` and copies
+/// Initialises the caller-allocated context `ctx` over the port's callbacks: a `DRM_CONTEXT`
+/// (`ctx_size` = `sizeof(DRM_CONTEXT)`), or, for a port short of RAM, at least
+/// `Drm_GetContextSize()` bytes aligned to `DRM_CONTEXT_ALIGN`. Checks every field of `callbacks` and copies
 /// the table; the flash is not touched (open the store next: `Drm_Store_Open`). The context must
 /// then stay at this address until `Drm_Uninitialize`.
 ///
@@ -191,9 +192,10 @@ pub unsafe extern "C" fn Drm_Initialize(
     {
         return DRM_E_INVALIDARG;
     }
-    if ctx_size < DRM_CONTEXT_SIZE {
+    if ctx_size < crate::context_bytes_used() {
         return DRM_E_BUFFERTOOSMALL;
     }
+    let size = ctx_size.min(DRM_CONTEXT_SIZE);
     // SAFETY: non-NULL and aligned; readable per the contract.
     let table = unsafe { &*callbacks };
     let port = match crate::port::check(table) {
@@ -204,13 +206,14 @@ pub unsafe extern "C" fn Drm_Initialize(
         magic: MAGIC,
         busy: 0,
         this: ctx as usize,
+        size,
         slot: KeySlot::new(),
         state: State::new(port),
     };
-    // SAFETY: `ctx` is aligned and has `DRM_CONTEXT_SIZE` writable bytes, which hold an `Inner`
-    // (asserted at build time). Nothing of the old contents is read or dropped.
+    // SAFETY: `ctx` is aligned and has `size` writable bytes, which hold an `Inner` (checked
+    // above). Nothing of the old contents is read or dropped.
     unsafe {
-        ctx.cast::<u8>().write_bytes(0, DRM_CONTEXT_SIZE);
+        ctx.cast::<u8>().write_bytes(0, size);
         ctx.cast::<Inner>().write(inner);
     }
     DRM_SUCCESS
@@ -236,10 +239,18 @@ pub unsafe extern "C" fn Drm_Uninitialize(ctx: *mut DRM_CONTEXT) -> DRM_RESULT {
     // wiped with the rest right after), the Key Exchange context first, which zeroizes the slot.
     // Then no reference into the context remains and its bytes are zeroized.
     unsafe {
+        let size = addr_of!((*inner).size).read();
         core::ptr::drop_in_place(addr_of_mut!((*inner).state));
-        core::slice::from_raw_parts_mut(ctx.cast::<u8>(), DRM_CONTEXT_SIZE).zeroize();
+        core::slice::from_raw_parts_mut(ctx.cast::<u8>(), size).zeroize();
     }
     DRM_SUCCESS
+}
+
+/// The bytes of context this build of the kit uses (at most `DRM_CONTEXT_SIZE`; less on 32-bit
+/// targets): the smallest `ctx_size` `Drm_Initialize` accepts. Constant for a build.
+#[unsafe(no_mangle)]
+pub extern "C" fn Drm_GetContextSize() -> usize {
+    crate::context_bytes_used()
 }
 
 /// `DRM_SUCCESS` when `ctx` is an initialised context at the address it was initialised at,
@@ -528,10 +539,10 @@ pub unsafe extern "C" fn Drm_LicenseAcq_ProcessResponse(
             // SAFETY: checked by `capacity`; writable, apart from `response`.
             unsafe { output(work, cap) }?
         };
-        let done = s.acquisition_response(response, buf)?;
-        // SAFETY: non-NULL, aligned, writable per the contract.
-        unsafe { result.write(done) };
-        Ok(())
+        // SAFETY: non-NULL, aligned, writable per the contract, apart from `work` and
+        // `response`; written only on success.
+        let result = unsafe { &mut *result };
+        s.acquisition_response(response, buf, result)
     };
     // SAFETY: the caller's contract.
     let r = unsafe { enter(ctx, body) };

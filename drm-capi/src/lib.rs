@@ -26,6 +26,8 @@ pub(crate) struct Inner {
     busy: u32,
     /// The context's own address: a moved or copied context is refused.
     this: usize,
+    /// Bytes of the caller's context (zeroized by `Drm_Uninitialize`).
+    size: usize,
     /// The key of the open Key Exchange context (borrowed by `state.kx` only).
     slot: drm_keyexchange::KeySlot,
     /// Everything else.

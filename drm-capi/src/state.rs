@@ -318,75 +318,31 @@ impl State {
         Ok(len)
     }
 
-    /// `Drm_LicenseAcq_ProcessResponse`: `work` holds at least `response.len()` bytes.
+    /// `Drm_LicenseAcq_ProcessResponse`: `work` holds at least `response.len()` bytes; `result`
+    /// is written only on success. The three phases (response check, delivery, report) are
+    /// functions of their own so that the report is not on the stack below the response's
+    /// signature check.
     pub(crate) fn acquisition_response(
         &mut self,
         response: &[u8],
         work: &mut [u8],
-    ) -> Res<DRM_LICENSE_RESPONSE> {
+        result: &mut DRM_LICENSE_RESPONSE,
+    ) -> Res<()> {
         let pending = self.acquisition.ok_or(code(DRM_E_CAPI_NO_CHALLENGE))?;
         let root = self
             .servers
             .license_root
             .ok_or(code(DRM_E_CAPI_NO_SERVER_ROOT))?;
-        if self.store.is_none() {
-            return Err(code(DRM_E_CAPI_STORE_NOT_OPEN));
-        }
+        let store = self.store.as_mut().ok_or(code(DRM_E_CAPI_STORE_NOT_OPEN))?;
         if work.len() < response.len() {
             return Err(Fail::TooSmall(response.len()));
         }
         let now = self.port.clock.now();
-        let acquired = acquire::process_response(response, &pending, &root, now, work)?;
-        let session = acquired.response_id();
-        let mut report = Report::new();
-        let (store, identity) = (
-            self.store.as_mut().ok_or(code(DRM_E_LOGIC))?,
-            &self.port.identity,
-        );
-        match session {
-            Some(id) => {
-                drm_securedelete::store_session_licenses(
-                    store,
-                    identity,
-                    &id,
-                    acquired.iter(),
-                    &mut report,
-                )?;
-            }
-            None => drm_keyexchange::deliver_acquired(store, identity, &acquired, &mut report)?,
-        }
-        let mut result = DRM_LICENSE_RESPONSE {
-            session_id: DRM_ID {
-                rgb: session.map(SessionId::to_bytes).unwrap_or_default(),
-            },
-            has_session_id: u32::from(session.is_some()),
-            license_count: count(report.len())?,
-            stored_count: 0,
-            licenses: [DRM_LICENSE_STATUS::default(); DRM_MAX_LICENSES_PER_RESPONSE],
-        };
-        for (entry, r) in result.licenses.iter_mut().zip(report.iter()) {
-            let status = match r.outcome {
-                Outcome::Stored => DRM_SUCCESS,
-                Outcome::NotPersistent => DRM_S_FALSE,
-                Outcome::Refused(e) => rc(e.code()),
-            };
-            if status == DRM_SUCCESS {
-                result.stored_count = result.stored_count.saturating_add(1);
-            }
-            *entry = DRM_LICENSE_STATUS {
-                kid: DRM_ID {
-                    rgb: r.kid.to_bytes(),
-                },
-                lid: DRM_ID {
-                    rgb: r.lid.to_bytes(),
-                },
-                key_exchange: u32::from(r.key_exchange),
-                result: status,
-            };
-        }
+        let acquired = check_response(response, &pending, &root, now, work)?;
+        deliver_into(store, &self.port.identity, &acquired, result)?;
         work.zeroize();
         self.acquisition = None;
-        Ok(result)
+        Ok(())
     }
 
     /// Whether a Key Exchange context is open.
@@ -517,4 +473,71 @@ impl State {
         let store = self.store.as_mut().ok_or(code(DRM_E_CAPI_STORE_NOT_OPEN))?;
         Ok(drm_securedelete::process_response(store, response)?)
     }
+}
+
+/// The first phase of [`State::acquisition_response`]: the server's chain, signature and nonce.
+#[inline(never)]
+fn check_response<'w>(
+    response: &[u8],
+    pending: &PendingAcquisition,
+    root: &[u8; 64],
+    now: Option<u64>,
+    work: &'w mut [u8],
+) -> Res<acquire::AcquiredLicenses<'w>> {
+    Ok(acquire::process_response(
+        response, pending, root, now, work,
+    )?)
+}
+
+/// The second phase: every license verified, the good ones stored in one commit (with the
+/// session record of the response's id), and `result` filled in from the report.
+#[inline(never)]
+fn deliver_into(
+    store: &mut CStore,
+    identity: &crate::port::Identity,
+    acquired: &acquire::AcquiredLicenses<'_>,
+    result: &mut DRM_LICENSE_RESPONSE,
+) -> Res<()> {
+    let session = acquired.response_id();
+    let mut report = Report::new();
+    match session {
+        Some(id) => {
+            drm_securedelete::store_session_licenses(
+                store,
+                identity,
+                &id,
+                acquired.iter(),
+                &mut report,
+            )?;
+        }
+        None => drm_keyexchange::deliver_acquired(store, identity, acquired, &mut report)?,
+    }
+    result.session_id = DRM_ID {
+        rgb: session.map(SessionId::to_bytes).unwrap_or_default(),
+    };
+    result.has_session_id = u32::from(session.is_some());
+    result.license_count = count(report.len())?;
+    result.stored_count = 0;
+    result.licenses = [DRM_LICENSE_STATUS::default(); DRM_MAX_LICENSES_PER_RESPONSE];
+    for (entry, r) in result.licenses.iter_mut().zip(report.iter()) {
+        let status = match r.outcome {
+            Outcome::Stored => DRM_SUCCESS,
+            Outcome::NotPersistent => DRM_S_FALSE,
+            Outcome::Refused(e) => rc(e.code()),
+        };
+        if status == DRM_SUCCESS {
+            result.stored_count = result.stored_count.saturating_add(1);
+        }
+        *entry = DRM_LICENSE_STATUS {
+            kid: DRM_ID {
+                rgb: r.kid.to_bytes(),
+            },
+            lid: DRM_ID {
+                rgb: r.lid.to_bytes(),
+            },
+            key_exchange: u32::from(r.key_exchange),
+            result: status,
+        };
+    }
+    Ok(())
 }

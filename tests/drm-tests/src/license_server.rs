@@ -623,12 +623,21 @@ impl LicenseServer {
         msg: &[u8],
         signature: &[u8],
     ) -> Result<bool, ServerError> {
-        let public = match self.keys.get(kid) {
-            Some((KxAlgorithm::EcdsaP256, ServerKey::Private(pair))) => pair.public(),
-            Some((KxAlgorithm::EcdsaP256, ServerKey::Public(public))) => *public,
-            _ => return Err(kx_error("no ECDSA key for this KID")),
-        };
+        let public = self
+            .ecdsa_public_key(kid)
+            .ok_or_else(|| kx_error("no ECDSA key for this KID"))?;
         Ok(ecdsa_verify(&public, msg, signature))
+    }
+
+    /// The public side (`X‖Y`) of `kid`'s ECDSA key (either license direction): for a verifier
+    /// in another process, such as the C ABI test's fixture.
+    #[must_use]
+    pub fn ecdsa_public_key(&self, kid: &Id16) -> Option<PublicKeyBytes> {
+        match self.keys.get(kid) {
+            Some((KxAlgorithm::EcdsaP256, ServerKey::Private(pair))) => Some(pair.public()),
+            Some((KxAlgorithm::EcdsaP256, ServerKey::Public(public))) => Some(*public),
+            _ => None,
+        }
     }
 }
 
