@@ -21,9 +21,11 @@
 //! servers hold the same keys and backend records) and checks what the device made at run time
 //! and the firmware cannot check itself: the ECDSA-P256 signature of the "sign"
 //! KeyExchangeLicense against the server's public side of that key (the server never held the
-//! private key), and the Secure Delete challenge with the `SecureDeleteServer` (canonical form,
-//! digest, signature, decryption, the chain to the root, the session and KIDs it names). Prints a
-//! `PASS`/`FAIL` line per check; exits 1 unless both were present and passed.
+//! private key); the Secure Delete challenge with the `SecureDeleteServer` (canonical form,
+//! digest, signature, decryption, the chain to the root, the session and KIDs it names); the
+//! device's first license challenge with the `LicenseServer` (the same checks; its nonce must be
+//! the one the prepared response answers). Prints a `PASS`/`FAIL` line per check present in the
+//! log; exits 1 when one failed or none was present.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::convert::Infallible;
@@ -365,28 +367,28 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
 /// The checks of `--check LOG`; the number of failures.
 fn check(log: &str) -> usize {
     let mut w = world();
-    let mut signature = None;
-    let mut challenge = String::new();
+    // The hex of each kind, its lines in order (the firmware writes 48 bytes a line).
+    let mut hex_of: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
     for line in log.lines() {
         let mut words = line.split_whitespace();
-        if words.next() != Some("host-check") {
-            continue;
-        }
-        match (words.next(), words.next()) {
-            (Some("ecdsa-sign"), Some(h)) => signature = Some(h.to_owned()),
-            (Some("sd-challenge"), Some(h)) => challenge.push_str(h),
-            _ => {}
+        if let (Some("host-check"), Some(kind), Some(h)) = (words.next(), words.next(), words.next())
+        {
+            hex_of.entry(kind).or_default().push_str(h);
         }
     }
-    let mut failures = 0;
+    let [signature, challenge, acquisition] =
+        ["ecdsa-sign", "sd-challenge", "acq-challenge"].map(|k| hex_of.remove(k).unwrap_or_default());
+    let (mut failures, mut checks) = (0, 0);
     let mut report = |ok: bool, what: &str, detail: String| {
         println!("{} host: {what}: {detail}", if ok { "PASS" } else { "FAIL" });
+        checks += 1;
         if !ok {
             failures += 1;
         }
     };
-    match signature.as_deref().and_then(unhex) {
-        Some(sig) => {
+    match (signature.is_empty(), unhex(&signature)) {
+        (true, _) => {}
+        (false, Some(sig)) => {
             let ok = w
                 .license_server
                 .ecdsa_verify(&[0xA5; 16], &w.plain, &sig)
@@ -400,7 +402,7 @@ fn check(log: &str) -> usize {
                 ),
             );
         }
-        None => report(false, "ECDSA-P256 sign", "no signature in the log".into()),
+        (false, None) => report(false, "ECDSA-P256 sign", "not hex".into()),
     }
     let deleted = w
         .acquisitions
@@ -408,8 +410,9 @@ fn check(log: &str) -> usize {
         .find(|a| a.name == "SESSION_0")
         .expect("session 0");
     let (session, kids) = (deleted.session, deleted.kids.clone());
-    match unhex(&challenge) {
-        Some(bytes) if !bytes.is_empty() => {
+    match (challenge.is_empty(), unhex(&challenge)) {
+        (true, _) => {}
+        (false, Some(bytes)) => {
             let reply = w.sd_server.handle(&bytes);
             match reply.outcome {
                 Ok(o) => {
@@ -437,11 +440,41 @@ fn check(log: &str) -> usize {
                 ),
             }
         }
-        _ => report(
-            false,
-            "Secure Delete challenge",
-            "no challenge in the log".into(),
-        ),
+        (false, None) => report(false, "Secure Delete challenge", "not hex".into()),
+    }
+    // Last: the license server handles it as a new request (its generator moves on).
+    let first = &w.acquisitions[0];
+    match (acquisition.is_empty(), unhex(&acquisition)) {
+        (true, _) => {}
+        (false, Some(bytes)) => {
+            let (name, nonce, kids) = (first.name, first.nonce, first.kids.clone());
+            match w.license_server.handle(&bytes).outcome {
+                Ok(o) => report(
+                    o.request.nonce == nonce
+                        && o.request.kids == kids
+                        && o.request.client_time == TIME
+                        && o.request.device.cert_id == w.device.cert_id,
+                    "license challenge",
+                    format!(
+                        "{} bytes ({name}) accepted by the license server: {} KIDs, the nonce the prepared response answers: {}, {} licenses issued",
+                        bytes.len(),
+                        o.request.kids.len(),
+                        o.request.nonce == nonce,
+                        o.licenses.len()
+                    ),
+                ),
+                Err(e) => report(
+                    false,
+                    "license challenge",
+                    format!("refused by the server: {e}"),
+                ),
+            }
+        }
+        (false, None) => report(false, "license challenge", "not hex".into()),
+    }
+    if checks == 0 {
+        println!("FAIL host: no host-check line in the log");
+        return 1;
     }
     failures
 }
