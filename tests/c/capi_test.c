@@ -140,9 +140,19 @@ static DRM_RESULT cb_clock(void *user, uint64_t *seconds) {
     return DRM_SUCCESS;
 }
 
+/* The monotonic counter (used when built with -DCAPI_TEST_COUNTER against the kit's
+ * `monotonic-counter` feature): a RAM value that flash images do not roll back. */
+static uint64_t g_counter;
+
 static DRM_RESULT cb_counter(void *user, uint64_t *value) {
     (void)user;
-    *value = 0;
+    *value = g_counter;
+    return DRM_SUCCESS;
+}
+
+static DRM_RESULT cb_counter_increment(void *user, uint64_t *value) {
+    (void)user;
+    *value = ++g_counter;
     return DRM_SUCCESS;
 }
 
@@ -180,6 +190,10 @@ static DRM_OEM_CALLBACKS callbacks(struct flash *f) {
     cb.identity.certificate_chain_len = sizeof FX_CHAIN;
     cb.identity.security_level = FX_SECURITY_LEVEL;
     cb.identity.keys = &g_keys;
+#ifdef CAPI_TEST_COUNTER
+    cb.counter_read = cb_counter;
+    cb.counter_increment = cb_counter_increment;
+#endif
     return cb;
 }
 
@@ -255,6 +269,7 @@ static void tohex(const uint8_t *b, size_t n, char *out) {
 /* ---- the device ---- */
 
 static struct flash g_flash; /* the device's flash: survives "reboots" */
+static uint8_t g_image[FLASH_SIZE], g_image2[FLASH_SIZE]; /* flash images for the rollback test */
 static DRM_CONTEXT g_ctx;
 static DRM_CONTEXT *D = &g_ctx; /* the device's context (a smaller one in test_small_context) */
 static size_t g_ctx_size = sizeof(DRM_CONTEXT);
@@ -348,9 +363,15 @@ static void test_initialize_misuse(void) {
     BAD_TABLE(cb.flash_write_size = 16, DRM_E_HDS_UNSUPPORTED_FLASH);
     BAD_TABLE(cb.flash_write_size = 0, DRM_E_HDS_UNSUPPORTED_FLASH);
     BAD_TABLE(cb.flash_multiwrite = 2, DRM_E_HDS_UNSUPPORTED_FLASH);
-    BAD_TABLE(cb.counter_read = cb_counter, DRM_E_INVALIDARG);
-    BAD_TABLE((cb.counter_read = cb_counter, cb.counter_increment = cb_counter),
+    BAD_TABLE((cb.counter_read = cb_counter, cb.counter_increment = NULL), DRM_E_INVALIDARG);
+    BAD_TABLE((cb.counter_read = NULL, cb.counter_increment = cb_counter_increment), DRM_E_INVALIDARG);
+#ifdef CAPI_TEST_COUNTER
+    BAD_TABLE((cb.counter_read = NULL, cb.counter_increment = NULL),
+              DRM_E_INVALIDARG); /* the monotonic-counter build requires the counter */
+#else
+    BAD_TABLE((cb.counter_read = cb_counter, cb.counter_increment = cb_counter_increment),
               DRM_E_INVALIDARG); /* this build has no monotonic-counter feature */
+#endif
     BAD_TABLE(cb.identity.certificate_chain = NULL, DRM_E_INVALIDARG);
     BAD_TABLE(cb.identity.certificate_chain_len = 0, DRM_E_INVALIDARG);
     BAD_TABLE(cb.identity.certificate_chain_len = (size_t)-1, DRM_E_INVALIDARG);
@@ -976,8 +997,23 @@ static void test_small_context(void) {
     EXPECT_RC(Drm_Store_Format(D), DRM_SUCCESS);
     EXPECT_RC(Drm_Store_Open(D, &how), DRM_SUCCESS);
     CHECK(how == DRM_STORE_MOUNTED, "small context: how %u", how);
+    memcpy(g_image, g_flash.mem, sizeof g_image); /* the empty store's image */
     test_acquire_key_exchange();
     for (i = 0; i < g_case_count; i++) run_case(&g_cases[i], 1);
+    /* The empty store's image written back (a whole-image rollback): with the monotonic
+     * counter the mount refuses it; without one it mounts, empty (the documented limit). */
+    memcpy(g_image2, g_flash.mem, sizeof g_image2);
+    memcpy(g_flash.mem, g_image, sizeof g_image);
+#ifdef CAPI_TEST_COUNTER
+    EXPECT_RC(Drm_Store_Mount(D), DRM_E_HDS_ROLLBACK);
+    CHECK(g_counter > 0, "the counter was never incremented");
+#else
+    EXPECT_RC(Drm_Store_Mount(D), DRM_SUCCESS);
+    CHECK(license_count(D) == 0, "the rolled-back image has licenses");
+#endif
+    memcpy(g_flash.mem, g_image2, sizeof g_image2);
+    EXPECT_RC(Drm_Store_Mount(D), DRM_SUCCESS);
+    CHECK(license_count(D) == FX_KX_COUNT, "licenses after the image came back");
     EXPECT_RC(Drm_Uninitialize(D), DRM_SUCCESS);
     D = &g_ctx;
     g_ctx_size = sizeof(DRM_CONTEXT);
@@ -1009,6 +1045,10 @@ int main(int argc, char **argv) {
     test_oem_identity_and_multiwrite();
     test_small_context();
 
+#ifdef CAPI_TEST_COUNTER
+    printf("capi_test (monotonic-counter build): %d checks, %d failed\n", g_checks, g_failed);
+#else
     printf("capi_test: %d checks, %d failed\n", g_checks, g_failed);
+#endif
     return g_failed == 0 ? 0 : 1;
 }
