@@ -26,7 +26,13 @@
 //! device's first license challenge with the `LicenseServer` (the same checks; its nonce must be
 //! the one the prepared response answers). Prints a `PASS`/`FAIL` line per check present in the
 //! log; exits 1 when one failed or none was present.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
 
 use std::convert::Infallible;
 use std::fmt::Write as _;
@@ -178,7 +184,10 @@ fn world() -> World {
         let name = ["KX_AES", "KX_HMAC", "KX_ECDSA"][n];
         wanted.push((name, pair.iter().map(|(_, b, _, _)| [*b; 16]).collect()));
     }
-    for name in ["SESSION_0", "SESSION_1", "SESSION_2"].into_iter().take(SESSIONS) {
+    for name in ["SESSION_0", "SESSION_1", "SESSION_2"]
+        .into_iter()
+        .take(SESSIONS)
+    {
         let kids: Vec<Id16> = (0..LICENSES_PER_SESSION).map(|_| rng.array()).collect();
         for kid in &kids {
             license_server.grant(*kid, Grant::content());
@@ -209,14 +218,9 @@ fn world() -> World {
         // The generator's own check that the response answers this nonce (the firmware's check
         // is the library's, on the device).
         let mut buf = vec![0u8; reply.xml.len()];
-        let licenses = process_response(
-            reply.xml.as_bytes(),
-            &pending,
-            &root,
-            Some(TIME),
-            &mut buf,
-        )
-        .expect("the response answers the challenge");
+        let licenses =
+            process_response(reply.xml.as_bytes(), &pending, &root, Some(TIME), &mut buf)
+                .expect("the response answers the challenge");
         assert_eq!(licenses.len(), kids.len(), "{name}: one license a KID");
         acquisitions.push(Acquisition {
             name,
@@ -355,7 +359,7 @@ fn write_if_changed(path: &Path, text: &str) {
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())
@@ -371,16 +375,20 @@ fn check(log: &str) -> usize {
     let mut hex_of: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
     for line in log.lines() {
         let mut words = line.split_whitespace();
-        if let (Some("host-check"), Some(kind), Some(h)) = (words.next(), words.next(), words.next())
+        if let (Some("host-check"), Some(kind), Some(h)) =
+            (words.next(), words.next(), words.next())
         {
             hex_of.entry(kind).or_default().push_str(h);
         }
     }
-    let [signature, challenge, acquisition] =
-        ["ecdsa-sign", "sd-challenge", "acq-challenge"].map(|k| hex_of.remove(k).unwrap_or_default());
+    let [signature, challenge, acquisition] = ["ecdsa-sign", "sd-challenge", "acq-challenge"]
+        .map(|k| hex_of.remove(k).unwrap_or_default());
     let (mut failures, mut checks) = (0, 0);
     let mut report = |ok: bool, what: &str, detail: String| {
-        println!("{} host: {what}: {detail}", if ok { "PASS" } else { "FAIL" });
+        println!(
+            "{} host: {what}: {detail}",
+            if ok { "PASS" } else { "FAIL" }
+        );
         checks += 1;
         if !ok {
             failures += 1;
