@@ -680,6 +680,22 @@ static void step_nor_held(void)
     out_str(" page erases; writes that would set a bit: ");
     out_dec(nor_stats.refused_set_bits);
     out_nl();
+    out_str("  callbacks since the last boot: flash ");
+    out_dec(oem.flash_reads);
+    out_str(" reads, ");
+    out_dec(oem.flash_writes);
+    out_str(" writes, ");
+    out_dec(oem.flash_erases);
+    out_str(" erases; rng ");
+    out_dec(oem.rng_bytes);
+    out_str(" bytes; clock ");
+    out_dec(oem.clock_calls);
+    out_str("; counter ");
+    out_dec(oem.counter_reads);
+    out_str(" reads, ");
+    out_dec(oem.counter_increments);
+    out_str(" increments");
+    out_nl();
     CALL(Drm_Uninitialize(CTX));
     end("flash rules held", "no call of the library asked the flash to set a bit, to write "
                             "unaligned or out of bounds");

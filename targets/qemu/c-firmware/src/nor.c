@@ -28,16 +28,27 @@ void nor_erase_all(void)
     memset(&nor_stats, 0, sizeof nor_stats);
 }
 
-static int in_store(uint32_t offset, size_t len)
+/* NOR_OK when [offset, offset + len) is inside the store's part and both ends are multiples of
+ * `align`; otherwise the refusal, counted. */
+static int check_range(uint32_t offset, size_t len, uint32_t align)
 {
-    return offset <= NOR_STORE_BYTES && len <= NOR_STORE_BYTES - offset;
+    int r = NOR_OK;
+    if (offset > NOR_STORE_BYTES || len > NOR_STORE_BYTES - offset) {
+        r = NOR_OUT_OF_BOUNDS;
+    } else if (offset % align != 0u || len % align != 0u) {
+        r = NOR_NOT_ALIGNED;
+    }
+    if (r != NOR_OK) {
+        nor_stats.refused_range++;
+    }
+    return r;
 }
 
 int nor_read(uint32_t offset, uint8_t *out, size_t len)
 {
-    if (!in_store(offset, len)) {
-        nor_stats.refused_range++;
-        return NOR_OUT_OF_BOUNDS;
+    int r = check_range(offset, len, 1u);
+    if (r != NOR_OK) {
+        return r;
     }
     nor_stats.reads++;
     for (size_t i = 0; i < len; i++) {
@@ -48,13 +59,9 @@ int nor_read(uint32_t offset, uint8_t *out, size_t len)
 
 int nor_write(uint32_t offset, const uint8_t *bytes, size_t len)
 {
-    if (!in_store(offset, len)) {
-        nor_stats.refused_range++;
-        return NOR_OUT_OF_BOUNDS;
-    }
-    if (offset % NOR_WORD != 0u || len % NOR_WORD != 0u) {
-        nor_stats.refused_range++;
-        return NOR_NOT_ALIGNED;
+    int r = check_range(offset, len, NOR_WORD);
+    if (r != NOR_OK) {
+        return r;
     }
     /* Check every word first, so that a refused write changes nothing. */
     for (size_t i = 0; i < len; i += NOR_WORD) {
@@ -80,13 +87,9 @@ int nor_write(uint32_t offset, const uint8_t *bytes, size_t len)
 
 int nor_erase(uint32_t offset, size_t len)
 {
-    if (!in_store(offset, len)) {
-        nor_stats.refused_range++;
-        return NOR_OUT_OF_BOUNDS;
-    }
-    if (offset % NOR_PAGE_SIZE != 0u || len % NOR_PAGE_SIZE != 0u) {
-        nor_stats.refused_range++;
-        return NOR_NOT_ALIGNED;
+    int r = check_range(offset, len, NOR_PAGE_SIZE);
+    if (r != NOR_OK) {
+        return r;
     }
     for (uint32_t p = offset / NOR_PAGE_SIZE; p < (offset + len) / NOR_PAGE_SIZE; p++) {
         board_nor_erase(p);
