@@ -1,7 +1,9 @@
 /* The C firmware example: the kit through its C ABI (drm_capi.h) on a QEMU board.
  *
  * Steps, each printed as one PASS/FAIL line with the stack it took (the free stack is painted
- * before the step and scanned after it):
+ * before the step and scanned after it). On the microbit (BOARD_SMALL_RAM) steps 3 to 5 are one
+ * step, the license challenge and an empty listing, and steps 3, 4, 6 and 7 are reported as
+ * "NOT DONE" with the reason (step_small_ram):
  *   1. the NOR flash rules of the port, and the test RNG against the host generator's;
  *   2. Drm_Initialize over the port's callbacks, the servers' keys, the store formatted;
  *   3. KeyExchangeLicenses for every algorithm and operation acquired from the license server's
@@ -17,7 +19,8 @@
  *      kept), Drm_Initialize and mount: the licenses and sessions are found again and a key
  *      exchange still matches the server;
  *   9. the NOR rules held for every call the library made.
- * The last lines: the stack's high-water mark and "RESULT PASS|FAIL n passed, m failed". */
+ * Lines "host-check KIND HEX" carry what `run` hands to the servers on the host. The last lines:
+ * the stack's high-water mark and "RESULT PASS|FAIL n passed, m failed[, k not done]". */
 #include <stdint.h>
 #include <string.h>
 
