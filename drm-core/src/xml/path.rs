@@ -7,7 +7,8 @@
 use core::ops::Range;
 
 use crate::error::{Error, Result};
-use crate::xml::reader::{Event, RawText, Reader, decode_append};
+use crate::xml::reader::{Event, RawText, Reader};
+use crate::xml::text::decode_append;
 
 /// One step of a path: (namespace URI, local name); an empty URI means no namespace.
 pub type Step<'p> = (&'p str, &'p str);
