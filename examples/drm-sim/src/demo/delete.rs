@@ -6,7 +6,7 @@ use std::ops::ControlFlow;
 use drm_core::platform::SoftwareIdentity;
 use drm_core::xmr::ParsedLicense;
 use drm_core::{Kid, SessionId};
-use drm_hds::Namespace;
+use drm_keyexchange::licenses::LICENSES;
 use drm_securedelete::SecureDelete;
 use drm_securedelete::session::{self, SessionState};
 use drm_tests::backend::DeleteResult;
@@ -59,7 +59,7 @@ pub(super) fn remove_session(
         let mut lids = Vec::new();
         device
             .store
-            .for_each(&Namespace::LICENSES, Some(kid.as_bytes()), |k1, k2, _| {
+            .for_each(&LICENSES, Some(kid.as_bytes()), |k1, k2, _| {
                 if k1 == kid.as_bytes() {
                     lids.push(*k2);
                 }
@@ -70,7 +70,7 @@ pub(super) fn remove_session(
             let mut buf = vec![0u8; 2048];
             let n = device
                 .store
-                .get(&Namespace::LICENSES, kid.as_bytes(), &lid, &mut buf)
+                .get(&LICENSES, kid.as_bytes(), &lid, &mut buf)
                 .map_err(e2s)?;
             if let Some(Ok(p)) = buf.get(..n).map(ParsedLicense::parse) {
                 secrets.push(p.content_key().encrypted_key().to_vec());

@@ -9,6 +9,7 @@ use drm_core::platform::DeviceIdentity;
 use drm_core::xmr::ParsedLicense;
 use drm_core::{Kid, Lid, SessionId};
 use drm_hds::{Namespace, Transaction};
+use drm_keyexchange::licenses::LICENSES;
 use drm_securedelete::session::{self, RECORD_MAX_LEN};
 use drm_tests::license_server::Grant;
 
@@ -181,7 +182,7 @@ pub(super) fn licenses_of(device: &mut Device, kid: &Kid) -> Result<usize, Strin
     let mut n = 0usize;
     device
         .store
-        .for_each(&Namespace::LICENSES, Some(kid.as_bytes()), |k1, _, _| {
+        .for_each(&LICENSES, Some(kid.as_bytes()), |k1, _, _| {
             if k1 == kid.as_bytes() {
                 n += 1;
             }

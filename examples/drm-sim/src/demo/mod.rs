@@ -13,7 +13,7 @@
 use std::io::Write as _;
 
 use drm_core::SessionId;
-use drm_hds::Namespace;
+use drm_keyexchange::licenses::LICENSES;
 use drm_securedelete::session::SESSIONS;
 use drm_tests::license_server::LicenseServer;
 
@@ -352,7 +352,7 @@ fn finish(end: &End<'_>, device: &mut Device, servers: &Servers, p: Progress) ->
     let deleted = seen.sessions.values().filter(|s| s.deleted).count();
     let traffic = device.meter.get();
     let stats = device.store.stats();
-    let (licenses, license_bytes) = slots(device, &Namespace::LICENSES).unwrap_or_default();
+    let (licenses, license_bytes) = slots(device, &LICENSES).unwrap_or_default();
     let (sessions, _) = slots(device, &SESSIONS).unwrap_or_default();
 
     let mut text = String::from("\nsummary\n");
