@@ -723,6 +723,12 @@ static void step_small_ram(void)
     CHECK(len != 0);
     CHECK(license_count() == 0);
     CHECK(session_count(0) == 0);
+    /* The calls that need licenses answer as they should on an empty store. */
+    REFUSED(Drm_KeyExchange_Prepare(CTX, (const DRM_KID *)V_KID_AES_ENC, DRM_KX_ALG_AES128_CBC,
+                                    DRM_KX_OP_ENCRYPT),
+            DRM_E_LICENSE_NOT_FOUND);
+    REFUSED(Drm_SecureDelete_RemoveSession(CTX, (const DRM_ID *)V_ACQ_SESSION_0_SESSION),
+            DRM_E_SD_SESSION_NOT_FOUND);
     out_str("  RAM: ");
     out_dec(16384u - stack_size());
     out_str(" bytes outside the stack (the context ");
@@ -738,7 +744,7 @@ static void step_small_ram(void)
     out_nl();
     end("license challenge and empty listing",
         "the size query, then the challenge (checked by the license server on the host); the "
-        "store lists no license and no session");
+        "store lists no license and no session; Prepare and RemoveSession answer not found");
     static const char *const names[] = {
         "acquire KeyExchangeLicenses", "acquire persistent licenses", "key exchange AES-128-CBC",
         "key exchange HMAC-SHA256", "key exchange ECDSA-P256", "secure delete"};
