@@ -33,9 +33,10 @@ use crate::bcert::{CertificateChain, USAGE_SIGN_RESPONSE};
 use crate::error::{Error, Result};
 use crate::ids::{Kid, SessionId};
 use crate::platform::DeviceIdentity;
-use crate::xml::dsig::{self, Encrypted};
+use crate::xml::dsig::{self, Encrypted, SignatureFields, SignaturePaths};
 use crate::xml::ns;
-use crate::xml::path::{self, Step};
+use crate::xml::path::{self, Each, Field, Step};
+use crate::xml::reader::{Event, Reader};
 use crate::xml::writer::{Attr, CountingSink, Name, Sink, SliceSink, Writer};
 use rand_core::TryCryptoRng;
 
@@ -284,16 +285,7 @@ fn write_envelope<'p>(
     sign: &mut dyn FnMut(&[u8; 32]) -> Result<[u8; 64]>,
 ) -> Result<()> {
     let p = |local| Name::new(ns::PROTOCOLS, local);
-    w.declaration()?;
-    w.start_declaring(
-        Name::prefixed("soap", ns::SOAP, "Envelope"),
-        &[],
-        &[("xsi", ns::XSI), ("xsd", ns::XSD)],
-    )?;
-    w.start(Name::prefixed("soap", ns::SOAP, "Body"), &[])?;
-    w.start(p("AcquireLicense"), &[])?;
-    w.start(p("challenge"), &[])?;
-    w.start(Name::new(ns::MESSAGES, "Challenge"), &[])?;
+    dsig::write_challenge_opening(w, "AcquireLicense")?;
 
     w.begin_digest()?;
     w.start_apex(
@@ -434,23 +426,124 @@ impl<'o> AcquiredLicenses<'o> {
     }
 }
 
-const SOAP_BODY: [Step<'static>; 2] = [(ns::SOAP, "Envelope"), (ns::SOAP, "Body")];
+const ENVELOPE: Step<'static> = (ns::SOAP, "Envelope");
+const BODY: Step<'static> = (ns::SOAP, "Body");
+const FAULT: [Step<'static>; 3] = [ENVELOPE, BODY, (ns::SOAP, "Fault")];
+const STATUS: [Step<'static>; 6] = path::join(
+    &FAULT,
+    &[("", "detail"), ("", "Exception"), ("", "StatusCode")],
+);
 const RESPONSE: [Step<'static>; 5] = [
-    (ns::SOAP, "Envelope"),
-    (ns::SOAP, "Body"),
+    ENVELOPE,
+    BODY,
     (ns::PROTOCOLS, "AcquireLicenseResponse"),
     (ns::PROTOCOLS, "AcquireLicenseResult"),
     (ns::MESSAGES, "Response"),
 ];
+const fn p(local: &'static str) -> Step<'static> {
+    (ns::PROTOCOLS, local)
+}
+const fn d(local: &'static str) -> Step<'static> {
+    (ns::DSIG, local)
+}
+const LICENSE_RESPONSE: [Step<'static>; 6] = path::join(&RESPONSE, &[p("LicenseResponse")]);
+const CHAIN: [Step<'static>; 7] = path::join(&LICENSE_RESPONSE, &[p("SigningCertificateChain")]);
+const VERSION: [Step<'static>; 7] = path::join(&LICENSE_RESPONSE, &[p("Version")]);
+const NONCE: [Step<'static>; 7] = path::join(&LICENSE_RESPONSE, &[p("LicenseNonce")]);
+const RESPONSE_ID: [Step<'static>; 7] = path::join(&LICENSE_RESPONSE, &[p("ResponseID")]);
+const LICENSES: [Step<'static>; 7] = path::join(&LICENSE_RESPONSE, &[p("Licenses")]);
+const LICENSE: [Step<'static>; 8] = path::join(&LICENSES, &[p("License")]);
+const SIGNATURE: [Step<'static>; 6] = path::join(&RESPONSE, &[d("Signature")]);
+const SIGNED_INFO: [Step<'static>; 7] = path::join(&SIGNATURE, &[d("SignedInfo")]);
+const C14N: [Step<'static>; 8] = path::join(&SIGNED_INFO, &[d("CanonicalizationMethod")]);
+const METHOD: [Step<'static>; 8] = path::join(&SIGNED_INFO, &[d("SignatureMethod")]);
+const REFERENCE: [Step<'static>; 8] = path::join(&SIGNED_INFO, &[d("Reference")]);
+const DIGEST_METHOD: [Step<'static>; 9] = path::join(&REFERENCE, &[d("DigestMethod")]);
+const DIGEST: [Step<'static>; 9] = path::join(&REFERENCE, &[d("DigestValue")]);
+const SIGNATURE_VALUE: [Step<'static>; 7] = path::join(&SIGNATURE, &[d("SignatureValue")]);
+const SIGNATURE_PATHS: SignaturePaths<'static> = SignaturePaths {
+    signed_info: &SIGNED_INFO,
+    c14n: &C14N,
+    method: &METHOD,
+    reference: &REFERENCE,
+    digest_method: &DIGEST_METHOD,
+    digest: &DIGEST,
+    value: &SIGNATURE_VALUE,
+};
 
-/// `RESPONSE` followed by `tail`.
-fn under<'t>(tail: &[Step<'t>], buf: &'t mut [Step<'t>; 10]) -> Result<&'t [Step<'t>]> {
-    let n = RESPONSE.len().saturating_add(tail.len());
-    let dst = buf.get_mut(..n).ok_or(Error::LogicBug)?;
-    for (slot, step) in dst.iter_mut().zip(RESPONSE.iter().chain(tail.iter())) {
-        *slot = *step;
+/// A SOAP fault's elements, as one read of a response sees them.
+struct FaultFields<'a> {
+    fault: Field<'static, 'a>,
+    status: Field<'static, 'a, 24>,
+}
+
+impl<'a> FaultFields<'a> {
+    const fn new() -> Self {
+        Self {
+            fault: Field::new(&FAULT),
+            status: Field::new(&STATUS),
+        }
     }
-    Ok(dst)
+
+    fn event(&mut self, event: &Event<'a>, reader: &Reader<'a>) {
+        self.fault.event(event, reader);
+        self.status.event(event, reader);
+    }
+
+    /// The fault's error, if the document was one.
+    fn error(&self) -> Option<Error> {
+        (self.fault.count() > 0).then(|| Error::SoapFault {
+            status: self.status.text().and_then(parse_status).unwrap_or(0),
+        })
+    }
+}
+
+/// Everything [`process_response`] reads of a response, recorded in one read of it.
+struct ResponseFields<'a> {
+    fault: FaultFields<'a>,
+    license_response: Field<'static, 'a>,
+    chain: Field<'static, 'a>,
+    version: Field<'static, 'a>,
+    nonce: Field<'static, 'a>,
+    response_id: Field<'static, 'a>,
+    licenses: Field<'static, 'a>,
+    license: Each<'static, 'a, MAX_LICENSES>,
+    signature: SignatureFields<'static, 'a>,
+}
+
+impl<'a> ResponseFields<'a> {
+    /// Reads `response` once, to its end (a document that is not well formed, or breaks a
+    /// reader limit, is an error wherever the fault is).
+    fn read(response: &'a [u8]) -> Result<Self> {
+        let mut f = Self {
+            fault: FaultFields::new(),
+            license_response: Field::new(&LICENSE_RESPONSE),
+            chain: Field::new(&CHAIN),
+            version: Field::new(&VERSION),
+            nonce: Field::new(&NONCE),
+            response_id: Field::new(&RESPONSE_ID),
+            licenses: Field::new(&LICENSES),
+            license: Each::new(&LICENSE),
+            signature: SignatureFields::new(&LICENSE_RESPONSE, &SIGNATURE_PATHS),
+        };
+        let mut reader = Reader::new(response)?;
+        while let Some(event) = reader.next_event()? {
+            f.fault.event(&event, &reader);
+            for field in [
+                &mut f.license_response,
+                &mut f.chain,
+                &mut f.version,
+                &mut f.nonce,
+                &mut f.response_id,
+                &mut f.licenses,
+            ] {
+                field.event(&event, &reader);
+            }
+            f.license.event(&event, &reader);
+            f.signature.event(&event, &reader);
+        }
+        Ok(f)
+    }
 }
 
 /// If the response is a SOAP fault, its error: [`Error::SoapFault`] with the
@@ -460,25 +553,12 @@ fn under<'t>(tail: &[Step<'t>], buf: &'t mut [Step<'t>; 10]) -> Result<&'t [Step
 /// # Errors
 /// The reader's errors for a document that is not well formed.
 pub fn fault_status(response: &[u8]) -> Result<Option<Error>> {
-    let fault = [SOAP_BODY[0], SOAP_BODY[1], (ns::SOAP, "Fault")];
-    if path::find(response, &fault, 0)?.is_none() {
-        return Ok(None);
+    let mut fields = FaultFields::new();
+    let mut reader = Reader::new(response)?;
+    while let Some(event) = reader.next_event()? {
+        fields.event(&event, &reader);
     }
-    let code = [
-        SOAP_BODY[0],
-        SOAP_BODY[1],
-        (ns::SOAP, "Fault"),
-        ("", "detail"),
-        ("", "Exception"),
-        ("", "StatusCode"),
-    ];
-    let status = path::find(response, &code, 0)?
-        .and_then(|f| {
-            let mut buf = [0u8; 24];
-            f.text_into(&mut buf).ok().and_then(parse_status)
-        })
-        .unwrap_or(0);
-    Ok(Some(Error::SoapFault { status }))
+    Ok(fields.error())
 }
 
 /// The status code of a SOAP fault's `StatusCode` text: hexadecimal with `0x`, or a decimal
@@ -499,10 +579,26 @@ pub fn parse_status(text: &str) -> Option<u32> {
     }
 }
 
+/// Decodes base64 `text` into `dst`: [`Error::BufferTooSmall`] when it does not fit, any other
+/// flaw [`Error::XmlMalformed`]. The number of bytes written.
+fn decode_into(text: &str, dst: &mut [u8]) -> Result<usize> {
+    crate::base64::decode(text.as_bytes(), dst)
+        .map(|d| d.len())
+        .map_err(|e| {
+            if e == Error::BufferTooSmall {
+                e
+            } else {
+                Error::XmlMalformed
+            }
+        })
+}
+
 /// Processes an `AcquireLicenseResponse` (see the module documentation): `pending` from
 /// [`write_challenge`], the trusted root of the server's chain (`X‖Y`), the current time if
 /// known (for the chain's expirations), and `out` for the decoded licenses (it also holds the
 /// server's chain while it is checked).
+///
+/// The response is read once ([`path::Field`]); the checks below run on what that read recorded.
 ///
 /// # Errors
 /// [`Error::SoapFault`] for a fault; [`Error::InvalidCertificate`] / [`Error::KeyNotFound`] for
@@ -517,111 +613,55 @@ pub fn process_response<'o>(
     now: Option<u64>,
     out: &'o mut [u8],
 ) -> Result<AcquiredLicenses<'o>> {
-    if let Some(fault) = fault_status(response)? {
+    let f = ResponseFields::read(response)?;
+    if let Some(fault) = f.fault.error() {
         return Err(fault);
     }
-    let p = |local| (ns::PROTOCOLS, local);
-    let mut buf = [("", ""); 10];
-    let license_response = under(&[p("LicenseResponse")], &mut buf)?;
     // Exactly one of each, so that everything read below is inside what the signature covers.
-    path::find_unique(response, license_response)?;
+    f.license_response.only()?;
 
     // The server's chain, verified to the root; its sign-response key.
-    let mut buf = [("", ""); 10];
-    let chain_text = dsig::leaf_text(
-        response,
-        under(
-            &[p("LicenseResponse"), p("SigningCertificateChain")],
-            &mut buf,
-        )?,
-    )?;
-    let chain_len = crate::base64::decode(chain_text.as_bytes(), out)
-        .map_err(|e| {
-            if e == Error::BufferTooSmall {
-                e
-            } else {
-                Error::XmlMalformed
-            }
-        })?
-        .len();
+    let chain_len = decode_into(dsig::leaf_text(&f.chain)?, out)?;
     let chain_bytes = out.get(..chain_len).ok_or(Error::LogicBug)?;
     let key = *CertificateChain::parse(chain_bytes)?
         .verify(root, now)?
         .leaf_key(USAGE_SIGN_RESPONSE)?;
 
-    let mut buf = [("", ""); 10];
-    let mut buf2 = [("", ""); 10];
-    dsig::check_signed_element(
-        response,
-        under(&[p("LicenseResponse")], &mut buf)?,
-        under(&[(ns::DSIG, "Signature")], &mut buf2)?,
-        &key,
-    )?;
+    f.signature.check(response, &key)?;
 
-    let mut buf = [("", ""); 10];
-    let version = dsig::leaf_text(
-        response,
-        under(&[p("LicenseResponse"), p("Version")], &mut buf)?,
-    )?;
-    if version != "1" {
+    if dsig::leaf_text(&f.version)? != "1" {
         return Err(Error::Unsupported);
     }
-    let mut buf = [("", ""); 10];
-    let nonce: [u8; 16] = match dsig::leaf_base64(
-        response,
-        under(&[p("LicenseResponse"), p("LicenseNonce")], &mut buf)?,
-    ) {
+    let nonce: [u8; 16] = match dsig::leaf_base64(&f.nonce) {
         Ok(n) => n,
         Err(_) => return Err(Error::VerificationFailed),
     };
     if !crate::crypto::constant_time_eq(&nonce, &pending.nonce) {
         return Err(Error::VerificationFailed);
     }
-    let mut buf = [("", ""); 10];
-    let id_path = under(&[p("LicenseResponse"), p("ResponseID")], &mut buf)?;
-    let response_id = if path::find(response, id_path, 0)?.is_some() {
-        let id: [u8; 16] = dsig::leaf_base64(response, id_path)?;
-        Some(SessionId::from_bytes(id))
+    let response_id = if f.response_id.count() > 0 {
+        Some(SessionId::from_bytes(dsig::leaf_base64(&f.response_id)?))
     } else {
         None
     };
 
     // The licenses, decoded one after another into `out`.
-    let mut buf = [("", ""); 10];
-    path::find_unique(
-        response,
-        under(&[p("LicenseResponse"), p("Licenses")], &mut buf)?,
-    )?;
-    let mut buf = [("", ""); 10];
-    let each = under(
-        &[p("LicenseResponse"), p("Licenses"), p("License")],
-        &mut buf,
-    )?;
+    f.licenses.only()?;
     let mut ends = [0usize; MAX_LICENSES];
-    let mut count = 0usize;
     let mut at = 0usize;
-    while let Some(found) = path::find(response, each, count)? {
-        let text = found.plain_text()?.ok_or(Error::XmlMalformed)?;
-        let text = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
-        let slot = ends.get_mut(count).ok_or(Error::XmlTooLarge)?;
+    for i in 0..f.license.count() {
+        let text = f.license.plain_text(i).ok_or(Error::XmlTooLarge)??;
+        let slot = ends.get_mut(i).ok_or(Error::XmlTooLarge)?;
         let dst = out.get_mut(at..).ok_or(Error::BufferTooSmall)?;
-        let n = crate::base64::decode(text.as_bytes(), dst)
-            .map_err(|e| {
-                if e == Error::BufferTooSmall {
-                    e
-                } else {
-                    Error::XmlMalformed
-                }
-            })?
-            .len();
-        at = at.checked_add(n).ok_or(Error::BufferTooSmall)?;
+        at = at
+            .checked_add(decode_into(text, dst)?)
+            .ok_or(Error::BufferTooSmall)?;
         *slot = at;
-        count = count.saturating_add(1);
     }
     Ok(AcquiredLicenses {
         buf: out,
         ends,
-        count,
+        count: f.license.count(),
         response_id,
     })
 }

@@ -14,7 +14,7 @@
 //!
 //! Public keys and points are `X‖Y` (64 bytes, big-endian coordinates) as on the wire; private
 //! keys are [`EccPrivateKey`](crate::secret::EccPrivateKey). Every verification failure is the
-//! one opaque [`Error::VerificationFailed`](crate::Error::VerificationFailed).
+//! one opaque [`Error::VerificationFailed`].
 
 mod aes_modes;
 mod ecc;

@@ -12,13 +12,8 @@ pub const MAX_TRANSACTION_OPS: usize = 16;
 pub struct Namespace([u8; 16]);
 
 impl Namespace {
-    /// The license store (slots keyed by KID, LID).
-    pub const LICENSES: Namespace = Namespace::from_name(b"drm/licenses");
     /// The secure store (PROTOCOL §5): small integrity-protected items of the DRM client.
     pub const SECURE_STORE: Namespace = Namespace::from_name(b"drm/secure-store");
-    /// Secure Delete session records (slots keyed by SessionID and state), committed in the same
-    /// transaction as the persistent licenses of their session.
-    pub const SECURE_DELETE_SESSIONS: Namespace = Namespace::from_name(b"drm/sd-sessions");
     /// Reserved for the store's own state (the anti-rollback clock).
     pub const INTERNAL: Namespace = Namespace::from_name(b"drm-hds/internal");
 

@@ -13,7 +13,7 @@ use drm_core::secret::HmacKey;
 use drm_hds::mock::MockFlash;
 use drm_hds::{Config, Error, Namespace, Store, Transaction};
 
-const NS: Namespace = Namespace::LICENSES;
+const NS: Namespace = Namespace::from_name(b"drm/licenses");
 const OTHER: Namespace = Namespace::from_name(b"sessions");
 
 fn key() -> HmacKey {

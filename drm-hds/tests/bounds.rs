@@ -19,7 +19,7 @@ type Flash<'a> = MockFlash<'a, 4, 4096, false>;
 fn hit_two_reads_miss_one_read_with_1000_records() {
     let mut image = vec![0xFFu8; 32 * 4096];
     let key = || HmacKey::from_bytes([3; 32]);
-    let ns = Namespace::LICENSES;
+    let ns = Namespace::from_name(b"drm/licenses");
     let mut s: Store<_> = Store::format(Flash::new(&mut image), key(), Config::new()).unwrap();
     for i in 0..1000u32 {
         s.put(&ns, &k(i, 1), &k(i, 2), &i.to_le_bytes().repeat(2))

@@ -173,8 +173,13 @@ fn status_writes_nothing_and_advance_is_bounded() {
 fn secure_store_items_are_their_own_namespace() {
     let mut image = vec![0xFFu8; 8 * 4096];
     let mut s: Store<_, _, 8> = Store::format(F::new(&mut image), key(), Config::new()).unwrap();
-    s.put(&Namespace::LICENSES, &[1; 16], &[2; 16], b"license")
-        .unwrap();
+    s.put(
+        &Namespace::from_name(b"drm/licenses"),
+        &[1; 16],
+        &[2; 16],
+        b"license",
+    )
+    .unwrap();
     let mut ss = SecureStore::new(&mut s);
     let mut buf = [0u8; 32];
     assert_eq!(ss.get(&[1; 16], &[2; 16], &mut buf), Err(Error::NotFound));
@@ -183,7 +188,12 @@ fn secure_store_items_are_their_own_namespace() {
     ss.delete(&[1; 16], &[2; 16]).unwrap();
     assert_eq!(ss.get(&[1; 16], &[2; 16], &mut buf), Err(Error::NotFound));
     assert_eq!(
-        s.get(&Namespace::LICENSES, &[1; 16], &[2; 16], &mut buf),
+        s.get(
+            &Namespace::from_name(b"drm/licenses"),
+            &[1; 16],
+            &[2; 16],
+            &mut buf
+        ),
         Ok(7)
     );
 }
@@ -197,11 +207,22 @@ fn file_backed_flash_round_trip() {
     {
         let f = FileFlash::<4096>::open(&path, 8 * 4096).unwrap();
         let mut s: Store<_, _, 8> = Store::format_multiwrite(f, key(), Config::new()).unwrap();
-        s.put(&Namespace::LICENSES, &[9; 16], &[8; 16], b"on disk")
+        s.put(
+            &Namespace::from_name(b"drm/licenses"),
+            &[9; 16],
+            &[8; 16],
+            b"on disk",
+        )
+        .unwrap();
+        s.put(
+            &Namespace::from_name(b"drm/licenses"),
+            &[9; 16],
+            &[7; 16],
+            b"deleted secret",
+        )
+        .unwrap();
+        s.delete(&Namespace::from_name(b"drm/licenses"), &[9; 16], &[7; 16])
             .unwrap();
-        s.put(&Namespace::LICENSES, &[9; 16], &[7; 16], b"deleted secret")
-            .unwrap();
-        s.delete(&Namespace::LICENSES, &[9; 16], &[7; 16]).unwrap();
     }
     let raw = std::fs::read(&path).unwrap();
     assert_eq!(raw.len(), 8 * 4096);
@@ -210,7 +231,12 @@ fn file_backed_flash_round_trip() {
     let mut s: Store<_, _, 8> = Store::mount_multiwrite(f, key(), Config::new()).unwrap();
     let mut buf = [0u8; 16];
     assert_eq!(
-        s.get(&Namespace::LICENSES, &[9; 16], &[8; 16], &mut buf),
+        s.get(
+            &Namespace::from_name(b"drm/licenses"),
+            &[9; 16],
+            &[8; 16],
+            &mut buf
+        ),
         Ok(7)
     );
     assert_eq!(&buf[..7], b"on disk");
@@ -228,8 +254,13 @@ fn file_backed_flash_is_locked_while_open() {
     let _ = std::fs::remove_file(&path);
     let f = FileFlash::<4096>::open(&path, 8 * 4096).unwrap();
     let mut s: Store<_, _, 8> = Store::format_multiwrite(f, key(), Config::new()).unwrap();
-    s.put(&Namespace::LICENSES, &[9; 16], &[8; 16], b"held")
-        .unwrap();
+    s.put(
+        &Namespace::from_name(b"drm/licenses"),
+        &[9; 16],
+        &[8; 16],
+        b"held",
+    )
+    .unwrap();
     let before = std::fs::read(&path).unwrap();
     assert!(matches!(
         FileFlash::<4096>::open(&path, 8 * 4096),
@@ -254,7 +285,12 @@ fn file_backed_flash_is_locked_while_open() {
     let mut s: Store<_, _, 8> = Store::mount_multiwrite(f, key(), Config::new()).unwrap();
     let mut buf = [0u8; 16];
     assert_eq!(
-        s.get(&Namespace::LICENSES, &[9; 16], &[8; 16], &mut buf),
+        s.get(
+            &Namespace::from_name(b"drm/licenses"),
+            &[9; 16],
+            &[8; 16],
+            &mut buf
+        ),
         Ok(4)
     );
     drop(s);

@@ -22,7 +22,7 @@ use drm_hds::{Config, Error, Namespace, Store};
 
 const PAGES: usize = 8;
 const PAGE: usize = 1024;
-const NS: Namespace = Namespace::LICENSES;
+const NS: Namespace = Namespace::from_name(b"drm/licenses");
 
 type Plain<'a> = MockFlash<'a, 4, PAGE, false>;
 type Multi<'a> = MockFlash<'a, 4, PAGE, true>;

@@ -15,7 +15,7 @@ fn exercise<F: embedded_storage::nor_flash::NorFlash>(
     mut s: Store<F>,
     remount: impl FnOnce(F) -> Store<F>,
 ) {
-    let ns = Namespace::LICENSES;
+    let ns = Namespace::from_name(b"drm/licenses");
     let mut buf = [0u8; 300];
     for round in 0..30u8 {
         for i in 0..6u8 {

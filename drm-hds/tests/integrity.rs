@@ -16,7 +16,7 @@ use drm_core::secret::HmacKey;
 use drm_hds::mock::MockFlash;
 use drm_hds::{Config, Error, Namespace, Store};
 
-const NS: Namespace = Namespace::LICENSES;
+const NS: Namespace = Namespace::from_name(b"drm/licenses");
 const PAGE: usize = 1024;
 type Flash<'a> = MockFlash<'a, 4, PAGE, false>;
 

@@ -33,7 +33,10 @@ use drm_hds::{Config, Error, Namespace, Store, Transaction};
 
 const PAGES: usize = 16;
 const PAGE: usize = 1024;
-const NSS: [Namespace; 2] = [Namespace::LICENSES, Namespace::from_name(b"sessions")];
+const NSS: [Namespace; 2] = [
+    Namespace::from_name(b"drm/licenses"),
+    Namespace::from_name(b"sessions"),
+];
 
 type Key = (usize, [u8; 16], [u8; 16]);
 type Model = BTreeMap<Key, Vec<u8>>;

@@ -14,7 +14,7 @@ use drm_core::secret::HmacKey;
 use drm_hds::mock::{MockFlash, Torn};
 use drm_hds::{Config, Error, Namespace, Store, Transaction};
 
-const LIC: Namespace = Namespace::LICENSES;
+const LIC: Namespace = Namespace::from_name(b"drm/licenses");
 const SESS: Namespace = Namespace::from_name(b"sessions");
 const PAGE: usize = 1024;
 

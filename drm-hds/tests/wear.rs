@@ -9,7 +9,7 @@ use drm_core::secret::HmacKey;
 use drm_hds::mock::MockFlash;
 use drm_hds::{Config, Namespace, Store};
 
-const NS: Namespace = Namespace::LICENSES;
+const NS: Namespace = Namespace::from_name(b"drm/licenses");
 
 struct Report {
     min: u32,

@@ -64,23 +64,17 @@ pub struct LicenseReport {
 /// `N` (about 48 bytes an entry).
 pub type Report<const N: usize = MAX_LICENSES> = heapless::Vec<LicenseReport, N>;
 
-/// Verifies one license for `identity` (every check of the module documentation). Never inlined,
-/// so that its frame is not live beside the caller's transaction and report.
-#[inline(never)]
-fn check<'a, I: DeviceIdentity + ?Sized>(
-    bytes: &'a [u8],
+/// Verifies a parsed license for `identity`: the minimum security level, then the binding and
+/// the signature (the key is unwrapped to check it, and dropped, zeroized, at once).
+fn verify_parsed<I: DeviceIdentity + ?Sized>(
+    parsed: ParsedLicense<'_>,
     identity: &I,
-) -> Result<ParsedLicense<'a>> {
-    if bytes.len() > MAX_LICENSE_LEN {
-        return Err(Error::LicenseTooLarge);
-    }
-    let parsed = ParsedLicense::parse(bytes)?;
+) -> Result<()> {
     if u32::from(parsed.min_security_level()) > identity.security_level() {
         return Err(drm_core::Error::SecurityLevelTooLow.into());
     }
-    // The key is unwrapped to check the signature, and dropped (zeroized) at once.
-    let (parsed, _key) = xmr::verify(parsed, identity)?.into_parts();
-    Ok(parsed)
+    xmr::verify(parsed, identity)?;
+    Ok(())
 }
 
 /// Verifies each license of `licenses` and writes one entry per license to `report` (cleared
@@ -106,21 +100,31 @@ where
     Ok(())
 }
 
-/// The report of one license: verified ([`Outcome::Stored`] meaning "to be stored", or
-/// [`Outcome::NotPersistent`]) or refused.
+/// The report of one license (every check of the module documentation), which is parsed once:
+/// verified ([`Outcome::Stored`] meaning "to be stored", or [`Outcome::NotPersistent`]) or
+/// refused, with its ids when it parsed. Never inlined, so that its frame is not live beside the
+/// caller's transaction and report.
+#[inline(never)]
 fn entry<I: DeviceIdentity + ?Sized>(bytes: &[u8], identity: &I) -> LicenseReport {
-    match check(bytes, identity) {
-        Ok(parsed) => LicenseReport {
-            kid: parsed.kid(),
-            lid: parsed.lid(),
-            key_exchange: parsed.is_key_exchange(),
-            outcome: if parsed.is_persistent() {
+    let parsed = ParsedLicense::parse(bytes);
+    let verdict = match parsed {
+        _ if bytes.len() > MAX_LICENSE_LEN => Err(Error::LicenseTooLarge),
+        Err(e) => Err(e.into()),
+        Ok(p) => verify_parsed(p, identity),
+    };
+    match (parsed.ok(), verdict) {
+        (Some(p), Ok(())) => LicenseReport {
+            kid: p.kid(),
+            lid: p.lid(),
+            key_exchange: p.is_key_exchange(),
+            outcome: if p.is_persistent() {
                 Outcome::Stored
             } else {
                 Outcome::NotPersistent
             },
         },
-        Err(e) => refused(bytes, e),
+        (p, Err(e)) => refused(p, e),
+        (None, Ok(())) => refused(None, Error::LogicBug),
     }
 }
 
@@ -135,10 +139,21 @@ where
     L: IntoIterator<Item = &'a [u8]>,
 {
     for (entry, bytes) in report.iter().zip(licenses) {
-        if entry.outcome == Outcome::Stored {
-            txn.put(&LICENSES, entry.kid.as_bytes(), entry.lid.as_bytes(), bytes)
-                .map_err(|_| Error::TooManyLicenses)?;
-        }
+        put_if_stored(entry, bytes, txn)?;
+    }
+    Ok(())
+}
+
+/// The one staging step: a put of `bytes` to `txn` (namespace [`LICENSES`], keys KID and LID)
+/// when `entry`, its verification's report, says [`Outcome::Stored`].
+fn put_if_stored<'a>(
+    entry: &LicenseReport,
+    bytes: &'a [u8],
+    txn: &mut Transaction<'a>,
+) -> Result<()> {
+    if entry.outcome == Outcome::Stored {
+        txn.put(&LICENSES, entry.kid.as_bytes(), entry.lid.as_bytes(), bytes)
+            .map_err(|_| Error::TooManyLicenses)?;
     }
     Ok(())
 }
@@ -165,18 +180,14 @@ where
     report.clear();
     for bytes in licenses {
         let entry = entry(bytes, identity);
-        if entry.outcome == Outcome::Stored {
-            txn.put(&LICENSES, entry.kid.as_bytes(), entry.lid.as_bytes(), bytes)
-                .map_err(|_| Error::TooManyLicenses)?;
-        }
+        put_if_stored(&entry, bytes, txn)?;
         report.push(entry).map_err(|_| Error::TooManyLicenses)?;
     }
     Ok(())
 }
 
-/// The report of a refused license: its ids and kind when it parses at all.
-fn refused(bytes: &[u8], error: Error) -> LicenseReport {
-    let parsed = ParsedLicense::parse(bytes).ok();
+/// The report of a refused license: its ids and kind when it parsed at all.
+fn refused(parsed: Option<ParsedLicense<'_>>, error: Error) -> LicenseReport {
     LicenseReport {
         kid: parsed.map_or(Kid::NIL, |p| p.kid()),
         lid: parsed.map_or(Lid::NIL, |p| p.lid()),
@@ -185,8 +196,9 @@ fn refused(bytes: &[u8], error: Error) -> LicenseReport {
     }
 }
 
-/// Verifies each license (as [`stage`] does), then one atomic commit of the good ones. After a power cut during the commit,
-/// either all of them are in the store or none.
+/// Verifies each license (as [`stage`] does, with the same `entry` and `put_if_stored` steps),
+/// then one atomic commit of the good ones. After a power cut during the commit, either all of
+/// them are in the store or none.
 ///
 /// The licenses are verified before the transaction exists, so that its frame is not live beside
 /// the verification's (this matters on a small Cortex-M0 stack).

@@ -8,8 +8,9 @@ use embedded_storage::nor_flash::NorFlash;
 
 use crate::error::{Error, Result};
 
-/// The store namespace of licenses (slots keyed by KID, LID).
-pub const LICENSES: Namespace = Namespace::LICENSES;
+/// The store namespace of licenses (slots keyed by KID, LID): the one definition, which
+/// `drm-securedelete` re-exports.
+pub const LICENSES: Namespace = Namespace::from_name(b"drm/licenses");
 
 /// Largest license this crate reads from the store, in bytes. The largest license of the key
 /// exchange format (ECDSA verify, every optional object) is under 600 bytes.

@@ -222,16 +222,7 @@ fn write_signed_part<S: Sink, I: DeviceIdentity, V: Values>(
     (point, wrapped): &(Secret32, [u8; 128]),
     values: &V,
 ) -> Result<[u8; 32]> {
-    w.declaration()?;
-    w.start_declaring(
-        Name::prefixed("soap", ns::SOAP, "Envelope"),
-        &[],
-        &[("xsi", ns::XSI), ("xsd", ns::XSD)],
-    )?;
-    w.start(Name::prefixed("soap", ns::SOAP, "Body"), &[])?;
-    w.start(p("ProcessDeleteLicenseData"), &[])?;
-    w.start(p("challenge"), &[])?;
-    w.start(Name::new(ns::MESSAGES, "Challenge"), &[])?;
+    dsig::write_challenge_opening(w, "ProcessDeleteLicenseData")?;
 
     // The signed element, hashed as it is written.
     w.begin_digest()?;

@@ -47,7 +47,8 @@ pub enum Error {
     Core(drm_core::Error),
     /// An error of the store, with its own code.
     Store(drm_hds::Error),
-    /// An error of license delivery (`drm-keyexchange`), with its own code.
+    /// An error of license delivery (`drm-keyexchange`) of its own (never its `Core` or `Store`
+    /// variants: those arrive as [`Error::Core`] and [`Error::Store`]), with its own code.
     Delivery(drm_keyexchange::Error),
 }
 
@@ -94,9 +95,16 @@ impl From<drm_hds::Error> for Error {
     }
 }
 
+/// One path for every error: a `drm-core` or store error that license delivery passes on arrives
+/// as [`Error::Core`] (a SOAP fault as [`Error::SoapFault`]) or [`Error::Store`], as when this
+/// crate meets it itself; only delivery's own errors are [`Error::Delivery`].
 impl From<drm_keyexchange::Error> for Error {
     fn from(e: drm_keyexchange::Error) -> Self {
-        Error::Delivery(e)
+        match e {
+            drm_keyexchange::Error::Core(e) => e.into(),
+            drm_keyexchange::Error::Store(e) => e.into(),
+            e => Error::Delivery(e),
+        }
     }
 }
 
@@ -177,5 +185,20 @@ mod tests {
             0x8004_C604
         );
         assert_eq!(Error::SoapFault { status: 0 }.code(), 0x8004_D50D);
+    }
+
+    #[test]
+    fn one_path_for_wrapped_errors() {
+        use drm_keyexchange::Error as Kx;
+        let core = drm_core::Error::VerificationFailed;
+        assert_eq!(Error::from(Kx::Core(core)), Error::Core(core));
+        assert_eq!(Error::from(Kx::Core(core)), Error::from(core));
+        let fault = drm_core::Error::SoapFault { status: 7 };
+        assert_eq!(Error::from(Kx::Core(fault)), Error::SoapFault { status: 7 });
+        let store = drm_hds::Error::Integrity;
+        assert_eq!(Error::from(Kx::Store(store)), Error::Store(store));
+        let own = Kx::LicenseTooLarge;
+        assert_eq!(Error::from(own), Error::Delivery(own));
+        assert_eq!(Error::from(own).code(), own.code());
     }
 }

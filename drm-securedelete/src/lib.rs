@@ -14,15 +14,16 @@ use drm_core::crypto;
 use drm_core::platform::{DeviceIdentity, MonotonicCounter, TryCryptoRng};
 use drm_core::xml::writer::Sink;
 use drm_core::{Kid, SessionId};
-use drm_hds::{MAX_TRANSACTION_OPS, Namespace, Store, Transaction};
+use drm_hds::{MAX_TRANSACTION_OPS, Store, Transaction};
 use embedded_storage::nor_flash::NorFlash;
 
 pub use drm_core::xml::dsig::WMRM_SERVER_PUBLIC_KEY;
 pub use error::{Error, Result};
 pub use session::{MAX_SESSION_KIDS, SessionRecord, SessionState};
 
-/// The store namespace of licenses, keyed (KID, LID): what [`SecureDelete::remove`] deletes.
-pub const LICENSES: Namespace = Namespace::LICENSES;
+/// The store namespace of licenses, keyed (KID, LID): what [`SecureDelete::remove`] deletes
+/// (`drm-keyexchange`'s, which owns it).
+pub use drm_keyexchange::licenses::LICENSES;
 
 /// Most licenses one removal deletes: they and the session record's move to pending must fit one
 /// atomic store commit (`drm_hds::MAX_TRANSACTION_OPS` changes, two of them for the record). A

@@ -11,8 +11,8 @@
 
 use drm_core::SessionId;
 use drm_core::xml::ns;
-use drm_core::xml::path::Step;
-use drm_core::xml::reader::{Event, Limits, Reader};
+use drm_core::xml::path::{Field, Step};
+use drm_core::xml::reader::{Limits, Reader};
 
 use crate::error::{Error, Result};
 
@@ -60,7 +60,7 @@ const STATUS: [Step<'static>; 6] = [
 /// The SessionID of a version-1 Secure Delete response.
 ///
 /// The document is read once, with a reader of its own limits (`ResponseReader`), collecting
-/// the elements below as it goes.
+/// the elements below as it goes (`drm_core::xml::path::Field`, as the acquisition response).
 ///
 /// # Errors
 /// - [`drm_core::Error::XmlTooLarge`] (as [`Error::Core`]) above [`MAX_RESPONSE_LEN`] bytes or a
@@ -78,108 +78,29 @@ pub fn parse(response: &[u8]) -> Result<SessionId> {
     let mut status = Field::<24>::new(&STATUS);
     let mut fault = Field::<0>::new(&FAULT);
     while let Some(event) = reader.next_event()? {
-        let depth = reader.depth();
-        version.event(&event, depth);
-        session.event(&event, depth);
-        status.event(&event, depth);
-        fault.event(&event, depth);
+        version.event(&event, &reader);
+        session.event(&event, &reader);
+        status.event(&event, &reader);
+        fault.event(&event, &reader);
     }
-    if fault.count > 0 {
+    if fault.count() > 0 {
         let status = status
-            .first_text()
+            .text()
             .and_then(drm_core::acquire::parse_status)
             .unwrap_or(0);
         return Err(Error::SoapFault { status });
     }
-    if version.only_text()? != "1" {
+    if only_text(&version)? != "1" {
         return Err(Error::InvalidResponse);
     }
-    SessionId::from_base64(session.only_text()?.as_bytes()).map_err(|_| Error::InvalidResponse)
+    SessionId::from_base64(only_text(&session)?.as_bytes()).map_err(|_| Error::InvalidResponse)
 }
 
-/// The elements at one path, and the text of the first (decoded, up to `N` bytes).
-struct Field<'p, const N: usize> {
-    path: &'p [Step<'p>],
-    /// Steps of `path` matched by the open elements.
-    matched: usize,
-    /// Elements found at `path`.
-    count: usize,
-    /// Inside the first one.
-    inside: bool,
-    /// The first one's text does not fit, or it has a child element.
-    bad: bool,
-    buf: [u8; N],
-    len: usize,
-}
-
-impl<'p, const N: usize> Field<'p, N> {
-    fn new(path: &'p [Step<'p>]) -> Self {
-        Self {
-            path,
-            matched: 0,
-            count: 0,
-            inside: false,
-            bad: false,
-            buf: [0; N],
-            len: 0,
-        }
+/// The only element's decoded, trimmed text: [`Error::InvalidResponse`] when there is none,
+/// more than one, or its text does not fit or has a child element.
+fn only_text<'f, const N: usize>(field: &'f Field<'_, '_, N>) -> Result<&'f str> {
+    if field.count() != 1 {
+        return Err(Error::InvalidResponse);
     }
-
-    /// Follows one reader event; `depth` is the reader's depth after it.
-    fn event(&mut self, event: &Event<'_>, depth: usize) {
-        match event {
-            Event::Start { name, .. } => {
-                if self.inside {
-                    self.bad = true;
-                }
-                let step = self.path.get(self.matched);
-                if self.matched.saturating_add(1) == depth
-                    && step.is_some_and(|(ns, local)| name.is(ns, local))
-                {
-                    self.matched = depth;
-                    if self.matched == self.path.len() {
-                        self.count = self.count.saturating_add(1);
-                        self.inside = self.count == 1;
-                    }
-                }
-            }
-            Event::End { .. } => {
-                if depth < self.matched {
-                    self.matched = depth;
-                    self.inside = false;
-                }
-            }
-            Event::Text(t) => {
-                if self.inside && depth == self.path.len() {
-                    let rest = self.buf.get_mut(self.len..).unwrap_or_default();
-                    match t.decode_into(rest) {
-                        Ok(piece) => self.len = self.len.saturating_add(piece.len()),
-                        Err(_) => self.bad = true,
-                    }
-                }
-            }
-        }
-    }
-
-    /// The first element's trimmed text, if it has one that fits and no child element.
-    fn first_text(&self) -> Option<&str> {
-        if self.count == 0 || self.bad {
-            return None;
-        }
-        let text = core::str::from_utf8(self.buf.get(..self.len)?).ok()?;
-        Some(text.trim_matches(is_xml_space))
-    }
-
-    /// The only element's trimmed text: [`Error::InvalidResponse`] when there is none, more
-    /// than one, or its text does not fit or has a child element.
-    fn only_text(&self) -> Result<&str> {
-        if self.count != 1 {
-            return Err(Error::InvalidResponse);
-        }
-        self.first_text().ok_or(Error::InvalidResponse)
-    }
-}
-
-fn is_xml_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\r' | '\n')
+    field.text().ok_or(Error::InvalidResponse)
 }

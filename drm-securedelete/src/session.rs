@@ -33,8 +33,9 @@ pub const RECORD_MAX_LEN: usize = HEADER_LEN + MAX_SESSION_KIDS * 16;
 const HEADER_LEN: usize = 8;
 const MAGIC: [u8; 4] = *b"SDR\x01";
 
-/// The store namespace of session records.
-pub const SESSIONS: Namespace = Namespace::SECURE_DELETE_SESSIONS;
+/// The store namespace of session records (slots keyed by SessionID and state), committed in the
+/// same transaction as the persistent licenses of their session.
+pub const SESSIONS: Namespace = Namespace::from_name(b"drm/sd-sessions");
 
 /// Second key of the record of an active session.
 pub const ACTIVE_KEY: [u8; 16] = *b"sd-state/active\0";

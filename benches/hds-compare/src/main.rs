@@ -32,6 +32,9 @@ use sequential_storage::cache::page_states::ArrayPageStates;
 use sequential_storage::cache::{Cache, Uncached};
 use sequential_storage::map::{MapConfig, MapStorage};
 
+/// The namespace the bench stores its records in (the kit's license namespace's name).
+const LICENSES: Namespace = Namespace::from_name(b"drm/licenses");
+
 const PAGE: usize = 4096;
 type Raw = MockFlash<'static, 4, PAGE, true>;
 type Key = [u8; 32];
@@ -178,12 +181,12 @@ impl<const P: usize, const MULTI: bool> Kv for Hds<P, MULTI> {
     fn put(&mut self, k: &Key, v: &[u8]) -> Result<(), String> {
         let (a, b) = split(k);
         self.0
-            .put(&Namespace::LICENSES, &a, &b, v)
+            .put(&LICENSES, &a, &b, v)
             .map_err(|e| format!("{e:?}"))
     }
     fn get(&mut self, k: &Key, buf: &mut [u8]) -> Result<Option<usize>, String> {
         let (a, b) = split(k);
-        match self.0.get(&Namespace::LICENSES, &a, &b, buf) {
+        match self.0.get(&LICENSES, &a, &b, buf) {
             Ok(n) => Ok(Some(n)),
             Err(drm_hds::Error::NotFound) => Ok(None),
             Err(e) => Err(format!("{e:?}")),
@@ -192,7 +195,7 @@ impl<const P: usize, const MULTI: bool> Kv for Hds<P, MULTI> {
     fn delete(&mut self, k: &Key) -> Result<(), String> {
         let (a, b) = split(k);
         self.0
-            .delete(&Namespace::LICENSES, &a, &b)
+            .delete(&LICENSES, &a, &b)
             .map_err(|e| format!("{e:?}"))
     }
     fn ram() -> usize {

@@ -3,6 +3,7 @@
 //! response element.
 //!
 //! Challenge side:
+//! - [`write_challenge_opening`]: the envelope both challenges open with, up to `Challenge`.
 //! - [`encrypt_in_place`] then [`write_encrypted_data`]: choose a random point `P`, `IV‖key` is
 //!   its x coordinate, the key is ElGamal-encrypted to the server's key, the data is
 //!   `IV ‖ AES-128-CBC(key, IV, PKCS#7(plaintext))`.
@@ -11,15 +12,15 @@
 //!   seed's method URIs and the digest of the signed element, `SignatureValue` (raw `r‖s` over the
 //!   SHA-256 of `SignedInfo`), `KeyInfo` with the signing public key.
 //!
-//! Response side: [`check_signed_element`] checks a `Signature` element against a signed element
-//! of the same document, given the key that must have signed.
+//! Response side: [`SignatureFields`] follows a `Signature` element and the element it signs
+//! through the one read of a response, then checks them, given the key that must have signed.
 
 use crate::base64;
 use crate::crypto;
 use crate::error::{Error, Result};
 use crate::xml::ns;
-use crate::xml::path::{self, Step};
-use crate::xml::reader::RawText;
+use crate::xml::path::{Field, Step};
+use crate::xml::reader::{Event, RawText, Reader};
 use crate::xml::writer::{Attr, Name, Sink, Writer};
 use rand_core::TryCryptoRng;
 
@@ -149,6 +150,28 @@ pub fn write_encrypted_data<
 /// is `digest`: `sign` receives the SHA-256 of the canonical `SignedInfo` and returns the raw
 /// `r‖s` ECDSA-P256 signature (a device identity's `sign_digest`).
 ///
+/// The opening both challenges share (PROTOCOL §4, §6): the XML declaration, then
+/// `soap:Envelope` (declaring `xsi` and `xsd`) / `soap:Body` / `{protocols}operation` /
+/// `challenge` / `{messages}Challenge`, left open for the signed element. Five elements to close.
+///
+/// # Errors
+/// The writer's errors.
+pub fn write_challenge_opening<'s, S: Sink, const NS: usize, const DEPTH: usize>(
+    w: &mut Writer<'s, S, NS, DEPTH>,
+    operation: &'s str,
+) -> Result<()> {
+    w.declaration()?;
+    w.start_declaring(
+        Name::prefixed("soap", ns::SOAP, "Envelope"),
+        &[],
+        &[("xsi", ns::XSI), ("xsd", ns::XSD)],
+    )?;
+    w.start(Name::prefixed("soap", ns::SOAP, "Body"), &[])?;
+    w.start(Name::new(ns::PROTOCOLS, operation), &[])?;
+    w.start(Name::new(ns::PROTOCOLS, "challenge"), &[])?;
+    w.start(Name::new(ns::MESSAGES, "Challenge"), &[])
+}
+
 /// The same as [`write_signed_info`], `sign`, then [`write_signature_end`]. A caller short of
 /// stack calls those itself, to sign outside the frame that writes (the Secure Delete challenge
 /// does).
@@ -226,18 +249,119 @@ pub fn write_signature_end<'s, S: Sink, const NS: usize, const DEPTH: usize>(
     w.end()
 }
 
-/// The text of the leaf at `path`, trimmed of XML whitespace, borrowed from the document.
-/// Base64 and numbers never need references, so text with references is
-/// [`Error::XmlMalformed`], as is a missing element.
-pub(crate) fn leaf_text<'a>(input: &'a [u8], path: &[Step<'_>]) -> Result<&'a str> {
-    let found = path::find_unique(input, path)?;
-    let text = found.plain_text()?.ok_or(Error::XmlMalformed)?;
-    Ok(text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r')))
+/// The paths of a `Signature` element's parts, below the response-specific path of the
+/// `Signature` element (build them with the crate's path constants).
+pub struct SignaturePaths<'p> {
+    /// `Signature/SignedInfo`.
+    pub signed_info: &'p [Step<'p>],
+    /// `Signature/SignedInfo/CanonicalizationMethod`.
+    pub c14n: &'p [Step<'p>],
+    /// `Signature/SignedInfo/SignatureMethod`.
+    pub method: &'p [Step<'p>],
+    /// `Signature/SignedInfo/Reference`.
+    pub reference: &'p [Step<'p>],
+    /// `Signature/SignedInfo/Reference/DigestMethod`.
+    pub digest_method: &'p [Step<'p>],
+    /// `Signature/SignedInfo/Reference/DigestValue`.
+    pub digest: &'p [Step<'p>],
+    /// `Signature/SignatureValue`.
+    pub value: &'p [Step<'p>],
 }
 
-/// The base64 leaf at `path`, exactly `N` bytes.
-pub(crate) fn leaf_base64<const N: usize>(input: &[u8], path: &[Step<'_>]) -> Result<[u8; N]> {
-    base64::decode_array(leaf_text(input, path)?.as_bytes()).map_err(|_| Error::XmlMalformed)
+/// A response's `Signature` element and the element it signs, followed through the one read of
+/// the response ([`Self::event`] for every event), then checked with [`Self::check`].
+pub struct SignatureFields<'p, 'a> {
+    signed: Field<'p, 'a>,
+    signed_info: Field<'p, 'a>,
+    c14n: Field<'p, 'a>,
+    method: Field<'p, 'a>,
+    reference: Field<'p, 'a>,
+    digest_method: Field<'p, 'a>,
+    digest: Field<'p, 'a>,
+    value: Field<'p, 'a>,
+}
+
+impl<'p, 'a> SignatureFields<'p, 'a> {
+    /// Follows the element at `signed` (its `Id` recorded) and the signature at `paths`.
+    #[must_use]
+    pub const fn new(signed: &'p [Step<'p>], paths: &SignaturePaths<'p>) -> Self {
+        Self {
+            signed: Field::with_attribute(signed, ("", "Id")),
+            signed_info: Field::new(paths.signed_info),
+            c14n: Field::with_attribute(paths.c14n, ("", "Algorithm")),
+            method: Field::with_attribute(paths.method, ("", "Algorithm")),
+            reference: Field::with_attribute(paths.reference, ("", "URI")),
+            digest_method: Field::with_attribute(paths.digest_method, ("", "Algorithm")),
+            digest: Field::new(paths.digest),
+            value: Field::new(paths.value),
+        }
+    }
+
+    /// Follows one event of `reader`.
+    pub fn event<const D: usize, const A: usize, const NS: usize>(
+        &mut self,
+        event: &Event<'a>,
+        reader: &Reader<'a, D, A, NS>,
+    ) {
+        for field in [
+            &mut self.signed,
+            &mut self.signed_info,
+            &mut self.c14n,
+            &mut self.method,
+            &mut self.reference,
+            &mut self.digest_method,
+            &mut self.digest,
+            &mut self.value,
+        ] {
+            field.event(event, reader);
+        }
+    }
+
+    /// Checks the signature (PROTOCOL §6) of `input`, the document read. Every element named
+    /// below must be the only one at its path (so nothing outside what was hashed can be read
+    /// later). The signed element has `Id="SignedData"`; the `Signature` has the seed's method
+    /// URIs and a `Reference` to `#SignedData`; `DigestValue` is the SHA-256 of the signed
+    /// element's bytes as they stand in the document and `SignatureValue` verifies over the bytes
+    /// of `SignedInfo` with `public_key`.
+    ///
+    /// The bytes are hashed as they stand: a server must send both elements in canonical form
+    /// (as this kit's challenges do), which is what an exclusive canonicalisation of them gives.
+    ///
+    /// # Errors
+    /// [`Error::XmlMalformed`] for a missing or different structure; [`Error::VerificationFailed`]
+    /// when the digest or the signature does not verify.
+    pub fn check(&self, input: &'a [u8], public_key: &[u8; 64]) -> Result<()> {
+        let signed = self.signed.only()?;
+        expect_attr(signed.attribute(), SIGNED_ID)?;
+        let signed_bytes = signed.bytes(input).ok_or(Error::XmlMalformed)?;
+        expect_attr(self.c14n.only()?.attribute(), ALG_C14N)?;
+        expect_attr(self.method.only()?.attribute(), ALG_ECDSA_SHA256)?;
+        expect_attr(self.reference.only()?.attribute(), "#SignedData")?;
+        expect_attr(self.digest_method.only()?.attribute(), ALG_SHA256)?;
+        let digest: [u8; 32] = leaf_base64(&self.digest)?;
+        let value: [u8; 64] = leaf_base64(&self.value)?;
+        let info = self
+            .signed_info
+            .only()?
+            .bytes(input)
+            .ok_or(Error::XmlMalformed)?;
+        if !crypto::constant_time_eq(&digest, &crypto::sha256(signed_bytes)) {
+            return Err(Error::VerificationFailed);
+        }
+        crypto::ecdsa_p256_verify(public_key, info, &value)
+    }
+}
+
+/// The text of the only element of `field`, trimmed of XML whitespace, borrowed from the
+/// document. Base64 and numbers never need references, so text with references is
+/// [`Error::XmlMalformed`], as is a missing or repeated element.
+pub(crate) fn leaf_text<'a>(field: &Field<'_, 'a>) -> Result<&'a str> {
+    field.only()?.plain_text()
+}
+
+/// The base64 text of the only element of `field`, exactly `N` bytes.
+pub(crate) fn leaf_base64<const N: usize>(field: &Field<'_, '_>) -> Result<[u8; N]> {
+    base64::decode_array(leaf_text(field)?.as_bytes()).map_err(|_| Error::XmlMalformed)
 }
 
 fn expect_attr(found: Option<RawText<'_>>, value: &str) -> Result<()> {
@@ -246,91 +370,4 @@ fn expect_attr(found: Option<RawText<'_>>, value: &str) -> Result<()> {
     } else {
         Err(Error::XmlMalformed)
     }
-}
-
-/// Checks an XML signature of a response (PROTOCOL §6). Every element named below must be the
-/// only one at its path (so nothing outside what was hashed can be read later). The element at
-/// `signed` has
-/// `Id="SignedData"`; the `Signature` at `signature` has the seed's method URIs and a
-/// `Reference` to `#SignedData`; `DigestValue` is the SHA-256 of the signed element's bytes as
-/// they stand in the document and `SignatureValue` verifies over the bytes of `SignedInfo` with
-/// `public_key`.
-///
-/// The bytes are hashed as they stand: a server must send both elements in canonical form (as
-/// this kit's challenges do), which is what an exclusive canonicalisation of them gives.
-///
-/// # Errors
-/// [`Error::XmlMalformed`] for a missing or different structure; [`Error::VerificationFailed`]
-/// when the digest or the signature does not verify; the reader's errors.
-pub fn check_signed_element<'p>(
-    input: &[u8],
-    signed: &[Step<'_>],
-    signature: &[Step<'p>],
-    public_key: &[u8; 64],
-) -> Result<()> {
-    let element = path::find_unique(input, signed)?;
-    expect_attr(element.attribute("", "Id"), SIGNED_ID)?;
-    let signed_bytes = element.bytes()?;
-
-    let mut buf: [Step<'p>; MAX_PATH] = [("", ""); MAX_PATH];
-    let attr_of =
-        |buf: &mut [Step<'p>; MAX_PATH], tail: &[&'static str], name: &str, value: &str| {
-            let found = path::find_unique(input, joined(signature, tail, buf)?)?;
-            expect_attr(found.attribute("", name), value)
-        };
-    attr_of(
-        &mut buf,
-        &["SignedInfo", "CanonicalizationMethod"],
-        "Algorithm",
-        ALG_C14N,
-    )?;
-    attr_of(
-        &mut buf,
-        &["SignedInfo", "SignatureMethod"],
-        "Algorithm",
-        ALG_ECDSA_SHA256,
-    )?;
-    attr_of(&mut buf, &["SignedInfo", "Reference"], "URI", "#SignedData")?;
-    attr_of(
-        &mut buf,
-        &["SignedInfo", "Reference", "DigestMethod"],
-        "Algorithm",
-        ALG_SHA256,
-    )?;
-    let digest: [u8; 32] = leaf_base64(
-        input,
-        joined(
-            signature,
-            &["SignedInfo", "Reference", "DigestValue"],
-            &mut buf,
-        )?,
-    )?;
-    let value: [u8; 64] = leaf_base64(input, joined(signature, &["SignatureValue"], &mut buf)?)?;
-    let info = path::find_unique(input, joined(signature, &["SignedInfo"], &mut buf)?)?.bytes()?;
-
-    if !crypto::constant_time_eq(&digest, &crypto::sha256(signed_bytes)) {
-        return Err(Error::VerificationFailed);
-    }
-    crypto::ecdsa_p256_verify(public_key, info, &value)
-}
-
-/// Longest path [`check_signed_element`] builds.
-const MAX_PATH: usize = 12;
-
-/// `prefix` followed by `tail` (local names in the xmldsig namespace), in `buf`.
-fn joined<'b, 'p>(
-    prefix: &[Step<'p>],
-    tail: &[&'static str],
-    buf: &'b mut [Step<'p>; MAX_PATH],
-) -> Result<&'b [Step<'p>]> {
-    let n = prefix.len().saturating_add(tail.len());
-    let dst = buf.get_mut(..n).ok_or(Error::InvalidArgument)?;
-    let steps = prefix
-        .iter()
-        .copied()
-        .chain(tail.iter().map(|local| (ns::DSIG, *local)));
-    for (slot, step) in dst.iter_mut().zip(steps) {
-        *slot = step;
-    }
-    Ok(dst)
 }

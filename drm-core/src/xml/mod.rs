@@ -7,6 +7,7 @@
 pub mod dsig;
 pub mod path;
 pub mod reader;
+mod text;
 pub mod writer;
 
 /// Namespace URIs and algorithm identifiers of the protocol (PROTOCOL §4, §6; seed example).

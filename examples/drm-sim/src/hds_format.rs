@@ -7,7 +7,8 @@
 //! drm-sim uses the store meanwhile), and the demo's record of earlier runs goes with the store.
 
 use drm_core::platform::DeviceIdentity;
-use drm_hds::{Config, Namespace};
+use drm_hds::Config;
+use drm_keyexchange::licenses::LICENSES;
 use drm_target_host::FileCounter;
 use serde_json::json;
 
@@ -44,7 +45,7 @@ pub fn run(paths: StatePaths, force: bool) -> Result<Report, CliError> {
             Ok(mut store) => {
                 let mut licenses = 0usize;
                 store
-                    .for_each(&Namespace::LICENSES, None, |_, _, _| {
+                    .for_each(&LICENSES, None, |_, _, _| {
                         licenses += 1;
                         core::ops::ControlFlow::Continue(())
                     })

@@ -15,6 +15,7 @@ use drm_core::xmr::ParsedLicense;
 use drm_core::{Kid, Lid, SessionId};
 use drm_hds::layout::{self, HEADER_LEN, PAGE_MAGIC};
 use drm_hds::{Config, MAX_PAGES, Namespace, Store};
+use drm_keyexchange::licenses::LICENSES;
 use drm_securedelete::session::{self, SESSIONS, SessionState};
 use embedded_storage::nor_flash::NorFlash;
 use serde_json::{Value, json};
@@ -87,7 +88,7 @@ fn inspect<F: NorFlash>(
     // Licenses.
     let mut slots = Vec::new();
     store
-        .for_each(&Namespace::LICENSES, None, |k1, k2, len| {
+        .for_each(&LICENSES, None, |k1, k2, len| {
             slots.push((*k1, *k2, len));
             ControlFlow::Continue(())
         })
@@ -98,9 +99,7 @@ fn inspect<F: NorFlash>(
     for (k1, k2, len) in &slots {
         used += layout::record_len(*len);
         buf.resize((*len).max(buf.len()), 0);
-        let n = store
-            .get(&Namespace::LICENSES, k1, k2, &mut buf)
-            .map_err(fail)?;
+        let n = store.get(&LICENSES, k1, k2, &mut buf).map_err(fail)?;
         let kind = match buf.get(..n).map(ParsedLicense::parse) {
             Some(Ok(p)) if p.is_key_exchange() => "key exchange",
             Some(Ok(_)) => "content",

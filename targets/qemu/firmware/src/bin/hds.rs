@@ -27,7 +27,7 @@ drm_board::suite!(
 
 type Hds = Store<BoardFlash, NoCounter, SECTORS>;
 
-const NS: Namespace = Namespace::LICENSES;
+const NS: Namespace = Namespace::from_name(b"drm/licenses");
 const SESS: Namespace = Namespace::from_name(b"sessions");
 
 fn key() -> HmacKey {

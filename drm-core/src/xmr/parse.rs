@@ -1,295 +1,28 @@
-//! XMR licenses: a zero-copy parser and the verification that turns a parsed license into a
-//! verified one (`PROTOCOL.md` §2, `docs/KEY-EXCHANGE-FORMAT.md`).
-//!
-//! [`ParsedLicense::parse`] checks structure only: exact containment (each object's length fits
-//! its container exactly, containers nest only where §2 allows, nothing trails the outer
-//! container), must-understand (an unknown must-understand object is refused, an unknown optional
-//! one skipped), the payload layout of every known object, and the rules of the key exchange
-//! format. Flag bits outside the five of §2 are refused, and the signature object, which is not
-//! covered by the signature, must have exactly the flags `0x0001`: no byte of a license can
-//! change without the license being refused. Nothing in a [`ParsedLicense`] is trusted yet.
-//!
-//! [`verify`] checks that the license is bound to the device, unwraps `CI ‖ CK` with the device's
-//! encryption key, checks the AES-128-CMAC signature over the signed bytes, and only then unwraps
-//! the key. A [`VerifiedLicense`] can only be made by [`verify`]; its key is a secret type.
-//!
-//! Dates, the minimum security level and the key exchange policy are exposed, not enforced: they
-//! need a clock and the device's context (`drm-keyexchange`).
+//! The zero-copy parser: structure, containment, must-understand and every known object's layout.
 
 use core::fmt;
 
-use zeroize::Zeroizing;
-
-use crate::crypto;
 use crate::error::{Error, Result};
 use crate::ids::{Kid, Lid};
-use crate::platform::DeviceIdentity;
-use crate::secret::{Aes128Key, EccPrivateKey, HmacKey};
 use crate::wire::{self, Reader, exact};
 
-/// `"XMR\0"`, the first four bytes of every license.
-pub const MAGIC: [u8; 4] = *b"XMR\0";
-/// The XMR version this parser reads.
-pub const VERSION: u32 = 3;
-/// Length of the license header: magic, version, rights id.
-pub const HEADER_LEN: usize = 24;
-/// Length of an object header: flags, type, length.
-pub const OBJECT_HEADER_LEN: usize = 8;
-
-/// Object flag: must understand.
-pub const FLAG_MUST_UNDERSTAND: u16 = 0x0001;
-/// Object flag: container (the payload is child objects).
-pub const FLAG_CONTAINER: u16 = 0x0002;
-/// Object flag: allow external parse.
-pub const FLAG_ALLOW_EXTERNAL_PARSE: u16 = 0x0004;
-/// Object flag: best effort.
-pub const FLAG_BEST_EFFORT: u16 = 0x0008;
-/// Object flag: has secure state.
-pub const FLAG_SECURE_STATE: u16 = 0x0010;
-
-/// Every flag bit this parser knows; an object with any other bit set is malformed.
-const KNOWN_FLAGS: u16 = FLAG_MUST_UNDERSTAND
-    | FLAG_CONTAINER
-    | FLAG_ALLOW_EXTERNAL_PARSE
-    | FLAG_BEST_EFFORT
-    | FLAG_SECURE_STATE;
-
-/// Outer container.
-pub const OBJ_OUTER: u16 = 0x0001;
-/// Global policy container.
-pub const OBJ_GLOBAL_POLICY: u16 = 0x0002;
-/// Playback policy container.
-pub const OBJ_PLAYBACK_POLICY: u16 = 0x0004;
-/// Output protection levels.
-pub const OBJ_OUTPUT_PROTECTION: u16 = 0x0005;
-/// Key material container.
-pub const OBJ_KEY_MATERIAL: u16 = 0x0009;
-/// Content key.
-pub const OBJ_CONTENT_KEY: u16 = 0x000A;
-/// Signature.
-pub const OBJ_SIGNATURE: u16 = 0x000B;
-/// Settings.
-pub const OBJ_SETTINGS: u16 = 0x000D;
-/// Expiration (begin, end).
-pub const OBJ_EXPIRATION: u16 = 0x0012;
-/// Issue date.
-pub const OBJ_ISSUE_DATE: u16 = 0x0013;
-/// ECC device key.
-pub const OBJ_ECC_DEVICE_KEY: u16 = 0x002A;
-/// Expiration after first use.
-pub const OBJ_EXPIRATION_AFTER_FIRST_USE: u16 = 0x0030;
-/// Minimum security level.
-pub const OBJ_SECURITY_LEVEL: u16 = 0x0034;
-/// Removal date.
-pub const OBJ_REMOVAL_DATE: u16 = 0x0050;
-/// The project's key exchange policy object (KEY-EXCHANGE-FORMAT §1). Remap here.
-pub const OBJ_KEY_EXCHANGE_POLICY: u16 = 0x7E01;
-/// The project's key exchange key object (KEY-EXCHANGE-FORMAT §1). Remap here.
-pub const OBJ_KEY_EXCHANGE_KEY: u16 = 0x7E02;
-
-/// Settings bit: cannot persist.
-pub const SETTINGS_CANNOT_PERSIST: u16 = 0x0001;
-/// Settings bit: allow backup/restore.
-pub const SETTINGS_ALLOW_BACKUP_RESTORE: u16 = 0x0004;
-/// Settings bit: base license.
-pub const SETTINGS_BASE_LICENSE: u16 = 0x0010;
-/// Settings bit: cannot bind.
-pub const SETTINGS_CANNOT_BIND: u16 = 0x0040;
-/// Settings bit: temporary store only.
-pub const SETTINGS_TEMP_STORE_ONLY: u16 = 0x0080;
-
-/// Cipher type of the content key: ECC-256 ElGamal.
-pub const CIPHER_ECC256: u16 = 3;
-/// Signature type: AES-128-CMAC.
-pub const SIG_AES_CMAC: u16 = 1;
-/// Signature type: HMAC-SHA256 (parsed; [`verify`] refuses it with
-/// [`Error::UnsupportedSignatureType`]).
-pub const SIG_HMAC_SHA256: u16 = 2;
-/// An expiration `end` of this value means "no end".
-pub const NO_END: u32 = u32::MAX;
-
-/// Length of the ElGamal-wrapped key `C1 ‖ C2`.
-const ENCRYPTED_KEY_LEN: u16 = 128;
-/// Length of the ECC device key `X ‖ Y`.
-const DEVICE_KEY_LEN: u16 = 64;
-/// Curve of the ECC device key: P-256.
-const CURVE_P256: u16 = 1;
-/// Version of the key exchange policy object.
-const KX_POLICY_VERSION: u16 = 1;
-/// Wrap algorithm of the key exchange key object: AES-128-CBC, no padding, keyed with `CK`.
-const KX_WRAP_AES_CBC: u16 = 1;
-
-/// The symmetric key type of the content key object.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum KeyType {
-    /// 1: AES-128-CTR content key.
-    AesCtr,
-    /// 3: AES-128-ECB content key.
-    AesEcb,
-    /// 5: AES-128-CBC content key.
-    AesCbc,
-    /// 6: a key exchange key (KeyExchangeLicense).
-    KeyExchange,
-}
-
-impl KeyType {
-    /// The value in the content key object.
-    #[must_use]
-    pub const fn value(self) -> u16 {
-        match self {
-            KeyType::AesCtr => 1,
-            KeyType::AesEcb => 3,
-            KeyType::AesCbc => 5,
-            KeyType::KeyExchange => 6,
-        }
-    }
-
-    /// The key type of `value`; [`Error::Unsupported`] for any other.
-    pub const fn from_value(value: u16) -> Result<Self> {
-        match value {
-            1 => Ok(KeyType::AesCtr),
-            3 => Ok(KeyType::AesEcb),
-            5 => Ok(KeyType::AesCbc),
-            6 => Ok(KeyType::KeyExchange),
-            _ => Err(Error::Unsupported),
-        }
-    }
-}
-
-/// Key exchange algorithm (KEY-EXCHANGE-FORMAT §2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum KxAlgorithm {
-    /// 1: AES-128-CBC, no padding, caller IV.
-    AesCbc,
-    /// 2: HMAC-SHA256.
-    HmacSha256,
-    /// 3: ECDSA-P256-SHA256.
-    EcdsaP256,
-}
-
-impl KxAlgorithm {
-    /// The value in the policy object.
-    #[must_use]
-    pub const fn value(self) -> u16 {
-        match self {
-            KxAlgorithm::AesCbc => 1,
-            KxAlgorithm::HmacSha256 => 2,
-            KxAlgorithm::EcdsaP256 => 3,
-        }
-    }
-}
-
-/// Key exchange operation (KEY-EXCHANGE-FORMAT §2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum KxOperation {
-    /// 1: encrypt.
-    Encrypt,
-    /// 2: decrypt.
-    Decrypt,
-    /// 3: sign (for HMAC: compute a tag).
-    Sign,
-    /// 4: verify (for HMAC: check a tag).
-    Verify,
-}
-
-impl KxOperation {
-    /// The value in the policy object.
-    #[must_use]
-    pub const fn value(self) -> u16 {
-        match self {
-            KxOperation::Encrypt => 1,
-            KxOperation::Decrypt => 2,
-            KxOperation::Sign => 3,
-            KxOperation::Verify => 4,
-        }
-    }
-}
-
-/// The key exchange policy object (`0x7E01`): the one algorithm and operation the license's key
-/// may be used for. Only the valid pairs of KEY-EXCHANGE-FORMAT §2 can be represented.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct KeyExchangePolicy {
-    algorithm: KxAlgorithm,
-    operation: KxOperation,
-}
-
-impl KeyExchangePolicy {
-    /// The policy for `algorithm` and `operation`; [`Error::Unsupported`] for a pair that
-    /// KEY-EXCHANGE-FORMAT §2 does not list.
-    pub const fn new(algorithm: KxAlgorithm, operation: KxOperation) -> Result<Self> {
-        let valid = matches!(
-            (algorithm, operation),
-            (
-                KxAlgorithm::AesCbc,
-                KxOperation::Encrypt | KxOperation::Decrypt
-            ) | (
-                KxAlgorithm::HmacSha256 | KxAlgorithm::EcdsaP256,
-                KxOperation::Sign | KxOperation::Verify
-            )
-        );
-        if valid {
-            Ok(Self {
-                algorithm,
-                operation,
-            })
-        } else {
-            Err(Error::Unsupported)
-        }
-    }
-
-    /// Decodes the values of the policy object; [`Error::Unsupported`] for unknown values or an
-    /// invalid pair.
-    pub const fn from_values(algorithm: u16, operation: u16) -> Result<Self> {
-        let algorithm = match algorithm {
-            1 => KxAlgorithm::AesCbc,
-            2 => KxAlgorithm::HmacSha256,
-            3 => KxAlgorithm::EcdsaP256,
-            _ => return Err(Error::Unsupported),
-        };
-        let operation = match operation {
-            1 => KxOperation::Encrypt,
-            2 => KxOperation::Decrypt,
-            3 => KxOperation::Sign,
-            4 => KxOperation::Verify,
-            _ => return Err(Error::Unsupported),
-        };
-        Self::new(algorithm, operation)
-    }
-
-    /// The algorithm.
-    #[must_use]
-    pub const fn algorithm(&self) -> KxAlgorithm {
-        self.algorithm
-    }
-
-    /// The one allowed operation.
-    #[must_use]
-    pub const fn operation(&self) -> KxOperation {
-        self.operation
-    }
-
-    /// Length of the key the client receives: 16 (AES), 32 (HMAC, ECDSA private scalar) or 64
-    /// (ECDSA public `X ‖ Y`).
-    #[must_use]
-    pub const fn key_len(&self) -> usize {
-        match (self.algorithm, self.operation) {
-            (KxAlgorithm::AesCbc, _) => 16,
-            (KxAlgorithm::EcdsaP256, KxOperation::Verify) => 64,
-            _ => 32,
-        }
-    }
-}
+use super::policy::{KeyExchangePolicy, KeyType, KxAlgorithm};
+use super::{
+    CIPHER_ECC256, CURVE_P256, DEVICE_KEY_LEN, ENCRYPTED_KEY_LEN, FLAG_CONTAINER,
+    FLAG_MUST_UNDERSTAND, KNOWN_FLAGS, KX_POLICY_VERSION, KX_WRAP_AES_CBC, MAGIC, NO_END,
+    OBJ_CONTENT_KEY, OBJ_ECC_DEVICE_KEY, OBJ_EXPIRATION, OBJ_EXPIRATION_AFTER_FIRST_USE,
+    OBJ_GLOBAL_POLICY, OBJ_ISSUE_DATE, OBJ_KEY_EXCHANGE_KEY, OBJ_KEY_EXCHANGE_POLICY,
+    OBJ_KEY_MATERIAL, OBJ_OUTER, OBJ_OUTPUT_PROTECTION, OBJ_PLAYBACK_POLICY, OBJ_REMOVAL_DATE,
+    OBJ_SECURITY_LEVEL, OBJ_SETTINGS, OBJ_SIGNATURE, OBJECT_HEADER_LEN, SETTINGS_CANNOT_PERSIST,
+    SIG_AES_CMAC, SIG_HMAC_SHA256, VERSION,
+};
 
 /// The content key object (`0x000A`), still wrapped.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct ContentKeyObject<'a> {
-    kid: &'a [u8; 16],
-    key_type: KeyType,
-    encrypted: &'a [u8; 128],
+    pub(super) kid: &'a [u8; 16],
+    pub(super) key_type: KeyType,
+    pub(super) encrypted: &'a [u8; 128],
 }
 
 impl<'a> ContentKeyObject<'a> {
@@ -324,8 +57,8 @@ impl fmt::Debug for ContentKeyObject<'_> {
 /// The key exchange key object (`0x7E02`), still wrapped with `CK`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct KeyExchangeKeyObject<'a> {
-    iv: &'a [u8; 16],
-    wrapped: &'a [u8],
+    pub(super) iv: &'a [u8; 16],
+    pub(super) wrapped: &'a [u8],
 }
 
 impl<'a> KeyExchangeKeyObject<'a> {
@@ -350,26 +83,26 @@ impl fmt::Debug for KeyExchangeKeyObject<'_> {
     }
 }
 
-/// A license whose structure has been checked. Nothing in it is authenticated: use [`verify`].
+/// A license whose structure has been checked. Nothing in it is authenticated: use [`verify`](super::verify).
 #[derive(Clone, Copy)]
 pub struct ParsedLicense<'a> {
-    bytes: &'a [u8],
-    signed_len: usize,
-    rights_id: &'a [u8; 16],
-    settings: u16,
-    issue_date: Option<u32>,
-    expiration: Option<(u32, u32)>,
-    expiration_after_first_use: Option<u32>,
-    removal_date: Option<u32>,
-    min_security_level: u16,
-    has_playback_policy: bool,
-    output_protection: Option<[u16; 5]>,
-    content_key: ContentKeyObject<'a>,
-    device_key: &'a [u8; 64],
-    key_exchange_policy: Option<KeyExchangePolicy>,
-    key_exchange_key: Option<KeyExchangeKeyObject<'a>>,
-    signature_type: u16,
-    signature: &'a [u8],
+    pub(super) bytes: &'a [u8],
+    pub(super) signed_len: usize,
+    pub(super) rights_id: &'a [u8; 16],
+    pub(super) settings: u16,
+    pub(super) issue_date: Option<u32>,
+    pub(super) expiration: Option<(u32, u32)>,
+    pub(super) expiration_after_first_use: Option<u32>,
+    pub(super) removal_date: Option<u32>,
+    pub(super) min_security_level: u16,
+    pub(super) has_playback_policy: bool,
+    pub(super) output_protection: Option<[u16; 5]>,
+    pub(super) content_key: ContentKeyObject<'a>,
+    pub(super) device_key: &'a [u8; 64],
+    pub(super) key_exchange_policy: Option<KeyExchangePolicy>,
+    pub(super) key_exchange_key: Option<KeyExchangeKeyObject<'a>>,
+    pub(super) signature_type: u16,
+    pub(super) signature: &'a [u8],
 }
 
 impl fmt::Debug for ParsedLicense<'_> {
@@ -388,7 +121,7 @@ impl fmt::Debug for ParsedLicense<'_> {
 
 /// One object: its flags, type and payload.
 #[derive(Clone, Copy)]
-struct Object<'a> {
+pub(super) struct Object<'a> {
     flags: u16,
     ty: u16,
     payload: &'a [u8],
@@ -410,7 +143,7 @@ impl Object<'_> {
 }
 
 /// The objects of a container's payload, which they must consume exactly.
-struct Objects<'a>(Reader<'a>);
+pub(super) struct Objects<'a>(Reader<'a>);
 
 impl<'a> Objects<'a> {
     fn new(payload: &'a [u8]) -> Self {
@@ -443,7 +176,7 @@ impl<'a> Iterator for Objects<'a> {
 
 /// Where a known object may appear: `Some((parent, is_container))`; `None` for an unknown type.
 /// The outer container's parent is the license itself, written as type 0.
-const fn home(ty: u16) -> Option<(u16, bool)> {
+pub(super) const fn home(ty: u16) -> Option<(u16, bool)> {
     match ty {
         OBJ_OUTER => Some((0, true)),
         OBJ_GLOBAL_POLICY | OBJ_PLAYBACK_POLICY | OBJ_KEY_MATERIAL => Some((OBJ_OUTER, true)),
@@ -464,13 +197,13 @@ const fn home(ty: u16) -> Option<(u16, bool)> {
 }
 
 /// Stores `value` in an empty slot; a second occurrence is [`Error::Malformed`].
-fn once<T>(slot: &mut Option<T>, value: T) -> Result<()> {
+pub(super) fn once<T>(slot: &mut Option<T>, value: T) -> Result<()> {
     wire::once(slot, value, Error::Malformed)
 }
 
 /// Everything collected while walking the objects.
 #[derive(Default)]
-struct Collected<'a> {
+pub(super) struct Collected<'a> {
     global: Option<()>,
     playback: Option<()>,
     key_material: Option<()>,
@@ -569,7 +302,7 @@ impl<'a> Collected<'a> {
     }
 }
 
-fn parse_content_key(p: &[u8]) -> Result<ContentKeyObject<'_>> {
+pub(super) fn parse_content_key(p: &[u8]) -> Result<ContentKeyObject<'_>> {
     exact(p, Error::Malformed, |r| {
         let kid = r.array::<16>()?;
         let key_type = KeyType::from_value(r.u16()?)?;
@@ -588,7 +321,7 @@ fn parse_content_key(p: &[u8]) -> Result<ContentKeyObject<'_>> {
     })
 }
 
-fn parse_device_key(p: &[u8]) -> Result<&[u8; 64]> {
+pub(super) fn parse_device_key(p: &[u8]) -> Result<&[u8; 64]> {
     exact(p, Error::Malformed, |r| {
         if r.u16()? != CURVE_P256 {
             return Err(Error::Unsupported);
@@ -600,7 +333,7 @@ fn parse_device_key(p: &[u8]) -> Result<&[u8; 64]> {
     })
 }
 
-fn parse_kx_policy(p: &[u8]) -> Result<KeyExchangePolicy> {
+pub(super) fn parse_kx_policy(p: &[u8]) -> Result<KeyExchangePolicy> {
     exact(p, Error::Malformed, |r| {
         let version = r.u16()?;
         let algorithm = r.u16()?;
@@ -616,7 +349,7 @@ fn parse_kx_policy(p: &[u8]) -> Result<KeyExchangePolicy> {
     })
 }
 
-fn parse_kx_key(p: &[u8]) -> Result<(&[u8; 16], KeyExchangeKeyObject<'_>)> {
+pub(super) fn parse_kx_key(p: &[u8]) -> Result<(&[u8; 16], KeyExchangeKeyObject<'_>)> {
     exact(p, Error::Malformed, |r| {
         let kid = r.array::<16>()?;
         if r.u16()? != KX_WRAP_AES_CBC {
@@ -632,7 +365,7 @@ fn parse_kx_key(p: &[u8]) -> Result<(&[u8; 16], KeyExchangeKeyObject<'_>)> {
     })
 }
 
-fn parse_signature(p: &[u8]) -> Result<(u16, &[u8])> {
+pub(super) fn parse_signature(p: &[u8]) -> Result<(u16, &[u8])> {
     exact(p, Error::Malformed, |r| {
         let ty = r.u16()?;
         let len = r.u16()?;
@@ -880,148 +613,4 @@ impl<'a> ParsedLicense<'a> {
     pub const fn signature(&self) -> &'a [u8] {
         self.signature
     }
-}
-
-/// The key a verified license carries, unwrapped. Every variant holding secret bytes is a secret
-/// type (zeroized on drop, no bytes in `Debug`).
-pub enum LicenseKey {
-    /// The content key of a content license (key types 1, 3, 5).
-    Content(Aes128Key),
-    /// AES-128-CBC key exchange key.
-    KxAes128Cbc(Aes128Key),
-    /// HMAC-SHA256 key exchange key.
-    KxHmacSha256(HmacKey),
-    /// ECDSA-P256 private scalar (policy: sign), checked to be in `[1, n−1]`.
-    KxEcdsaPrivate(EccPrivateKey),
-    /// ECDSA-P256 public key `X ‖ Y` (policy: verify), checked to be a point on the curve. Not
-    /// secret, but not printed either.
-    KxEcdsaPublic([u8; 64]),
-}
-
-impl fmt::Debug for LicenseKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            LicenseKey::Content(_) => "Content(<redacted>)",
-            LicenseKey::KxAes128Cbc(_) => "KxAes128Cbc(<redacted>)",
-            LicenseKey::KxHmacSha256(_) => "KxHmacSha256(<redacted>)",
-            LicenseKey::KxEcdsaPrivate(_) => "KxEcdsaPrivate(<redacted>)",
-            LicenseKey::KxEcdsaPublic(_) => "KxEcdsaPublic(<redacted>)",
-        })
-    }
-}
-
-/// A license whose binding and signature have been verified, with its key unwrapped. Made only
-/// by [`verify`].
-#[derive(Debug)]
-pub struct VerifiedLicense<'a> {
-    parsed: ParsedLicense<'a>,
-    key: LicenseKey,
-}
-
-impl<'a> VerifiedLicense<'a> {
-    /// The license's fields (now authenticated).
-    #[must_use]
-    pub const fn license(&self) -> &ParsedLicense<'a> {
-        &self.parsed
-    }
-
-    /// The unwrapped key.
-    #[must_use]
-    pub const fn key(&self) -> &LicenseKey {
-        &self.key
-    }
-
-    /// The content key of a content license; `None` for a KeyExchangeLicense, whose key must only
-    /// be used through the key exchange calls.
-    #[must_use]
-    pub const fn content_key(&self) -> Option<&Aes128Key> {
-        match &self.key {
-            LicenseKey::Content(key) => Some(key),
-            _ => None,
-        }
-    }
-
-    /// Splits into the fields and the key.
-    #[must_use]
-    pub fn into_parts(self) -> (ParsedLicense<'a>, LicenseKey) {
-        (self.parsed, self.key)
-    }
-}
-
-/// Verifies a parsed license for `identity` (`PROTOCOL.md` §2, KEY-EXCHANGE-FORMAT §3):
-///
-/// 1. the ECC device key object equals the identity's encryption public key;
-/// 2. `CI ‖ CK` is unwrapped with the identity's encryption key;
-/// 3. the AES-128-CMAC signature, keyed with `CI`, verifies over the signed bytes (in constant
-///    time);
-/// 4. the key is taken: `CK` itself for content licenses and AES-128-CBC key exchange licenses,
-///    else the `0x7E02` key object decrypted with `CK` and checked (a private scalar in
-///    `[1, n−1]`, a public key on P-256).
-///
-/// Dates, security level and policy are not checked here (they need a clock and the device).
-///
-/// # Errors
-/// [`Error::NotBound`] (step 1); the identity's error, or [`Error::VerificationFailed`] (steps 2
-/// to 4, opaque); [`Error::UnsupportedSignatureType`] for an HMAC-SHA256 signature (type 2: its
-/// key is not public, so it cannot be checked), before any key is touched.
-pub fn verify<'a, I: DeviceIdentity + ?Sized>(
-    parsed: ParsedLicense<'a>,
-    identity: &I,
-) -> Result<VerifiedLicense<'a>> {
-    if *parsed.device_key != identity.encryption_public_key() {
-        return Err(Error::NotBound);
-    }
-    match parsed.signature_type {
-        SIG_AES_CMAC => {}
-        SIG_HMAC_SHA256 => return Err(Error::UnsupportedSignatureType),
-        _ => return Err(Error::Unsupported),
-    }
-    let (ci, ck) = identity
-        .elgamal_decrypt(parsed.content_key.encrypted)?
-        .split_aes128();
-    crypto::cmac_verify(&ci, parsed.signed_bytes(), parsed.signature)?;
-    drop(ci);
-
-    let key = match (parsed.key_exchange_policy, parsed.key_exchange_key) {
-        (None, _) => LicenseKey::Content(ck),
-        (Some(policy), None) if policy.algorithm == KxAlgorithm::AesCbc => {
-            LicenseKey::KxAes128Cbc(ck)
-        }
-        (Some(policy), Some(object)) => unwrap_kx_key(&policy, &object, &ck)?,
-        // The parser refuses a non-AES policy without a key object.
-        (Some(_), None) => return Err(Error::LogicBug),
-    };
-    Ok(VerifiedLicense { parsed, key })
-}
-
-/// Decrypts the `0x7E02` key object with `CK` and checks the key (KEY-EXCHANGE-FORMAT §3.1).
-fn unwrap_kx_key(
-    policy: &KeyExchangePolicy,
-    object: &KeyExchangeKeyObject<'_>,
-    ck: &Aes128Key,
-) -> Result<LicenseKey> {
-    let mut buf = Zeroizing::new([0u8; 64]);
-    let plain = buf.get_mut(..object.wrapped.len()).ok_or(Error::LogicBug)?;
-    plain.copy_from_slice(object.wrapped);
-    crypto::aes128_cbc_decrypt(ck, object.iv, plain).map_err(|_| Error::LogicBug)?;
-    let plain: &[u8] = plain;
-    let bad = Error::VerificationFailed;
-    Ok(match (policy.algorithm, policy.operation) {
-        (KxAlgorithm::HmacSha256, _) => {
-            LicenseKey::KxHmacSha256(HmacKey::try_from_slice(plain).ok_or(Error::LogicBug)?)
-        }
-        (KxAlgorithm::EcdsaP256, KxOperation::Verify) => {
-            let public: [u8; 64] = plain.try_into().map_err(|_| Error::LogicBug)?;
-            if !crypto::is_valid_public_key(&public) {
-                return Err(bad);
-            }
-            LicenseKey::KxEcdsaPublic(public)
-        }
-        (KxAlgorithm::EcdsaP256, _) => {
-            let private = EccPrivateKey::try_from_slice(plain).ok_or(Error::LogicBug)?;
-            crypto::ecc_public_key(&private).map_err(|_| bad)?;
-            LicenseKey::KxEcdsaPrivate(private)
-        }
-        (KxAlgorithm::AesCbc, _) => return Err(Error::LogicBug),
-    })
 }
