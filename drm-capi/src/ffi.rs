@@ -379,6 +379,26 @@ pub unsafe extern "C" fn Drm_Store_Format(ctx: *mut DRM_CONTEXT) -> DRM_RESULT {
     )
 }
 
+/// Sets the time from a source you trust (seconds since 1970 UTC): clears a clock rollback that
+/// the boot check of `Drm_Store_Open` / `Drm_Store_Mount` recorded (time-bound licenses are
+/// refused with `DRM_E_CLOCK_NOT_SET` until then) and makes `seconds` the store's last known
+/// time, even when it is earlier. One small store commit. The kit takes the time from no server
+/// response: which source is trusted is the port's decision.
+///
+/// # Safety
+/// `ctx` is NULL or a `DRM_CONTEXT`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn Drm_Clock_SetTrustedTime(
+    ctx: *mut DRM_CONTEXT,
+    seconds: u64,
+) -> DRM_RESULT {
+    // SAFETY: the caller's contract.
+    finish(
+        unsafe { enter(ctx, |s, _| s.set_trusted_time(seconds)) },
+        None,
+    )
+}
+
 /// Writes what the store made of the flash to `info` (no flash access).
 ///
 /// # Safety

@@ -229,6 +229,12 @@ impl State {
         self.store.as_mut().ok_or(code(DRM_E_CAPI_STORE_NOT_OPEN))
     }
 
+    /// `Drm_Clock_SetTrustedTime`.
+    pub(crate) fn set_trusted_time(&mut self, seconds: u64) -> Res<()> {
+        drm_keyexchange::ANTI_ROLLBACK.set_trusted_time(self.store()?, seconds)?;
+        Ok(())
+    }
+
     /// `Drm_Store_GetInfo`.
     pub(crate) fn store_info(&mut self) -> Res<DRM_STORE_INFO> {
         let store = self.store()?;

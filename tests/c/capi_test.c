@@ -134,9 +134,14 @@ static DRM_RESULT cb_rng(void *user, uint8_t *buf, size_t len) {
     return DRM_SUCCESS;
 }
 
+#define NOW 1700000000u
+static uint64_t g_clock = NOW;
+static int g_clock_known = 1;
+
 static DRM_RESULT cb_clock(void *user, uint64_t *seconds) {
     (void)user;
-    *seconds = 1700000000u;
+    if (!g_clock_known) return DRM_E_PLATFORM;
+    *seconds = g_clock;
     return DRM_SUCCESS;
 }
 
@@ -978,6 +983,51 @@ static void test_oem_identity_and_multiwrite(void) {
     }
 }
 
+/* Time-bound licenses against the port's clock: expired, valid, no clock, a rolled-back clock
+ * refused until Drm_Clock_SetTrustedTime. */
+static void test_clock(void) {
+    DRM_KID kids[2];
+    DRM_LICENSE_RESPONSE r;
+    size_t resp_len;
+    int i;
+
+    boot(D, &g_flash);
+    EXPECT_RC(Drm_Clock_SetTrustedTime(D, NOW), DRM_E_CAPI_STORE_NOT_OPEN);
+    EXPECT_RC(Drm_Store_Format(D), DRM_SUCCESS);
+    for (i = 0; i < 2; i++) memcpy(kids[i].rgb, FX_TIMED[i].kid, 16);
+    CHECK(FX_TIMED[0].end < NOW && FX_TIMED[1].begin < NOW && NOW < FX_TIMED[1].end, "fixture dates");
+    if (!write_challenge(kids, 2)) return;
+    CHECK(fixture("license challenge.xml response.xml timed.txt") == 0, "license server");
+    resp_len = read_file("response.xml", g_resp, sizeof g_resp);
+    EXPECT_RC(process(resp_len, &r), DRM_SUCCESS);
+    CHECK(r.stored_count == 2, "%u time-bound licenses stored", r.stored_count);
+
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kids[0], DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT), DRM_E_LICENSE_EXPIRED);
+    EXPECT_RC(Drm_KeyExchange_Close(D), DRM_E_CAPI_KX_NOT_OPEN);
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kids[1], DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT), DRM_SUCCESS);
+    EXPECT_RC(Drm_KeyExchange_Close(D), DRM_SUCCESS);
+    /* The clock does not know the time: time-bound licenses are refused. */
+    g_clock_known = 0;
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kids[1], DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT), DRM_E_CLOCK_NOT_SET);
+    g_clock_known = 1;
+    /* The clock set back a day: the boot check records the rollback, Prepare refuses until a
+     * trusted time is set, and the trusted time holds across a reboot. */
+    g_clock = NOW - 86400;
+    EXPECT_RC(reboot(), DRM_SUCCESS);
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kids[1], DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT), DRM_E_CLOCK_NOT_SET);
+    g_clock = NOW;
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kids[1], DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT), DRM_E_CLOCK_NOT_SET);
+    g_clock = NOW - 86400;
+    EXPECT_RC(Drm_Clock_SetTrustedTime(D, NOW - 86400), DRM_SUCCESS);
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kids[1], DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT), DRM_SUCCESS);
+    EXPECT_RC(Drm_KeyExchange_Close(D), DRM_SUCCESS);
+    EXPECT_RC(reboot(), DRM_SUCCESS);
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kids[1], DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT), DRM_SUCCESS);
+    EXPECT_RC(Drm_KeyExchange_Close(D), DRM_SUCCESS);
+    g_clock = NOW;
+    EXPECT_RC(Drm_Uninitialize(D), DRM_SUCCESS);
+}
+
 /* A port short of RAM gives Drm_GetContextSize() bytes (heap here, so that ASan and valgrind see
  * any access past them): the whole device flow works in them. */
 static void test_small_context(void) {
@@ -1043,6 +1093,7 @@ int main(int argc, char **argv) {
     test_reboot_and_lifecycle();
     test_format_cut();
     test_oem_identity_and_multiwrite();
+    test_clock();
     test_small_context();
 
 #ifdef CAPI_TEST_COUNTER
