@@ -41,6 +41,12 @@ const KX: [(u8, KxAlgorithm, KxOperation, u32, u32); 6] = [
 ];
 /// Persistent content licenses (a Secure Delete session of their own).
 const CONTENT: [u8; 2] = [0x21, 0x22];
+/// Time-bound AES-128-CBC encrypt KeyExchangeLicenses: (KID, begin, end). The C test's clock
+/// says 1,700,000,000: the first has expired, the second is valid.
+const TIMED: [(u8, u32, u32); 2] = [
+    (0x31, 1_500_000_000, 1_600_000_000),
+    (0x32, 1_600_000_000, 1_800_000_000),
+];
 /// The IV and the data of every test operation.
 const IV: [u8; 16] = *b"c-abi-test-iv-16";
 const DATA: &[u8; 48] = b"C ABI test data: three AES blocks of 16 bytes...";
@@ -81,6 +87,10 @@ fn world() -> World {
     }
     for tag in CONTENT {
         license.grant(kid(tag), Grant::content());
+    }
+    for (tag, begin, end) in TIMED {
+        let grant = Grant::key_exchange(KxAlgorithm::AesCbc, KxOperation::Encrypt);
+        license.grant(kid(tag), grant.expires(begin, end));
     }
     let secure_delete = SecureDeleteServer::new(backend, sd_key, root, rng.fork());
     World {
@@ -140,6 +150,13 @@ fn header(w: &World) -> String {
     for tag in CONTENT {
         let bytes: Vec<String> = kid(tag).iter().map(|b| format!("0x{b:02x}")).collect();
         let _ = writeln!(h, "    {{{}}},", bytes.join(","));
+    }
+    h.push_str("};\n");
+    h.push_str("/* Time-bound AES encrypt licenses: expired, then valid (begin, end). */\n");
+    h.push_str("static const struct fx_timed { uint8_t kid[16]; uint32_t begin; uint32_t end; } FX_TIMED[] = {\n");
+    for (tag, begin, end) in TIMED {
+        let bytes: Vec<String> = kid(tag).iter().map(|b| format!("0x{b:02x}")).collect();
+        let _ = writeln!(h, "    {{{{{}}}, {begin}u, {end}u}},", bytes.join(","));
     }
     h.push_str("};\n");
     c_array(&mut h, "FX_UNKNOWN_KID", &kid(0x99));

@@ -708,6 +708,18 @@ DRM_RESULT Drm_Store_Mount(struct DRM_CONTEXT *ctx);
 DRM_RESULT Drm_Store_Format(struct DRM_CONTEXT *ctx);
 
 /**
+ * Sets the time from a source you trust (seconds since 1970 UTC): clears a clock rollback that
+ * the boot check of `Drm_Store_Open` / `Drm_Store_Mount` recorded (time-bound licenses are
+ * refused with `DRM_E_CLOCK_NOT_SET` until then) and makes `seconds` the store's last known
+ * time, even when it is earlier. One small store commit. The kit takes the time from no server
+ * response: which source is trusted is the port's decision.
+ *
+ * # Safety
+ * `ctx` is NULL or a `DRM_CONTEXT`.
+ */
+DRM_RESULT Drm_Clock_SetTrustedTime(struct DRM_CONTEXT *ctx, uint64_t seconds);
+
+/**
  * Writes what the store made of the flash to `info` (no flash access).
  *
  * # Safety

@@ -9,7 +9,7 @@ use drm_core::{Kid, SessionId};
 use drm_keyexchange::KeySlot;
 use zeroize::Zeroize;
 
-use crate::state::{Fail, PerformKind, Res, State};
+use crate::state::{Fail, PerformKind, Res, Start, State};
 use crate::types::*;
 use crate::{Inner, MAGIC};
 
@@ -86,6 +86,38 @@ unsafe fn output<'a>(ptr: *mut u8, len: usize) -> Res<&'a mut [u8]> {
     }
     // SAFETY: as documented.
     Ok(unsafe { core::slice::from_raw_parts_mut(ptr, len) })
+}
+
+/// The caller's output buffer with a length argument: `buf` with capacity `*len` (checked by
+/// [`capacity`]), or an empty slice for a NULL `buf` or a zero length.
+///
+/// # Safety
+/// As [`capacity`] and [`output`].
+unsafe fn out_buffer<'a>(buf: *mut u8, len: *mut usize) -> Res<&'a mut [u8]> {
+    // SAFETY: the caller's contract.
+    let cap = unsafe { capacity(buf, len) }?;
+    if cap == 0 {
+        return Ok(&mut []);
+    }
+    // SAFETY: checked by `capacity`; writable and unaliased per the contract.
+    unsafe { output(buf, cap) }
+}
+
+/// Runs `fill` on the caller's output buffer ([`out_buffer`]) and writes the length it returns
+/// to `*len` (a too-small buffer: `fill`'s `Fail::TooSmall`, which [`finish`] reports).
+///
+/// # Safety
+/// As [`out_buffer`].
+unsafe fn fill_output(
+    buf: *mut u8,
+    len: *mut usize,
+    fill: impl FnOnce(&mut [u8]) -> Res<usize>,
+) -> Res<()> {
+    // SAFETY: the caller's contract.
+    let n = fill(unsafe { out_buffer(buf, len) }?)?;
+    // SAFETY: non-NULL (checked by `capacity`), writable.
+    unsafe { len.write(n) };
+    Ok(())
 }
 
 /// Whether two buffers share a byte.
@@ -306,7 +338,7 @@ pub unsafe extern "C" fn Drm_SetServerKeys(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn Drm_Store_Open(ctx: *mut DRM_CONTEXT, opened: *mut u32) -> DRM_RESULT {
     let body = |s: &mut State, _: SlotPtr| -> Res<()> {
-        let how = s.store_open()?;
+        let how = s.store_start(Start::Open)?;
         if !opened.is_null() {
             // SAFETY: non-NULL, writable per the contract.
             unsafe { opened.write_unaligned(how) };
@@ -327,7 +359,10 @@ pub unsafe extern "C" fn Drm_Store_Open(ctx: *mut DRM_CONTEXT, opened: *mut u32)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn Drm_Store_Mount(ctx: *mut DRM_CONTEXT) -> DRM_RESULT {
     // SAFETY: the caller's contract.
-    finish(unsafe { enter(ctx, |s, _| s.store_mount()) }, None)
+    finish(
+        unsafe { enter(ctx, |s, _| s.store_start(Start::Mount).map(drop)) },
+        None,
+    )
 }
 
 /// Erases the whole partition and writes an empty store (every license and session is lost).
@@ -338,7 +373,30 @@ pub unsafe extern "C" fn Drm_Store_Mount(ctx: *mut DRM_CONTEXT) -> DRM_RESULT {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn Drm_Store_Format(ctx: *mut DRM_CONTEXT) -> DRM_RESULT {
     // SAFETY: the caller's contract.
-    finish(unsafe { enter(ctx, |s, _| s.store_format()) }, None)
+    finish(
+        unsafe { enter(ctx, |s, _| s.store_start(Start::Format).map(drop)) },
+        None,
+    )
+}
+
+/// Sets the time from a source you trust (seconds since 1970 UTC): clears a clock rollback that
+/// the boot check of `Drm_Store_Open` / `Drm_Store_Mount` recorded (time-bound licenses are
+/// refused with `DRM_E_CLOCK_NOT_SET` until then) and makes `seconds` the store's last known
+/// time, even when it is earlier. One small store commit. The kit takes the time from no server
+/// response: which source is trusted is the port's decision.
+///
+/// # Safety
+/// `ctx` is NULL or a `DRM_CONTEXT`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn Drm_Clock_SetTrustedTime(
+    ctx: *mut DRM_CONTEXT,
+    seconds: u64,
+) -> DRM_RESULT {
+    // SAFETY: the caller's contract.
+    finish(
+        unsafe { enter(ctx, |s, _| s.set_trusted_time(seconds)) },
+        None,
+    )
 }
 
 /// Writes what the store made of the flash to `info` (no flash access).
@@ -481,19 +539,13 @@ pub unsafe extern "C" fn Drm_LicenseAcq_GenerateChallenge(
             // SAFETY: `i < kid_count` ids are readable per the contract.
             *kid = Kid::from_bytes(unsafe { read_id(kids.add(i)) }?);
         }
-        // SAFETY: the caller's contract.
-        let cap = unsafe { capacity(challenge, challenge_len) }?;
-        let buf = if cap == 0 {
-            &mut []
-        } else {
-            // SAFETY: checked by `capacity`; writable and unaliased per the contract.
-            unsafe { output(challenge, cap) }?
-        };
         let list = list.get(..n).ok_or(Fail::Code(DRM_E_LOGIC))?;
-        let len = s.acquisition_challenge(list, buf)?;
-        // SAFETY: non-NULL (checked by `capacity`), writable.
-        unsafe { challenge_len.write(len) };
-        Ok(())
+        // SAFETY: the caller's contract.
+        unsafe {
+            fill_output(challenge, challenge_len, |buf| {
+                s.acquisition_challenge(list, buf)
+            })
+        }
     };
     // SAFETY: the caller's contract.
     let r = unsafe { enter(ctx, body) };
@@ -527,18 +579,12 @@ pub unsafe extern "C" fn Drm_LicenseAcq_ProcessResponse(
             return invalid();
         }
         // SAFETY: the caller's contract.
-        let cap = unsafe { capacity(work, work_len) }?;
-        if cap != 0 && overlap(response, response_len, work, cap) {
+        let buf = unsafe { out_buffer(work, work_len) }?;
+        if overlap(response, response_len, buf.as_ptr(), buf.len()) {
             return invalid();
         }
-        // SAFETY: the caller's contract.
+        // SAFETY: the caller's contract; apart from `buf` (checked just above).
         let response = unsafe { input(response, response_len) }?;
-        let buf = if cap == 0 {
-            &mut []
-        } else {
-            // SAFETY: checked by `capacity`; writable, apart from `response`.
-            unsafe { output(work, cap) }?
-        };
         // SAFETY: non-NULL, aligned, writable per the contract, apart from `work` and
         // `response`; written only on success.
         let result = unsafe { &mut *result };
@@ -760,17 +806,7 @@ pub unsafe extern "C" fn Drm_SecureDelete_GenerateChallenge(
         // SAFETY: the caller's contract.
         let id = SessionId::from_bytes(unsafe { read_id(session_id) }?);
         // SAFETY: the caller's contract.
-        let cap = unsafe { capacity(challenge, challenge_len) }?;
-        let buf = if cap == 0 {
-            &mut []
-        } else {
-            // SAFETY: checked by `capacity`; writable per the contract.
-            unsafe { output(challenge, cap) }?
-        };
-        let len = s.sd_challenge(&id, buf)?;
-        // SAFETY: non-NULL (checked by `capacity`), writable.
-        unsafe { challenge_len.write(len) };
-        Ok(())
+        unsafe { fill_output(challenge, challenge_len, |buf| s.sd_challenge(&id, buf)) }
     };
     // SAFETY: the caller's contract.
     let r = unsafe { enter(ctx, body) };

@@ -167,27 +167,32 @@ pub(crate) struct CCounter {
     increment: U64Fn,
 }
 
+impl CCounter {
+    /// The value `f` (one of the two non-NULL counter callbacks) writes.
+    fn call(&self, f: U64Fn) -> drm_core::Result<u64> {
+        let mut v = 0u64;
+        // SAFETY: `f` is one of the port's non-NULL counter callbacks; `v` is a valid u64.
+        let r = unsafe { f(self.user, &mut v) };
+        platform(r, v)
+    }
+}
+
 impl MonotonicCounter for CCounter {
     fn read(&mut self) -> drm_core::Result<u64> {
-        let mut v = 0u64;
-        // SAFETY: `read` is the port's non-NULL counter callback; `v` is a valid u64.
-        let r = unsafe { (self.read)(self.user, &mut v) };
-        if r >= 0 {
-            Ok(v)
-        } else {
-            Err(drm_core::Error::Platform)
-        }
+        self.call(self.read)
     }
 
     fn increment(&mut self) -> drm_core::Result<u64> {
-        let mut v = 0u64;
-        // SAFETY: `increment` is the port's non-NULL counter callback; `v` is a valid u64.
-        let r = unsafe { (self.increment)(self.user, &mut v) };
-        if r >= 0 {
-            Ok(v)
-        } else {
-            Err(drm_core::Error::Platform)
-        }
+        self.call(self.increment)
+    }
+}
+
+/// `value` when a porting callback returned a success code, else `drm_core::Error::Platform`.
+fn platform<T>(r: DRM_RESULT, value: T) -> drm_core::Result<T> {
+    if r >= 0 {
+        Ok(value)
+    } else {
+        Err(drm_core::Error::Platform)
     }
 }
 
@@ -265,11 +270,7 @@ impl DeviceIdentity for Identity {
                 // SAFETY: `sign` is the port's non-NULL callback; `digest` is 32 readable bytes
                 // and `sig` 64 writable bytes, as its documentation says.
                 let r = unsafe { (o.sign)(o.user, digest.as_ptr(), sig.as_mut_ptr()) };
-                if r >= 0 {
-                    Ok(sig)
-                } else {
-                    Err(drm_core::Error::Platform)
-                }
+                platform(r, sig)
             }
         }
     }
@@ -284,11 +285,7 @@ impl DeviceIdentity for Identity {
                 let r = unsafe { (o.decrypt)(o.user, ciphertext.as_ptr(), out.as_mut_ptr()) };
                 let secret = Secret32::from_bytes(out);
                 out.zeroize();
-                if r >= 0 {
-                    Ok(secret)
-                } else {
-                    Err(drm_core::Error::Platform)
-                }
+                platform(r, secret)
             }
         }
     }
@@ -308,11 +305,7 @@ impl DeviceIdentity for Identity {
                 };
                 let key = HmacKey::from_bytes(out);
                 out.zeroize();
-                if r >= 0 {
-                    Ok(key)
-                } else {
-                    Err(drm_core::Error::Platform)
-                }
+                platform(r, key)
             }
         }
     }

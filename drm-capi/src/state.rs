@@ -109,6 +109,17 @@ pub(crate) enum PerformKind {
     Verify,
 }
 
+/// How a store is started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Start {
+    /// `Drm_Store_Open`.
+    Open,
+    /// `Drm_Store_Mount`.
+    Mount,
+    /// `Drm_Store_Format`.
+    Format,
+}
+
 /// The servers' keys.
 #[derive(Clone, Copy)]
 struct Servers {
@@ -187,14 +198,25 @@ impl State {
         Ok(())
     }
 
-    /// `Drm_Store_Open`: mount, or format a blank flash. Returns how.
-    pub(crate) fn store_open(&mut self) -> Res<u32> {
+    /// `Drm_Store_Open` (mount, or format a blank flash), `Drm_Store_Mount` or
+    /// `Drm_Store_Format`, on a multiwrite flash as such; then the anti-rollback clock's boot
+    /// check. A store open before is released first. Returns how the store was obtained.
+    pub(crate) fn store_start(&mut self, start: Start) -> Res<u32> {
         self.store = None;
         let (key, config, flash) = (self.store_key()?, self.config()?, self.port.flash);
-        let (store, how) = if flash.multiwrite {
-            Store::open_multiwrite(flash, key, config)?
-        } else {
-            Store::open(flash, key, config)?
+        let (store, how) = match (start, flash.multiwrite) {
+            (Start::Open, false) => Store::open(flash, key, config)?,
+            (Start::Open, true) => Store::open_multiwrite(flash, key, config)?,
+            (Start::Mount, false) => (Store::mount(flash, key, config)?, Opened::Mounted),
+            (Start::Mount, true) => (
+                Store::mount_multiwrite(flash, key, config)?,
+                Opened::Mounted,
+            ),
+            (Start::Format, false) => (Store::format(flash, key, config)?, Opened::FormattedBlank),
+            (Start::Format, true) => (
+                Store::format_multiwrite(flash, key, config)?,
+                Opened::FormattedBlank,
+            ),
         };
         self.opened(store)?;
         Ok(match how {
@@ -203,32 +225,14 @@ impl State {
         })
     }
 
-    /// `Drm_Store_Mount`.
-    pub(crate) fn store_mount(&mut self) -> Res<()> {
-        self.store = None;
-        let (key, config, flash) = (self.store_key()?, self.config()?, self.port.flash);
-        let store = if flash.multiwrite {
-            Store::mount_multiwrite(flash, key, config)?
-        } else {
-            Store::mount(flash, key, config)?
-        };
-        self.opened(store)
-    }
-
-    /// `Drm_Store_Format`.
-    pub(crate) fn store_format(&mut self) -> Res<()> {
-        self.store = None;
-        let (key, config, flash) = (self.store_key()?, self.config()?, self.port.flash);
-        let store = if flash.multiwrite {
-            Store::format_multiwrite(flash, key, config)?
-        } else {
-            Store::format(flash, key, config)?
-        };
-        self.opened(store)
-    }
-
     fn store(&mut self) -> Res<&mut CStore> {
         self.store.as_mut().ok_or(code(DRM_E_CAPI_STORE_NOT_OPEN))
+    }
+
+    /// `Drm_Clock_SetTrustedTime`.
+    pub(crate) fn set_trusted_time(&mut self, seconds: u64) -> Res<()> {
+        drm_keyexchange::ANTI_ROLLBACK.set_trusted_time(self.store()?, seconds)?;
+        Ok(())
     }
 
     /// `Drm_Store_GetInfo`.

@@ -134,9 +134,14 @@ static DRM_RESULT cb_rng(void *user, uint8_t *buf, size_t len) {
     return DRM_SUCCESS;
 }
 
+#define NOW 1700000000u
+static uint64_t g_clock = NOW;
+static int g_clock_known = 1;
+
 static DRM_RESULT cb_clock(void *user, uint64_t *seconds) {
     (void)user;
-    *seconds = 1700000000u;
+    if (!g_clock_known) return DRM_E_PLATFORM;
+    *seconds = g_clock;
     return DRM_SUCCESS;
 }
 
@@ -813,6 +818,7 @@ static void test_secure_delete(const DRM_ID *session) {
         CHECK(consistent_after_cut(session, &done), "inconsistent store after a cut at %ld", cut);
     }
     CHECK(done && cuts > 3, "removal completed after %d cuts", cuts);
+    printf("power cuts during a Secure Delete removal: %d, the store consistent after each\n", cuts);
     CHECK(license_count(D) == FX_KX_COUNT, "content licenses left after the removal");
     EXPECT_RC(Drm_SecureDelete_RemoveSession(D, session), DRM_E_SD_SESSION_PENDING);
 
@@ -851,9 +857,28 @@ static void test_secure_delete(const DRM_ID *session) {
     /* The server checks the device's challenge and answers. */
     CHECK(fixture("securedelete sd-challenge.xml sd-response.xml") == 0, "the Secure Delete server refused the challenge");
     resp_len = read_file("sd-response.xml", g_resp, sizeof g_resp);
-    memset(&out, 0, sizeof out);
-    EXPECT_RC(Drm_SecureDelete_ProcessResponse(D, resp_len, g_resp, &out), DRM_SUCCESS);
-    CHECK(memcmp(out.rgb, session->rgb, 16) == 0, "response for another session id");
+    /* A power cut at every flash write and erase of the response's commit: after each reboot
+     * the session is still pending (the same response is processed again) or gone. */
+    done = 0;
+    cuts = 0;
+    for (cut = 0; cut < 200 && !done; cut++) {
+        DRM_RESULT rc;
+        g_flash.cut_after = cut;
+        memset(&out, 0, sizeof out);
+        rc = Drm_SecureDelete_ProcessResponse(D, resp_len, g_resp, &out);
+        if (rc == DRM_SUCCESS && !g_flash.cut) {
+            g_flash.cut_after = -1;
+            CHECK(memcmp(out.rgb, session->rgb, 16) == 0, "response for another session id");
+            break;
+        }
+        cuts++;
+        EXPECT_RC(reboot(), DRM_SUCCESS);
+        CHECK(session_count(D, 0) == 2 - (uint32_t)(session_count(D, 1) == 0),
+              "after a cut at %ld: %u sessions, %u pending", cut, session_count(D, 0), session_count(D, 1));
+        done = session_count(D, 1) == 0; /* the cut came after the commit point */
+    }
+    CHECK(cuts > 0, "no cut during the response's commit");
+    printf("power cuts during a Secure Delete response: %d, the store consistent after each\n", cuts);
     CHECK(session_count(D, 1) == 0 && session_count(D, 0) == 1, "session record left");
     EXPECT_RC(Drm_SecureDelete_ProcessResponse(D, resp_len, g_resp, &out), DRM_E_INVALID_SECURE_DELETE_RESPONSE);
 }
@@ -978,6 +1003,90 @@ static void test_oem_identity_and_multiwrite(void) {
     }
 }
 
+/* Time-bound licenses against the port's clock: expired, valid, no clock, a rolled-back clock
+ * refused until Drm_Clock_SetTrustedTime. */
+static void test_clock(void) {
+    DRM_KID kids[2];
+    DRM_LICENSE_RESPONSE r;
+    size_t resp_len;
+    int i;
+
+    boot(D, &g_flash);
+    EXPECT_RC(Drm_Clock_SetTrustedTime(D, NOW), DRM_E_CAPI_STORE_NOT_OPEN);
+    EXPECT_RC(Drm_Store_Format(D), DRM_SUCCESS);
+    for (i = 0; i < 2; i++) memcpy(kids[i].rgb, FX_TIMED[i].kid, 16);
+    CHECK(FX_TIMED[0].end < NOW && FX_TIMED[1].begin < NOW && NOW < FX_TIMED[1].end, "fixture dates");
+    if (!write_challenge(kids, 2)) return;
+    CHECK(fixture("license challenge.xml response.xml timed.txt") == 0, "license server");
+    resp_len = read_file("response.xml", g_resp, sizeof g_resp);
+    EXPECT_RC(process(resp_len, &r), DRM_SUCCESS);
+    CHECK(r.stored_count == 2, "%u time-bound licenses stored", r.stored_count);
+
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kids[0], DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT), DRM_E_LICENSE_EXPIRED);
+    EXPECT_RC(Drm_KeyExchange_Close(D), DRM_E_CAPI_KX_NOT_OPEN);
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kids[1], DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT), DRM_SUCCESS);
+    EXPECT_RC(Drm_KeyExchange_Close(D), DRM_SUCCESS);
+    /* The clock does not know the time: time-bound licenses are refused. */
+    g_clock_known = 0;
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kids[1], DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT), DRM_E_CLOCK_NOT_SET);
+    g_clock_known = 1;
+    /* The clock set back a day: the boot check records the rollback, Prepare refuses until a
+     * trusted time is set, and the trusted time holds across a reboot. */
+    g_clock = NOW - 86400;
+    EXPECT_RC(reboot(), DRM_SUCCESS);
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kids[1], DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT), DRM_E_CLOCK_NOT_SET);
+    g_clock = NOW;
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kids[1], DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT), DRM_E_CLOCK_NOT_SET);
+    g_clock = NOW - 86400;
+    EXPECT_RC(Drm_Clock_SetTrustedTime(D, NOW - 86400), DRM_SUCCESS);
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kids[1], DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT), DRM_SUCCESS);
+    EXPECT_RC(Drm_KeyExchange_Close(D), DRM_SUCCESS);
+    EXPECT_RC(reboot(), DRM_SUCCESS);
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kids[1], DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT), DRM_SUCCESS);
+    EXPECT_RC(Drm_KeyExchange_Close(D), DRM_SUCCESS);
+    g_clock = NOW;
+    EXPECT_RC(Drm_Uninitialize(D), DRM_SUCCESS);
+}
+
+/* A power cut at every flash write and erase of a license delivery (2 licenses and their
+ * session record in one commit): after each reboot all of it is in the store, or none. */
+static void test_acquisition_cuts(void) {
+    DRM_KID kids[FX_CONTENT_COUNT];
+    DRM_LICENSE_RESPONSE r;
+    size_t resp_len;
+    long cut;
+    int i, done = 0, cuts = 0;
+
+    boot(D, &g_flash);
+    EXPECT_RC(Drm_Store_Format(D), DRM_SUCCESS);
+    for (i = 0; i < FX_CONTENT_COUNT; i++) memcpy(kids[i].rgb, FX_CONTENT_KIDS[i], 16);
+    for (cut = 0; cut < 200 && !done; cut++) {
+        DRM_RESULT rc;
+        uint32_t lic, all;
+        if (!write_challenge(kids, FX_CONTENT_COUNT)) break;
+        CHECK(fixture("license challenge.xml response.xml cuts.txt >/dev/null") == 0, "license server");
+        resp_len = read_file("response.xml", g_resp, sizeof g_resp);
+        g_flash.cut_after = cut;
+        rc = process(resp_len, &r);
+        if (rc == DRM_SUCCESS && !g_flash.cut) {
+            g_flash.cut_after = -1;
+            CHECK(r.stored_count == FX_CONTENT_COUNT, "%u stored", r.stored_count);
+            break;
+        }
+        cuts++;
+        EXPECT_RC(reboot(), DRM_SUCCESS);
+        lic = license_count(D);
+        all = session_count(D, 0);
+        CHECK((lic == 0 && all == 0) || (lic == FX_CONTENT_COUNT && all == 1),
+              "after a cut at %ld: %u licenses, %u sessions", cut, lic, all);
+        done = lic == FX_CONTENT_COUNT; /* the cut came after the commit point */
+    }
+    CHECK(cuts > 3, "%d cuts during the delivery", cuts);
+    printf("power cuts during a license delivery: %d, all or nothing after each\n", cuts);
+    CHECK(license_count(D) == FX_CONTENT_COUNT && session_count(D, 0) == 1, "delivered after the cuts");
+    EXPECT_RC(Drm_Uninitialize(D), DRM_SUCCESS);
+}
+
 /* A port short of RAM gives Drm_GetContextSize() bytes (heap here, so that ASan and valgrind see
  * any access past them): the whole device flow works in them. */
 static void test_small_context(void) {
@@ -1043,6 +1152,8 @@ int main(int argc, char **argv) {
     test_reboot_and_lifecycle();
     test_format_cut();
     test_oem_identity_and_multiwrite();
+    test_clock();
+    test_acquisition_cuts();
     test_small_context();
 
 #ifdef CAPI_TEST_COUNTER
