@@ -33,10 +33,10 @@ use crate::bcert::{CertificateChain, USAGE_SIGN_RESPONSE};
 use crate::error::{Error, Result};
 use crate::ids::{Kid, SessionId};
 use crate::platform::DeviceIdentity;
-use crate::xml::dsig::{self, Encrypted, SignatureFields, SignaturePaths};
+use crate::xml::dsig::{self, Encrypted, SignatureFields, SignaturePaths, SignedParts};
 use crate::xml::ns;
 use crate::xml::path::{self, Each, Field, Step};
-use crate::xml::reader::{Event, Reader};
+use crate::xml::reader::{Event, Limits, Reader};
 use crate::xml::writer::{Attr, CountingSink, Name, Sink, SliceSink, Writer};
 use rand_core::TryCryptoRng;
 
@@ -471,6 +471,11 @@ const SIGNATURE_PATHS: SignaturePaths<'static> = SignaturePaths {
     value: &SIGNATURE_VALUE,
 };
 
+/// The reader of responses: depth, attributes per element and namespace bindings in scope. The
+/// deepest element of a response is at depth 9 (`DigestMethod`); a smaller reader than the
+/// default keeps a small Cortex-M0 stack in mind (drm-securedelete's responses use the same).
+type ResponseReader<'a> = Reader<'a, 16, 8, 16>;
+
 /// A SOAP fault's elements, as one read of a response sees them.
 struct FaultFields<'a> {
     fault: Field<'static, 'a>,
@@ -485,7 +490,7 @@ impl<'a> FaultFields<'a> {
         }
     }
 
-    fn event(&mut self, event: &Event<'a>, reader: &Reader<'a>) {
+    fn event(&mut self, event: &Event<'a>, reader: &ResponseReader<'a>) {
         self.fault.event(event, reader);
         self.status.event(event, reader);
     }
@@ -511,11 +516,60 @@ struct ResponseFields<'a> {
     signature: SignatureFields<'static, 'a>,
 }
 
-impl<'a> ResponseFields<'a> {
-    /// Reads `response` once, to its end (a document that is not well formed, or breaks a
-    /// reader limit, is an error wherever the fault is).
+/// What [`process_response`] needs of a response, taken from [`ResponseFields`] after the read:
+/// each check's outcome, in a few words per element, so that the read's state (the reader, the
+/// fields) is gone before the chain and the signature are verified. The checks' errors are
+/// raised in [`process_response`], in its order.
+struct Parts<'a> {
+    fault: Option<Error>,
+    license_response: Result<()>,
+    chain: Result<&'a str>,
+    signature: Result<SignedParts<'a>>,
+    version: Result<&'a str>,
+    nonce: Result<[u8; 16]>,
+    response_id: Result<Option<[u8; 16]>>,
+    licenses: Result<()>,
+    /// `License` elements seen (also beyond [`MAX_LICENSES`]).
+    count: usize,
+    license: [Result<&'a str>; MAX_LICENSES],
+}
+
+impl<'a> Parts<'a> {
+    /// Reads `response` once and keeps what the checks need. Never inlined: the reader and
+    /// the fields live in this frame only.
+    #[inline(never)]
     fn read(response: &'a [u8]) -> Result<Self> {
-        let mut f = Self {
+        let mut f = ResponseFields::new();
+        f.read(response)?;
+        let mut license = [Err(Error::XmlTooLarge); MAX_LICENSES];
+        for (i, slot) in license.iter_mut().enumerate() {
+            if let Some(text) = f.license.plain_text(i) {
+                *slot = text;
+            }
+        }
+        Ok(Self {
+            fault: f.fault.error(),
+            license_response: f.license_response.only().map(|_| ()),
+            chain: dsig::leaf_text(&f.chain),
+            signature: f.signature.parts(response),
+            version: dsig::leaf_text(&f.version),
+            nonce: dsig::leaf_base64(&f.nonce),
+            response_id: if f.response_id.count() > 0 {
+                dsig::leaf_base64(&f.response_id).map(Some)
+            } else {
+                Ok(None)
+            },
+            licenses: f.licenses.only().map(|_| ()),
+            count: f.license.count(),
+            license,
+        })
+    }
+}
+
+impl<'a> ResponseFields<'a> {
+    /// Fields for every element [`process_response`] reads.
+    fn new() -> Self {
+        Self {
             fault: FaultFields::new(),
             license_response: Field::new(&LICENSE_RESPONSE),
             chain: Field::new(&CHAIN),
@@ -525,8 +579,14 @@ impl<'a> ResponseFields<'a> {
             licenses: Field::new(&LICENSES),
             license: Each::new(&LICENSE),
             signature: SignatureFields::new(&LICENSE_RESPONSE, &SIGNATURE_PATHS),
-        };
-        let mut reader = Reader::new(response)?;
+        }
+    }
+
+    /// Reads `response` once, to its end (a document that is not well formed, or breaks a
+    /// reader limit, is an error wherever the fault is), in place (no copy of the fields).
+    fn read(&mut self, response: &'a [u8]) -> Result<()> {
+        let f = self;
+        let mut reader = ResponseReader::with_limits(response, Limits::DEFAULT)?;
         while let Some(event) = reader.next_event()? {
             f.fault.event(&event, &reader);
             for field in [
@@ -542,7 +602,7 @@ impl<'a> ResponseFields<'a> {
             f.license.event(&event, &reader);
             f.signature.event(&event, &reader);
         }
-        Ok(f)
+        Ok(())
     }
 }
 
@@ -554,7 +614,7 @@ impl<'a> ResponseFields<'a> {
 /// The reader's errors for a document that is not well formed.
 pub fn fault_status(response: &[u8]) -> Result<Option<Error>> {
     let mut fields = FaultFields::new();
-    let mut reader = Reader::new(response)?;
+    let mut reader = ResponseReader::with_limits(response, Limits::DEFAULT)?;
     while let Some(event) = reader.next_event()? {
         fields.event(&event, &reader);
     }
@@ -613,44 +673,36 @@ pub fn process_response<'o>(
     now: Option<u64>,
     out: &'o mut [u8],
 ) -> Result<AcquiredLicenses<'o>> {
-    let f = ResponseFields::read(response)?;
-    if let Some(fault) = f.fault.error() {
+    let f = Parts::read(response)?;
+    if let Some(fault) = f.fault {
         return Err(fault);
     }
     // Exactly one of each, so that everything read below is inside what the signature covers.
-    f.license_response.only()?;
+    f.license_response?;
 
-    // The server's chain, verified to the root; its sign-response key.
-    let chain_len = decode_into(dsig::leaf_text(&f.chain)?, out)?;
-    let chain_bytes = out.get(..chain_len).ok_or(Error::LogicBug)?;
-    let key = *CertificateChain::parse(chain_bytes)?
-        .verify(root, now)?
-        .leaf_key(USAGE_SIGN_RESPONSE)?;
+    // The server's chain, verified to the root; its sign-response key. Then the signature.
+    let key = server_key(f.chain?, root, now, out)?;
+    f.signature?.verify(&key)?;
 
-    f.signature.check(response, &key)?;
-
-    if dsig::leaf_text(&f.version)? != "1" {
+    if f.version? != "1" {
         return Err(Error::Unsupported);
     }
-    let nonce: [u8; 16] = match dsig::leaf_base64(&f.nonce) {
-        Ok(n) => n,
-        Err(_) => return Err(Error::VerificationFailed),
-    };
+    let nonce = f.nonce.map_err(|_| Error::VerificationFailed)?;
     if !crate::crypto::constant_time_eq(&nonce, &pending.nonce) {
         return Err(Error::VerificationFailed);
     }
-    let response_id = if f.response_id.count() > 0 {
-        Some(SessionId::from_bytes(dsig::leaf_base64(&f.response_id)?))
-    } else {
-        None
-    };
+    let response_id = f.response_id?.map(SessionId::from_bytes);
 
     // The licenses, decoded one after another into `out`.
-    f.licenses.only()?;
+    f.licenses?;
     let mut ends = [0usize; MAX_LICENSES];
     let mut at = 0usize;
-    for i in 0..f.license.count() {
-        let text = f.license.plain_text(i).ok_or(Error::XmlTooLarge)??;
+    for i in 0..f.count {
+        let text = f
+            .license
+            .get(i)
+            .copied()
+            .unwrap_or(Err(Error::XmlTooLarge))?;
         let slot = ends.get_mut(i).ok_or(Error::XmlTooLarge)?;
         let dst = out.get_mut(at..).ok_or(Error::BufferTooSmall)?;
         at = at
@@ -661,9 +713,20 @@ pub fn process_response<'o>(
     Ok(AcquiredLicenses {
         buf: out,
         ends,
-        count: f.license.count(),
+        count: f.count,
         response_id,
     })
+}
+
+/// The sign-response key of the server's chain `text` (base64), decoded into `out` and verified
+/// to `root`. Never inlined (see [`Parts::read`]).
+#[inline(never)]
+fn server_key(text: &str, root: &[u8; 64], now: Option<u64>, out: &mut [u8]) -> Result<[u8; 64]> {
+    let chain_len = decode_into(text, out)?;
+    let chain_bytes = out.get(..chain_len).ok_or(Error::LogicBug)?;
+    Ok(*CertificateChain::parse(chain_bytes)?
+        .verify(root, now)?
+        .leaf_key(USAGE_SIGN_RESPONSE)?)
 }
 
 #[cfg(test)]

@@ -129,8 +129,13 @@ fn entry<I: DeviceIdentity + ?Sized>(bytes: &[u8], identity: &I) -> LicenseRepor
 }
 
 /// Adds to `txn` a put of every license that `report` (from [`verify_all`] over the same
-/// `licenses`) marks [`Outcome::Stored`] (namespace [`LICENSES`], keys KID and LID).
-fn add_puts<'a, L, const N: usize>(
+/// `licenses`) marks [`Outcome::Stored`] (namespace [`LICENSES`], keys KID and LID): the second
+/// half of [`stage`], for a caller that verifies before its transaction exists (its frame is not
+/// live beside the verification's).
+///
+/// # Errors
+/// [`Error::TooManyLicenses`] when `txn` has no room.
+pub fn add_puts<'a, L, const N: usize>(
     licenses: L,
     report: &Report<N>,
     txn: &mut Transaction<'a>,

@@ -199,8 +199,9 @@ impl<'i, I: DeviceIdentity> SecureDelete<'i, I> {
 }
 
 /// Stores the licenses of one license response together with the record of their session, in
-/// one atomic store commit: each license is verified for `identity` and staged by
-/// `drm_keyexchange::stage` (refused and non-persistent licenses are reported, not stored), and
+/// one atomic store commit: each license is verified for `identity`
+/// (`drm_keyexchange::delivery::verify_all`; refused and non-persistent licenses are reported,
+/// not stored), then staged before the transaction is committed, and
 /// the KIDs of the stored ones are added to session `id`'s record ([`session::stage_kids`]).
 /// `id` is the response's `ResponseID` (`drm_core::acquire::AcquiredLicenses::response_id`).
 /// Returns how many licenses were stored; with none, nothing is written.
@@ -225,14 +226,15 @@ where
     I: DeviceIdentity + ?Sized,
     L: IntoIterator<Item = &'a [u8]>,
 {
-    let mut record = [0u8; session::RECORD_MAX_LEN];
-    let mut txn = Transaction::new();
-    drm_keyexchange::stage(
-        identity,
-        licenses.into_iter().map(|l| -> &[u8] { l }),
-        &mut txn,
-        report,
-    )?;
+    // Verified first, before the transaction exists, so that its frame is not live beside the
+    // verification's (a 16 KiB Cortex-M0 needs the room); then staged and committed.
+    let mut list: heapless::Vec<&'a [u8], { drm_keyexchange::delivery::MAX_LICENSES }> =
+        heapless::Vec::new();
+    for license in licenses {
+        list.push(license)
+            .map_err(|_| drm_keyexchange::Error::TooManyLicenses)?;
+    }
+    drm_keyexchange::delivery::verify_all(identity, list.iter().copied(), report)?;
     let mut kids: heapless::Vec<Kid, MAX_SESSION_KIDS> = heapless::Vec::new();
     let mut stored = 0usize;
     for entry in report.iter() {
@@ -246,9 +248,30 @@ where
     if stored == 0 {
         return Ok(0);
     }
-    session::stage_kids(store, &mut txn, id, &kids, &mut record)?;
-    store.commit(&txn)?;
+    commit_session_licenses(store, id, &list, report, &kids)?;
     Ok(stored)
+}
+
+/// The commit of [`store_session_licenses`]: the puts of the licenses `report` marks stored and
+/// the session record with `kids`. Never inlined (see there).
+#[inline(never)]
+fn commit_session_licenses<S, C, const P: usize>(
+    store: &mut Store<S, C, P>,
+    id: &SessionId,
+    licenses: &[&[u8]],
+    report: &drm_keyexchange::Report,
+    kids: &[Kid],
+) -> Result<()>
+where
+    S: NorFlash,
+    C: MonotonicCounter,
+{
+    let mut record = [0u8; session::RECORD_MAX_LEN];
+    let mut txn = Transaction::new();
+    drm_keyexchange::delivery::add_puts(licenses.iter().copied(), report, &mut txn)?;
+    session::stage_kids(store, &mut txn, id, kids, &mut record)?;
+    store.commit(&txn)?;
+    Ok(())
 }
 
 /// [`SecureDelete::delete_licenses`] without a device identity (the commit needs none): in one

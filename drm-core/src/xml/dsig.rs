@@ -269,7 +269,8 @@ pub struct SignaturePaths<'p> {
 }
 
 /// A response's `Signature` element and the element it signs, followed through the one read of
-/// the response ([`Self::event`] for every event), then checked with [`Self::check`].
+/// the response ([`Self::event`] for every event), then checked with [`Self::parts`] and
+/// [`SignedParts::verify`].
 pub struct SignatureFields<'p, 'a> {
     signed: Field<'p, 'a>,
     signed_info: Field<'p, 'a>,
@@ -317,38 +318,63 @@ impl<'p, 'a> SignatureFields<'p, 'a> {
         }
     }
 
-    /// Checks the signature (PROTOCOL §6) of `input`, the document read. Every element named
-    /// below must be the only one at its path (so nothing outside what was hashed can be read
-    /// later). The signed element has `Id="SignedData"`; the `Signature` has the seed's method
-    /// URIs and a `Reference` to `#SignedData`; `DigestValue` is the SHA-256 of the signed
-    /// element's bytes as they stand in the document and `SignatureValue` verifies over the bytes
-    /// of `SignedInfo` with `public_key`.
-    ///
-    /// The bytes are hashed as they stand: a server must send both elements in canonical form
-    /// (as this kit's challenges do), which is what an exclusive canonicalisation of them gives.
+    /// The signature's parts (PROTOCOL §6) in `input`, the document read, checked for structure:
+    /// every element named below must be the only one at its path (so nothing outside what was
+    /// hashed can be read later); the signed element has `Id="SignedData"`; the `Signature` has
+    /// the seed's method URIs and a `Reference` to `#SignedData`. [`SignedParts::verify`] checks
+    /// the digest and the signature.
     ///
     /// # Errors
-    /// [`Error::XmlMalformed`] for a missing or different structure; [`Error::VerificationFailed`]
-    /// when the digest or the signature does not verify.
-    pub fn check(&self, input: &'a [u8], public_key: &[u8; 64]) -> Result<()> {
+    /// [`Error::XmlMalformed`] for a missing or different structure.
+    pub fn parts(&self, input: &'a [u8]) -> Result<SignedParts<'a>> {
         let signed = self.signed.only()?;
         expect_attr(signed.attribute(), SIGNED_ID)?;
-        let signed_bytes = signed.bytes(input).ok_or(Error::XmlMalformed)?;
+        let signed = signed.bytes(input).ok_or(Error::XmlMalformed)?;
         expect_attr(self.c14n.only()?.attribute(), ALG_C14N)?;
         expect_attr(self.method.only()?.attribute(), ALG_ECDSA_SHA256)?;
         expect_attr(self.reference.only()?.attribute(), "#SignedData")?;
         expect_attr(self.digest_method.only()?.attribute(), ALG_SHA256)?;
-        let digest: [u8; 32] = leaf_base64(&self.digest)?;
-        let value: [u8; 64] = leaf_base64(&self.value)?;
+        let digest = leaf_base64(&self.digest)?;
+        let value = leaf_base64(&self.value)?;
         let info = self
             .signed_info
             .only()?
             .bytes(input)
             .ok_or(Error::XmlMalformed)?;
-        if !crypto::constant_time_eq(&digest, &crypto::sha256(signed_bytes)) {
+        Ok(SignedParts {
+            signed,
+            info,
+            digest,
+            value,
+        })
+    }
+}
+
+/// What a response's signature covers and says, as [`SignatureFields::parts`] found it.
+pub struct SignedParts<'a> {
+    signed: &'a [u8],
+    info: &'a [u8],
+    digest: [u8; 32],
+    value: [u8; 64],
+}
+
+impl SignedParts<'_> {
+    /// Checks that `DigestValue` is the SHA-256 of the signed element's bytes as they stand in
+    /// the document and that `SignatureValue` verifies over the bytes of `SignedInfo` with
+    /// `public_key`.
+    ///
+    /// The bytes are hashed as they stand: a server must send both elements in canonical form
+    /// (as this kit's challenges do), which is what an exclusive canonicalisation of them gives.
+    /// Never inlined: its frame (and the verification's) is not live beside the reading's.
+    ///
+    /// # Errors
+    /// [`Error::VerificationFailed`] when the digest or the signature does not verify.
+    #[inline(never)]
+    pub fn verify(&self, public_key: &[u8; 64]) -> Result<()> {
+        if !crypto::constant_time_eq(&self.digest, &crypto::sha256(self.signed)) {
             return Err(Error::VerificationFailed);
         }
-        crypto::ecdsa_p256_verify(public_key, info, &value)
+        crypto::ecdsa_p256_verify(public_key, self.info, &self.value)
     }
 }
 

@@ -331,7 +331,9 @@ impl<'p, 'a, const N: usize> Field<'p, 'a, N> {
         field
     }
 
-    /// Follows one event of `reader` (call it for every event, in order).
+    /// Follows one event of `reader` (call it for every event, in order). Never inlined: one
+    /// copy serves every field, and the frame of a one-pass read stays small.
+    #[inline(never)]
     pub fn event<const D: usize, const A: usize, const NS: usize>(
         &mut self,
         event: &Event<'a>,
@@ -452,7 +454,9 @@ impl<'p, 'a, const M: usize> Each<'p, 'a, M> {
         }
     }
 
-    /// Follows one event of `reader` (call it for every event, in order).
+    /// Follows one event of `reader` (call it for every event, in order). Never inlined: one
+    /// copy serves every field, and the frame of a one-pass read stays small.
+    #[inline(never)]
     pub fn event<const D: usize, const A: usize, const NS: usize>(
         &mut self,
         event: &Event<'a>,
