@@ -131,8 +131,48 @@ pub fn ecdsa_p256_verify_digest(
         return Err(Error::VerificationFailed);
     }
     let signature = Signature::from_slice(signature).map_err(|_| Error::VerificationFailed)?;
-    ecdsa::hazmat::verify_prehashed::<NistP256>(&ProjectivePoint::from(q), digest, &signature)
-        .map_err(|_| Error::VerificationFailed)
+    #[cfg(not(feature = "small-stack"))]
+    return ecdsa::hazmat::verify_prehashed::<NistP256>(
+        &ProjectivePoint::from(q),
+        digest,
+        &signature,
+    )
+    .map_err(|_| Error::VerificationFailed);
+    #[cfg(feature = "small-stack")]
+    return verify_separate(&q, digest, &signature);
+}
+
+/// ECDSA verification as `ecdsa::hazmat::verify_prehashed` computes it (`z` the digest reduced
+/// mod `n`, `w = s⁻¹`, `R = (z·w)·G + (r·w)·Q`, valid when `x(R) mod n = r`; P-256 does not
+/// require a low `s`), with the two scalar multiplications made one after the other in frames of
+/// their own instead of one joint multiplication: its tables need about 3 KB of stack a Cortex-M0
+/// may not have (feature `small-stack`), for about twice the time. All of it is public data, so
+/// variable time is fine. Cross-checked with the joint form in the tests of both builds.
+#[cfg(any(feature = "small-stack", test))]
+fn verify_separate(q: &AffinePoint, digest: &[u8; 32], signature: &Signature) -> Result<()> {
+    use p256::Scalar;
+    use p256::elliptic_curve::ops::Reduce;
+    let (r, s) = signature.split_scalars();
+    let z = <Scalar as Reduce<FieldBytes>>::reduce(&FieldBytes::from(*digest));
+    let w: Scalar = Option::from(s.invert_vartime()).ok_or(Error::VerificationFailed)?;
+    let point = mul_projective(&ProjectivePoint::GENERATOR, &(z * w))
+        + mul_projective(&ProjectivePoint::from(*q), &(*r * w));
+    if bool::from(point.is_identity()) {
+        return Err(Error::VerificationFailed);
+    }
+    let x = point.to_affine().x();
+    if <Scalar as Reduce<FieldBytes>>::reduce(&x) == *r {
+        Ok(())
+    } else {
+        Err(Error::VerificationFailed)
+    }
+}
+
+/// `k·P`, in a frame of its own (see [`verify_separate`]).
+#[cfg(any(feature = "small-stack", test))]
+#[inline(never)]
+fn mul_projective(p: &ProjectivePoint, k: &p256::Scalar) -> ProjectivePoint {
+    *p * k
 }
 
 /// The point `X‖Y` whose x coordinate is `x`, with the even `y` of the two (`y` is the square
@@ -249,6 +289,7 @@ fn mul_add(q: &AffinePoint, k: &NonZeroScalar, m: &AffinePoint) -> AffinePoint {
 ///
 /// [`Error::VerificationFailed`] when `C1` or `C2` is not a point or `M` is the identity;
 /// [`Error::InvalidArgument`] when the private key is invalid.
+#[inline(never)]
 pub fn elgamal_decrypt(key: &EccPrivateKey, ciphertext: &[u8; 128]) -> Result<Secret32> {
     let (c1, c2) = ciphertext
         .split_first_chunk::<64>()
@@ -266,4 +307,61 @@ pub fn elgamal_decrypt(key: &EccPrivateKey, ciphertext: &[u8; 128]) -> Result<Se
     let secret = Secret32::from_bytes(x);
     x.zeroize();
     Ok(secret)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use p256::elliptic_curve::PrimeField;
+
+    /// The joint multiplication's verdict (`ecdsa::hazmat`), the reference.
+    fn joint(q: &AffinePoint, digest: &[u8; 32], sig: &[u8; 64]) -> bool {
+        let Ok(sig) = Signature::from_slice(sig) else {
+            return false;
+        };
+        ecdsa::hazmat::verify_prehashed::<NistP256>(&ProjectivePoint::from(*q), digest, &sig)
+            .is_ok()
+    }
+
+    fn separate(q: &AffinePoint, digest: &[u8; 32], sig: &[u8; 64]) -> bool {
+        let Ok(sig) = Signature::from_slice(sig) else {
+            return false;
+        };
+        verify_separate(q, digest, &sig).is_ok()
+    }
+
+    /// `verify_separate` (feature `small-stack`) agrees with the joint form on good signatures,
+    /// their high-`s` twins (valid for P-256), and every kind of bad one.
+    #[test]
+    fn separate_multiplications_verify_as_the_joint_one() {
+        let mut accepted = 0;
+        for i in 1..=24u8 {
+            let key = EccPrivateKey::from_bytes([i; 32]);
+            let public = ecc_public_key(&key).unwrap();
+            let q = point_from_bytes(&public).unwrap();
+            let digest = [i.wrapping_mul(37); 32];
+            let good = ecdsa_p256_sign_digest(&key, &digest).unwrap();
+            // s -> n - s: the same signature, high s.
+            let sig = Signature::from_slice(&good).unwrap();
+            let (r, s) = sig.split_scalars();
+            let high: [u8; 64] = Signature::from_scalars((*r).to_repr(), (-*s).to_repr())
+                .unwrap()
+                .to_bytes()
+                .into();
+            let mut bad = good;
+            bad[i as usize % 64] ^= 1 << (i % 8);
+            let mut swapped = good;
+            swapped.rotate_left(32);
+            for sig in [good, high, bad, swapped] {
+                for d in [digest, [0xFF; 32], [0; 32]] {
+                    let want = joint(&q, &d, &sig);
+                    assert_eq!(separate(&q, &d, &sig), want, "key {i}");
+                    accepted += usize::from(want);
+                }
+            }
+        }
+        // Both forms of every good signature, over its digest only.
+        assert_eq!(accepted, 48);
+    }
 }

@@ -1,9 +1,8 @@
 /* The C firmware example: the kit through its C ABI (drm_capi.h) on a QEMU board.
  *
  * Steps, each printed as one PASS/FAIL line with the stack it took (the free stack is painted
- * before the step and scanned after it). On the microbit (BOARD_SMALL_RAM) steps 3 to 5 are one
- * step, the license challenge and an empty listing, and steps 3, 4, 6 and 7 are reported as
- * "NOT DONE" with the reason (step_small_ram):
+ * before the step and scanned after it), the same on every board (the microbit's 16 KiB of RAM
+ * holds them all with drm-capi's small-stack feature and a context of the kit's own size):
  *   1. the NOR flash rules of the port, and the test RNG against the host generator's;
  *   2. Drm_Initialize over the port's callbacks, the servers' keys, the store formatted;
  *   3. KeyExchangeLicenses for every algorithm and operation acquired from the license server's
@@ -20,7 +19,7 @@
  *      exchange still matches the server;
  *   9. the NOR rules held for every call the library made.
  * Lines "host-check KIND HEX" carry what `run` hands to the servers on the host. The last lines:
- * the stack's high-water mark and "RESULT PASS|FAIL n passed, m failed[, k not done]". */
+ * the stack's high-water mark and "RESULT PASS|FAIL n passed, m failed". */
 #include <stdint.h>
 #include <string.h>
 
@@ -35,12 +34,11 @@
 #include "vectors.h"
 
 /* The context, and one buffer for every challenge, response work area and Secure Delete
- * challenge (used one after the other). On a board with little RAM (BOARD_SMALL_RAM: the
- * microbit) the steps that do not fit are reported as not done (step_small_ram). */
+ * challenge (used one after the other). */
 #if BOARD_SMALL_RAM
-/* Short of RAM: the bytes this build of the kit uses (Drm_GetContextSize, checked at boot), not
- * a whole DRM_CONTEXT. */
-#define CFW_CONTEXT_BYTES 2048u
+/* Short of RAM (the microbit): about the bytes this build of the kit uses (1,896 on thumbv6m;
+ * Drm_GetContextSize, checked at boot), not a whole DRM_CONTEXT. */
+#define CFW_CONTEXT_BYTES 1920u
 #else
 #define CFW_CONTEXT_BYTES DRM_CONTEXT_SIZE
 #endif
@@ -50,7 +48,7 @@ static uint8_t buf[V_ACQ_BUFFER] __attribute__((aligned(8)));
 
 /* The tally survives the reboot on main's stack: the reboot wipes .data and .bss. */
 struct tally {
-    unsigned passed, failed, not_done;
+    unsigned passed, failed;
     uint32_t deepest;
 };
 
@@ -134,17 +132,6 @@ static void end(const char *name, const char *detail)
     } else {
         tally->failed++;
     }
-}
-
-/* A step this board cannot run: why, with what was measured. */
-static void not_done(const char *name, const char *why)
-{
-    out_str("NOT DONE ");
-    out_str(name);
-    out_str(": ");
-    out_str(why);
-    out_nl();
-    tally->not_done++;
 }
 
 static const uint8_t *find(const uint8_t *hay, size_t hay_len, const void *needle, size_t len)
@@ -704,70 +691,9 @@ static void step_nor_held(void)
                             "unaligned or out of bounds");
 }
 
-/* The microbit: what fits its 16 KiB of RAM beside the context. The license challenge is
- * generated (the license server checks it on the host); its response is not processed: the stack
- * Drm_LicenseAcq_ProcessResponse needs (`run m0-on-an385` measures it on the same M0 code, line
- * "stack: challenge N, response M") is larger than the whole RAM. So no license is acquired, and
- * the steps that use licenses are not done; the store is listed (empty) and mounted again after
- * the reboot. */
-static void step_small_ram(void)
-{
-    begin();
-    uint32_t challenge_stack = 0;
-    size_t needed = 0;
-    REFUSED(Drm_LicenseAcq_GenerateChallenge(CTX, (const DRM_KID *)KX_ACQ[0].kids,
-                                             KX_ACQ[0].kid_count, 0, &needed),
-            DRM_E_BUFFERTOOSMALL);
-    CHECK(needed == V_ACQ_BUFFER);
-    size_t len = challenge(&KX_ACQ[0], &challenge_stack);
-    CHECK(len != 0);
-    CHECK(license_count() == 0);
-    CHECK(session_count(0) == 0);
-    /* The calls that need licenses answer as they should on an empty store. */
-    REFUSED(Drm_KeyExchange_Prepare(CTX, (const DRM_KID *)V_KID_AES_ENC, DRM_KX_ALG_AES128_CBC,
-                                    DRM_KX_OP_ENCRYPT),
-            DRM_E_LICENSE_NOT_FOUND);
-    REFUSED(Drm_SecureDelete_RemoveSession(CTX, (const DRM_ID *)V_ACQ_SESSION_0_SESSION),
-            DRM_E_SD_SESSION_NOT_FOUND);
-    out_str("  RAM: ");
-    out_dec(16384u - stack_size());
-    out_str(" bytes outside the stack (the context ");
-    out_dec(sizeof drm_context);
-    out_str(", the buffer ");
-    out_dec(sizeof buf);
-    out_str("), ");
-    out_dec(stack_size());
-    out_str(" of stack; the license challenge: ");
-    out_dec((uint32_t)len);
-    out_str(" bytes, stack ");
-    out_dec(challenge_stack);
-    out_nl();
-    end("license challenge and empty listing",
-        "the size query, then the challenge (checked by the license server on the host); the "
-        "store lists no license and no session; Prepare and RemoveSession answer not found");
-    static const char *const names[] = {
-        "acquire KeyExchangeLicenses", "acquire persistent licenses", "key exchange AES-128-CBC",
-        "key exchange HMAC-SHA256", "key exchange ECDSA-P256", "secure delete"};
-    for (size_t i = 0; i < COUNT(names); i++) {
-        not_done(names[i], i < 2 ? "Drm_LicenseAcq_ProcessResponse needs more stack than this "
-                                   "board's RAM (run m0-on-an385: 'response')"
-                                 : "no license: none could be acquired on this board");
-    }
-
-    begin();
-    DRM_STORE_INFO before, after;
-    CALL(Drm_Store_GetInfo(CTX, &before));
-    reboot();
-    CALL(Drm_Store_GetInfo(CTX, &after));
-    CHECK(after.pages == before.pages && after.commit_seq == before.commit_seq);
-    CHECK(license_count() == 0);
-    end("reboot", "Drm_Uninitialize, RAM wiped, Drm_Initialize and Drm_Store_Mount: the store "
-                  "formatted before the reboot mounts from the flash (its commit sequence kept)");
-}
-
 int main(void)
 {
-    struct tally t = {0, 0, 0, 0};
+    struct tally t = {0, 0, 0};
     tally = &t;
     out_str("c-firmware on " BOARD_NAME ": stack ");
     out_dec(stack_size());
@@ -778,18 +704,14 @@ int main(void)
     out_nl();
     step_port();
     step_format();
-    if (BOARD_SMALL_RAM) {
-        step_small_ram();
-    } else {
-        step_acquire_kx();
-        step_acquire_content();
-        step_list();
-        step_kx_aes();
-        step_kx_hmac();
-        step_kx_ecdsa();
-        step_secure_delete();
-        step_reboot();
-    }
+    step_acquire_kx();
+    step_acquire_content();
+    step_list();
+    step_kx_aes();
+    step_kx_hmac();
+    step_kx_ecdsa();
+    step_secure_delete();
+    step_reboot();
     step_nor_held();
     out_str("stack peak ");
     out_dec(t.deepest);
@@ -801,11 +723,6 @@ int main(void)
     out_str(" passed, ");
     out_dec(t.failed);
     out_str(" failed");
-    if (t.not_done != 0) {
-        out_str(", ");
-        out_dec(t.not_done);
-        out_str(" not done");
-    }
     out_nl();
     return t.failed == 0 ? EXIT_SUCCESS_CODE : EXIT_STEPS_FAILED;
 }
