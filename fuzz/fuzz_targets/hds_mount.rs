@@ -20,7 +20,10 @@ use libfuzzer_sys::fuzz_target;
 
 const PAGE: usize = 1024;
 const FLASH_LEN: usize = 8 * PAGE;
-const NSS: [Namespace; 2] = [Namespace::from_name(b"drm/licenses"), Namespace::from_name(b"sessions")];
+const NSS: [Namespace; 2] = [
+    Namespace::from_name(b"drm/licenses"),
+    Namespace::from_name(b"sessions"),
+];
 
 fn key() -> HmacKey {
     HmacKey::from_bytes([0x5C; 32])
