@@ -493,33 +493,6 @@ fn check_response<'w>(
     )?)
 }
 
-/// The licenses of a response with a `ResponseID`, stored with their Secure Delete session
-/// record. Never inlined, nor is [`deliver_plain`]: each one's transaction is in its own frame,
-/// not both in [`deliver_into`]'s (a 16 KiB Cortex-M0 needs the room).
-#[inline(never)]
-fn deliver_session(
-    store: &mut CStore,
-    identity: &crate::port::Identity,
-    id: &SessionId,
-    acquired: &acquire::AcquiredLicenses<'_>,
-    report: &mut Report,
-) -> Res<()> {
-    drm_securedelete::store_session_licenses(store, identity, id, acquired.iter(), report)?;
-    Ok(())
-}
-
-/// The licenses of a response without a `ResponseID`, stored in one commit.
-#[inline(never)]
-fn deliver_plain(
-    store: &mut CStore,
-    identity: &crate::port::Identity,
-    acquired: &acquire::AcquiredLicenses<'_>,
-    report: &mut Report,
-) -> Res<()> {
-    drm_keyexchange::deliver_acquired(store, identity, acquired, report)?;
-    Ok(())
-}
-
 /// The second phase: every license verified, the good ones stored in one commit (with the
 /// session record of the response's id), and `result` filled in from the report.
 #[inline(never)]
@@ -532,8 +505,16 @@ fn deliver_into(
     let session = acquired.response_id();
     let mut report = Report::new();
     match session {
-        Some(id) => deliver_session(store, identity, &id, acquired, &mut report)?,
-        None => deliver_plain(store, identity, acquired, &mut report)?,
+        Some(id) => {
+            drm_securedelete::store_session_licenses(
+                store,
+                identity,
+                &id,
+                acquired.iter(),
+                &mut report,
+            )?;
+        }
+        None => drm_keyexchange::deliver_acquired(store, identity, acquired, &mut report)?,
     }
     result.session_id = DRM_ID {
         rgb: session.map(SessionId::to_bytes).unwrap_or_default(),

@@ -626,7 +626,7 @@ pub fn fault_status(response: &[u8]) -> Result<Option<Error>> {
 /// find the `StatusCode` element themselves (drm-securedelete's one-pass response reader).
 #[must_use]
 pub fn parse_status(text: &str) -> Option<u32> {
-    let t = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+    let t = crate::xml::trim_space(text);
     if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
         return u32::from_str_radix(hex, 16).ok();
     }

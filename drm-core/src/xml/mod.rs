@@ -32,6 +32,12 @@ pub mod ns {
     pub const XMLNS: &str = "http://www.w3.org/2000/xmlns/";
 }
 
+/// `s` without leading and trailing XML whitespace (space, tab, line feed, carriage return).
+#[must_use]
+pub(crate) fn trim_space(s: &str) -> &str {
+    s.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
+}
+
 /// Whether `c` may appear in an XML 1.0 document (the `Char` production; Rust `char`s are never
 /// surrogates).
 #[must_use]

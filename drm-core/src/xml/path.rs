@@ -14,6 +14,7 @@ use core::ops::Range;
 use crate::error::{Error, Result};
 use crate::xml::reader::{Event, QName, RawText, Reader};
 use crate::xml::text::decode_append;
+use crate::xml::trim_space;
 
 /// One step of a path: (namespace URI, local name); an empty URI means no namespace.
 pub type Step<'p> = (&'p str, &'p str);
@@ -43,32 +44,23 @@ pub fn find<'a>(input: &'a [u8], path: &[Step<'_>], nth: usize) -> Result<Option
     }
     validate(input)?;
     let mut reader = Reader::new(input)?;
-    let mut matched = 0usize;
+    let mut at = Matcher::new(path);
     let mut seen = 0usize;
     while let Some(event) = reader.next_event()? {
         match event {
             Event::Start { name, offset } => {
-                let depth = reader.depth();
-                let step = path.get(matched);
-                if matched.saturating_add(1) == depth
-                    && step.is_some_and(|(ns, local)| name.is(ns, local))
-                {
-                    matched = depth;
-                    if matched == path.len() {
-                        if seen == nth {
-                            return Ok(Some(Found {
-                                reader,
-                                start: offset,
-                            }));
-                        }
-                        seen = seen.saturating_add(1);
+                if at.start(&name, reader.depth()) {
+                    if seen == nth {
+                        return Ok(Some(Found {
+                            reader,
+                            start: offset,
+                        }));
                     }
+                    seen = seen.saturating_add(1);
                 }
             }
             Event::End { .. } => {
-                if reader.depth() < matched {
-                    matched = reader.depth();
-                }
+                at.end(reader.depth());
             }
             Event::Text(_) => {}
         }
@@ -207,7 +199,7 @@ pub(crate) const fn join<const N: usize>(
     out
 }
 
-/// How far the open elements follow a path, event by event (the matching of [`find`]).
+/// How far the open elements follow a path, event by event ([`find`], [`Field`] and [`Each`]).
 #[derive(Clone, Copy)]
 struct Matcher<'p> {
     path: &'p [Step<'p>],
@@ -277,7 +269,7 @@ impl<'a> Leaf<'a> {
             (1, Some(t)) => t.as_plain().ok_or(Error::XmlMalformed)?,
             _ => return Err(Error::XmlMalformed),
         };
-        Ok(text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r')))
+        Ok(trim_space(text))
     }
 }
 
@@ -429,7 +421,7 @@ impl<'p, 'a, const N: usize> Field<'p, 'a, N> {
             return None;
         }
         let text = core::str::from_utf8(self.buf.get(..self.len)?).ok()?;
-        Some(text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r')))
+        Some(trim_space(text))
     }
 }
 
