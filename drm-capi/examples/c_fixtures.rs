@@ -19,13 +19,13 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use drm_tests::backend::Backend;
-use drm_tests::crypto::{KeyPair, ecdsa_verify, hex};
-use drm_tests::license_server::{Grant, LicenseServer, ResponseDefect};
-use drm_tests::pki::{Authority, DeviceIdentity, SL_2000};
-use drm_tests::secure_delete::{AnswerMode, SecureDeleteServer};
-use drm_tests::xmr::{KxAlgorithm, KxOperation};
-use drm_tests::{Id16, TestRng};
+use drm_servers::backend::Backend;
+use drm_servers::crypto::{KeyPair, ecdsa_verify, hex};
+use drm_servers::license_server::{Grant, LicenseServer, ResponseDefect};
+use drm_servers::pki::{Authority, DeviceIdentity, SL_2000};
+use drm_servers::secure_delete::{AnswerMode, SecureDeleteServer};
+use drm_servers::xmr::{KxAlgorithm, KxOperation};
+use drm_servers::{Id16, TestRng};
 
 /// Every run draws the same world from this seed.
 const SEED: u64 = 0x00C0_AB1F_1C7E_5700;
@@ -174,7 +174,7 @@ fn field(bytes: &[u8]) -> String {
 /// The server's side of each issued Key Exchange license's test operation.
 fn expectations(w: &World, issued: &[Id16]) -> Result<String, String> {
     let s = &w.license;
-    let e = |e: drm_tests::ServerError| e.to_string();
+    let e = |e: drm_servers::ServerError| e.to_string();
     let mut out = String::new();
     for (tag, _, _, alg, op) in KX {
         let k = kid(tag);

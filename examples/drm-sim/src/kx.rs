@@ -8,8 +8,8 @@ use drm_keyexchange::{
     KeySlot, Operation, prepare,
 };
 use drm_target_host::SystemClock;
-use drm_tests::license_server::LicenseServer;
-use drm_tests::xmr::{KxAlgorithm, KxOperation};
+use drm_servers::license_server::LicenseServer;
+use drm_servers::xmr::{KxAlgorithm, KxOperation};
 use rand_core::TryRng;
 
 use crate::device::Device;
@@ -77,7 +77,7 @@ fn kx(e: Error) -> String {
     e.to_string()
 }
 
-fn server(e: drm_tests::ServerError) -> String {
+fn server(e: drm_servers::ServerError) -> String {
     format!("server: {e}")
 }
 

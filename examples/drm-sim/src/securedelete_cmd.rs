@@ -13,9 +13,9 @@ use std::path::Path;
 use drm_core::{Kid, SessionId};
 use drm_securedelete::SecureDelete;
 use drm_securedelete::session::{self, SessionState};
-use drm_tests::crypto::KeyPair;
-use drm_tests::secure_delete::SecureDeleteServer;
-use drm_tests::{Backend, TestRng};
+use drm_servers::crypto::KeyPair;
+use drm_servers::secure_delete::SecureDeleteServer;
+use drm_servers::{Backend, TestRng};
 use serde_json::json;
 
 use crate::report::{CliError, Report, fingerprint, id_json, read_exact, read_input};

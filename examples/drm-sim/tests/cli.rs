@@ -12,10 +12,10 @@
 
 use std::path::Path;
 
-use drm_tests::TestRng;
-use drm_tests::crypto::KeyPair;
-use drm_tests::soap::b64;
-use drm_tests::xmr::{Defect, KxAlgorithm, KxOperation, LicenseSpec, build_license};
+use drm_servers::TestRng;
+use drm_servers::crypto::KeyPair;
+use drm_servers::soap::b64;
+use drm_servers::xmr::{Defect, KxAlgorithm, KxOperation, LicenseSpec, build_license};
 use serde_json::Value;
 
 mod common;
@@ -642,7 +642,7 @@ fn bcert_inspect_shows_the_chain_and_verifies_it_to_the_root() {
         root.to_str().unwrap(),
     ]);
     // Against drm-tests' own parser.
-    let expected = drm_tests::pki::parse_chain(&std::fs::read(&chain_path).unwrap()).unwrap();
+    let expected = drm_servers::pki::parse_chain(&std::fs::read(&chain_path).unwrap()).unwrap();
     let certs = v["certificates"].as_array().unwrap();
     assert_eq!(certs.len(), expected.certs.len());
     for (c, e) in certs.iter().zip(&expected.certs) {
@@ -882,7 +882,7 @@ fn xmr_inspect_shows_every_license_kind_and_checks_it_with_the_device_key() {
     // A content license, and the device directory as --device-key.
     let mut rng = TestRng::from_seed(9);
     let (lid, kid, key): ([u8; 16], [u8; 16], [u8; 16]) = (rng.array(), rng.array(), rng.array());
-    let spec = LicenseSpec::content(lid, kid, drm_tests::xmr::KEY_TYPE_AES_CTR, key);
+    let spec = LicenseSpec::content(lid, kid, drm_servers::xmr::KEY_TYPE_AES_CTR, key);
     let path = dir.join("content.xmr");
     std::fs::write(&path, license(&state, &spec, 3)).unwrap();
     let v = ok_json(&[
@@ -1039,7 +1039,7 @@ fn xmr_inspect_shows_unusable_licenses_with_the_reason() {
 
     // Expired: every field shown, the reason named.
     let mut spec =
-        LicenseSpec::content([3; 16], [4; 16], drm_tests::xmr::KEY_TYPE_AES_CBC, [5; 16]);
+        LicenseSpec::content([3; 16], [4; 16], drm_servers::xmr::KEY_TYPE_AES_CBC, [5; 16]);
     spec.expiration = Some((1_000_000, 1_600_000_000));
     let expired = write("expired.xmr", &license(&state, &spec, 4));
     let (v, err) = json_of(&["xmr", "inspect", &expired, "--device-key", dk]);

@@ -4,9 +4,9 @@
 //!   algorithm and operation, the device's keys and chain, and the results the license server
 //!   computed with its own copy of each key (`../firmware/build_keyexchange.rs`);
 //! - `$OUT_DIR/demo_vectors.rs`: for the same device, persistent content licenses in three
-//!   sessions (the license server's builder, `drm_tests::xmr`), the test root key, the Secure
+//!   sessions (the license server's builder, `drm_servers::xmr`), the test root key, the Secure
 //!   Delete server's public key, and that server's response for the first session
-//!   (`drm_tests::secure_delete::response`).
+//!   (`drm_servers::secure_delete::response`).
 //!
 //! Linker scripts are passed from here (not from `rustflags`) so that a build with `RUSTFLAGS`
 //! set still links; `memory.x` comes from drm-board's build script.
@@ -14,11 +14,11 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use drm_tests::TestRng;
-use drm_tests::crypto::KeyPair;
-use drm_tests::pki::{Authority, SL_2000};
-use drm_tests::secure_delete;
-use drm_tests::xmr::{KEY_TYPE_AES_CTR, LicenseSpec, build_license};
+use drm_servers::TestRng;
+use drm_servers::crypto::KeyPair;
+use drm_servers::pki::{Authority, SL_2000};
+use drm_servers::secure_delete;
+use drm_servers::xmr::{KEY_TYPE_AES_CTR, LicenseSpec, build_license};
 
 #[path = "../firmware/build_keyexchange.rs"]
 mod keyexchange;
@@ -34,7 +34,7 @@ fn main() {
     println!("cargo:rustc-link-arg=-Tdefmt.x");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=../firmware/build_keyexchange.rs");
-    println!("cargo:rerun-if-changed=../../../tests/drm-tests/src");
+    println!("cargo:rerun-if-changed=../../../servers/src");
     let dir = std::env::var_os("OUT_DIR").unwrap_or_default();
     let dir = Path::new(&dir);
     if let Err(e) = keyexchange::write(dir).and_then(|()| demo_vectors(dir)) {

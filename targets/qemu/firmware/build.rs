@@ -5,15 +5,15 @@
 //! still links. `memory.x` comes from drm-board's build script.
 //!
 //! `$OUT_DIR/xmr_vectors.rs` holds licenses built by the simulated license server's builder
-//! (`drm_tests::xmr`) and a device chain from the test authority (`drm_tests::pki`), for a device
+//! (`drm_servers::xmr`) and a device chain from the test authority (`drm_servers::pki`), for a device
 //! whose keys come from a fixed seed: the on-target suite checks drm-core's parser, verifier and
 //! unwrap against the independent server code, on the target.
 
 use std::fmt::Write as _;
 
-use drm_tests::TestRng;
-use drm_tests::pki::{Authority, SL_2000};
-use drm_tests::xmr::{KEY_TYPE_AES_CTR, KxAlgorithm, KxOperation, LicenseSpec, build_license};
+use drm_servers::TestRng;
+use drm_servers::pki::{Authority, SL_2000};
+use drm_servers::xmr::{KEY_TYPE_AES_CTR, KxAlgorithm, KxOperation, LicenseSpec, build_license};
 
 #[path = "build_keyexchange.rs"]
 mod keyexchange;
@@ -78,5 +78,5 @@ fn xmr_vectors() {
     if let Err(e) = std::fs::write(&path, out) {
         fail(&format!("cannot write {}: {e}", path.display()));
     }
-    println!("cargo:rerun-if-changed=../../../tests/drm-tests/src");
+    println!("cargo:rerun-if-changed=../../../servers/src");
 }

@@ -1,15 +1,15 @@
 //! `$OUT_DIR/keyexchange_vectors.rs` for the `keyexchange` suite and the firmware demo
 //! (`../demo`): KeyExchangeLicenses for every algorithm and operation, built by the simulated
-//! license server's builder (`drm_tests::xmr`) for a device of the test authority, the results
+//! license server's builder (`drm_servers::xmr`) for a device of the test authority, the results
 //! of the server's inverse operations with its own copy of each key (RustCrypto in
-//! `drm_tests::crypto`, no drm-core code), and one license per refusal.
+//! `drm_servers::crypto`, no drm-core code), and one license per refusal.
 
 use std::fmt::Write as _;
 
-use drm_tests::TestRng;
-use drm_tests::crypto::{KeyPair, aes_cbc_encrypt_nopad, hmac_sha256};
-use drm_tests::pki::{Authority, SL_2000};
-use drm_tests::xmr::{
+use drm_servers::TestRng;
+use drm_servers::crypto::{KeyPair, aes_cbc_encrypt_nopad, hmac_sha256};
+use drm_servers::pki::{Authority, SL_2000};
+use drm_servers::xmr::{
     Defect, KEY_TYPE_AES_CBC, KxAlgorithm as A, KxOperation as O, LicenseSpec, build_license,
 };
 

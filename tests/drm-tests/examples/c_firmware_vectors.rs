@@ -42,13 +42,13 @@ use drm_core::Kid;
 use drm_core::acquire::{ChallengeParams, challenge_sizes, process_response, write_challenge};
 use drm_core::platform::{DeviceIdentity as _, SoftwareIdentity, TryCryptoRng, TryRng};
 use drm_core::secret::{EccPrivateKey, HmacKey};
-use drm_tests::backend::DeleteResult;
-use drm_tests::crypto::{KeyPair, hex};
-use drm_tests::license_server::{Grant, LicenseServer};
-use drm_tests::pki::{Authority, SL_2000};
-use drm_tests::secure_delete::{self, SecureDeleteServer};
-use drm_tests::xmr::{KxAlgorithm as A, KxOperation as O};
-use drm_tests::{Backend, Id16, TestRng};
+use drm_servers::backend::DeleteResult;
+use drm_servers::crypto::{KeyPair, hex};
+use drm_servers::license_server::{Grant, LicenseServer};
+use drm_servers::pki::{Authority, SL_2000};
+use drm_servers::secure_delete::{self, SecureDeleteServer};
+use drm_servers::xmr::{KxAlgorithm as A, KxOperation as O};
+use drm_servers::{Backend, Id16, TestRng};
 
 /// The seed of the test authority (device, license server identity).
 const AUTHORITY_SEED: u64 = 0xC0F1_2026;
@@ -135,7 +135,7 @@ const KX: [(&str, u8, A, O); 6] = [
 
 /// Everything the servers and the device hold after the acquisitions.
 struct World {
-    device: drm_tests::pki::DeviceIdentity,
+    device: drm_servers::pki::DeviceIdentity,
     device_secret: [u8; 32],
     root: [u8; 64],
     license_server: LicenseServer,

@@ -17,11 +17,11 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use drm_tests::backend::DeleteResult;
-use drm_tests::crypto::KeyPair;
-use drm_tests::pki::{Authority, SL_2000};
-use drm_tests::secure_delete::SecureDeleteServer;
-use drm_tests::{Backend, TestRng};
+use drm_servers::backend::DeleteResult;
+use drm_servers::crypto::KeyPair;
+use drm_servers::pki::{Authority, SL_2000};
+use drm_servers::secure_delete::SecureDeleteServer;
+use drm_servers::{Backend, TestRng};
 
 const SESSION: [u8; 16] = [0x5D; 16];
 const KIDS: [[u8; 16]; 2] = [[0x71; 16], [0x72; 16]];

@@ -13,9 +13,9 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use drm_tests::TestRng;
-use drm_tests::crypto::{KeyPair, hex};
-use drm_tests::pki::{Authority, SL_2000};
+use drm_servers::TestRng;
+use drm_servers::crypto::{KeyPair, hex};
+use drm_servers::pki::{Authority, SL_2000};
 
 fn main() {
     let dir = std::path::PathBuf::from(

@@ -11,9 +11,9 @@ use drm_core::acquire::{ChallengeParams, challenge_sizes, write_challenge};
 use drm_core::platform::SoftwareIdentity;
 use drm_core::secret::{EccPrivateKey, HmacKey};
 use drm_target_host::InsecureTestRng;
-use drm_tests::TestRng;
-use drm_tests::crypto::{KeyPair, hex};
-use drm_tests::pki::{Authority, SL_2000};
+use drm_servers::TestRng;
+use drm_servers::crypto::{KeyPair, hex};
+use drm_servers::pki::{Authority, SL_2000};
 
 fn main() {
     let dir = std::path::PathBuf::from(

@@ -5,10 +5,10 @@
 //! `cargo run -p drm-tests --example write_fuzz_seeds -- fuzz/seeds`
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use drm_tests::TestRng;
-use drm_tests::crypto::KeyPair;
-use drm_tests::pki::{Authority, SL_150, SL_3000};
-use drm_tests::xmr::{
+use drm_servers::TestRng;
+use drm_servers::crypto::KeyPair;
+use drm_servers::pki::{Authority, SL_150, SL_3000};
+use drm_servers::xmr::{
     Defect, KEY_TYPE_AES_CTR, KxAlgorithm as A, KxOperation as O, LicenseSpec, build_license,
 };
 

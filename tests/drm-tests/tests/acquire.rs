@@ -18,12 +18,12 @@ use drm_core::platform::SoftwareIdentity;
 use drm_core::secret::{EccPrivateKey, HmacKey};
 use drm_core::{Error, Kid, xmr};
 use drm_target_host::InsecureTestRng;
-use drm_tests::crypto::KeyPair;
-use drm_tests::error::{STATUS_INVALID_MESSAGE, STATUS_SERVICE_SPECIFIC};
-use drm_tests::license_server::{Decision, Grant, LicenseOutcome, LicenseServer, ResponseDefect};
-use drm_tests::pki::{Authority, SL_2000};
-use drm_tests::xmr::{KxAlgorithm, KxOperation};
-use drm_tests::{Backend, ServerError, TestRng};
+use drm_servers::crypto::KeyPair;
+use drm_servers::error::{STATUS_INVALID_MESSAGE, STATUS_SERVICE_SPECIFIC};
+use drm_servers::license_server::{Decision, Grant, LicenseOutcome, LicenseServer, ResponseDefect};
+use drm_servers::pki::{Authority, SL_2000};
+use drm_servers::xmr::{KxAlgorithm, KxOperation};
+use drm_servers::{Backend, ServerError, TestRng};
 
 /// What the client got: the licenses' bytes and the response id.
 type Client = (Vec<Vec<u8>>, Option<[u8; 16]>);
@@ -385,8 +385,8 @@ fn write_fuzz_seed() {
         "/../../fuzz/seeds/acquire_response"
     );
     std::fs::write(format!("{dir}/response.xml"), &reply.xml).unwrap();
-    println!("root {}", drm_tests::crypto::hex(&w.root));
-    println!("nonce {}", drm_tests::crypto::hex(&pending.nonce));
+    println!("root {}", drm_servers::crypto::hex(&w.root));
+    println!("nonce {}", drm_servers::crypto::hex(&pending.nonce));
 }
 
 /// What the response signature covers: the bytes of `LicenseResponse` as received (its SHA-256 is

@@ -10,7 +10,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use drm_core::{Error, Kid, base64 as b64};
-use drm_tests::TestRng;
+use drm_servers::TestRng;
 
 #[test]
 fn encode_matches_the_base64_crate() {

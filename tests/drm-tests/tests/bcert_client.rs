@@ -1,5 +1,5 @@
 //! The client's BCert parser and chain verifier (`drm_core::bcert`) against chains built by the
-//! simulated provisioning authority (`drm_tests::pki`), which shares no code with it.
+//! simulated provisioning authority (`drm_servers::pki`), which shares no code with it.
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
@@ -9,8 +9,8 @@
 
 use drm_core::Error;
 use drm_core::bcert::{self, CertificateChain};
-use drm_tests::crypto::KeyPair;
-use drm_tests::pki::{
+use drm_servers::crypto::KeyPair;
+use drm_servers::pki::{
     ATTR_MUST_UNDERSTAND, Authority, CERT_TYPE_DEVICE, CERT_TYPE_ISSUER, CertKey, CertSpec,
     RawAttribute, SL_150, SL_2000, SL_3000, USAGE_ENCRYPT_KEY, USAGE_ISSUER_ALL, USAGE_SIGN,
     USAGE_SIGN_RESPONSE, build_cert, build_chain,
@@ -258,7 +258,7 @@ fn unknown_attributes_must_understand_refused_optional_skipped() {
     // Known optional attributes (manufacturer) are skipped too.
     spec.extra_attributes.push(RawAttribute {
         flags: ATTR_MUST_UNDERSTAND,
-        tag: drm_tests::pki::TAG_MANUFACTURER,
+        tag: drm_servers::pki::TAG_MANUFACTURER,
         payload: vec![0; 12],
     });
     let chain = ca.chain_for(&spec);
@@ -275,7 +275,7 @@ fn unknown_attributes_must_understand_refused_optional_skipped() {
 fn issuer_rules_security_level_and_expiry() {
     let ca = Authority::from_seed(408);
     let root = ca.root_public_key();
-    let mut rng = drm_tests::TestRng::from_seed(409);
+    let mut rng = drm_servers::TestRng::from_seed(409);
     let device = KeyPair::generate(&mut rng);
 
     // A three-certificate chain: leaf ← sub-issuer ← issuer ← root.

@@ -1,12 +1,12 @@
-//! drm-core's crypto against the servers' independent RustCrypto code (`drm_tests::crypto`):
+//! drm-core's crypto against the servers' independent RustCrypto code (`drm_servers::crypto`):
 //! ElGamal both ways, ECDSA both ways, CMAC, HMAC and CBC with PKCS#7.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, missing_docs)]
 
 use drm_core::Error;
 use drm_core::crypto;
 use drm_core::secret::{Aes128Key, EccPrivateKey, HmacKey};
-use drm_tests::TestRng;
-use drm_tests::crypto::{self as server, KeyPair};
+use drm_servers::TestRng;
+use drm_servers::crypto::{self as server, KeyPair};
 
 /// drm-core wants a `rand_core` generator; this one draws from the servers' seeded stream.
 struct Bridge(TestRng);

@@ -27,11 +27,11 @@ use drm_keyexchange::{
     deliver_acquired, prepare, stage,
 };
 use drm_target_host::{FixedClock, InsecureTestRng};
-use drm_tests::crypto::KeyPair;
-use drm_tests::license_server::{Grant, LicenseServer};
-use drm_tests::pki::{Authority, SL_2000};
-use drm_tests::xmr::{Defect, KxAlgorithm as A, KxOperation as O};
-use drm_tests::{Backend, TestRng};
+use drm_servers::crypto::KeyPair;
+use drm_servers::license_server::{Grant, LicenseServer};
+use drm_servers::pki::{Authority, SL_2000};
+use drm_servers::xmr::{Defect, KxAlgorithm as A, KxOperation as O};
+use drm_servers::{Backend, TestRng};
 
 const TIME: u64 = 1_700_000_000;
 const PAGE: usize = 4096;

@@ -10,16 +10,16 @@
 mod common;
 
 use common::*;
-use drm_tests::crypto::{
+use drm_servers::crypto::{
     KeyPair, aes_cbc_decrypt_nopad, aes_cbc_encrypt_nopad, cmac_aes128, ecdsa_verify, hmac_sha256,
 };
-use drm_tests::license_server::{Decision, Grant, LicenseServer, ResponseDefect};
-use drm_tests::pki::{
+use drm_servers::license_server::{Decision, Grant, LicenseServer, ResponseDefect};
+use drm_servers::pki::{
     Authority, DeviceIdentity, SL_150, SL_2000, USAGE_SIGN_RESPONSE, verify_chain,
 };
-use drm_tests::secure_delete::SecureDeleteServer;
-use drm_tests::xmr::{Defect, KxAlgorithm as A, KxOperation as O};
-use drm_tests::{Backend, ServerError, TestRng};
+use drm_servers::secure_delete::SecureDeleteServer;
+use drm_servers::xmr::{Defect, KxAlgorithm as A, KxOperation as O};
+use drm_servers::{Backend, ServerError, TestRng};
 use p256::elliptic_curve::point::AffineCoordinates;
 use sha2::Digest;
 

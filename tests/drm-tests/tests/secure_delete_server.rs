@@ -9,11 +9,11 @@
 mod common;
 
 use common::*;
-use drm_tests::backend::DeleteResult;
-use drm_tests::crypto::KeyPair;
-use drm_tests::pki::{Authority, DeviceIdentity, SL_2000};
-use drm_tests::secure_delete::{AnswerMode, SecureDeleteServer};
-use drm_tests::{Backend, ServerError, TestRng};
+use drm_servers::backend::DeleteResult;
+use drm_servers::crypto::KeyPair;
+use drm_servers::pki::{Authority, DeviceIdentity, SL_2000};
+use drm_servers::secure_delete::{AnswerMode, SecureDeleteServer};
+use drm_servers::{Backend, ServerError, TestRng};
 
 struct World {
     backend: Backend,

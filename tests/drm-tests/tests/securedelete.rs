@@ -1,4 +1,4 @@
-//! `drm-securedelete` against the simulated Secure Delete server (`drm_tests::secure_delete`),
+//! `drm-securedelete` against the simulated Secure Delete server (`drm_servers::secure_delete`),
 //! which parses the challenge with `roxmltree`, checks canonical form, digest and signature with
 //! RustCrypto, decrypts `EncryptedData` with its own key and verifies the chain inside: none of
 //! it shares code with the client.
@@ -18,11 +18,11 @@ use drm_hds::{Config, Store, Transaction};
 use drm_securedelete::session::{self, RECORD_MAX_LEN};
 use drm_securedelete::{Error, LICENSES, SecureDelete, SessionState};
 use drm_target_host::InsecureTestRng;
-use drm_tests::backend::DeleteResult;
-use drm_tests::crypto::KeyPair;
-use drm_tests::pki::{Authority, DeviceIdentity, SL_2000};
-use drm_tests::secure_delete::{AnswerMode, SecureDeleteServer};
-use drm_tests::{Backend, TestRng};
+use drm_servers::backend::DeleteResult;
+use drm_servers::crypto::KeyPair;
+use drm_servers::pki::{Authority, DeviceIdentity, SL_2000};
+use drm_servers::secure_delete::{AnswerMode, SecureDeleteServer};
+use drm_servers::{Backend, TestRng};
 
 /// 16 pages of 4 KiB.
 const FLASH_LEN: usize = 16 * 4096;
@@ -392,7 +392,7 @@ fn the_server_refuses_a_challenge_for_another_key() {
     let mut out = vec![0u8; sd.challenge_len(&mut store, &s).unwrap()];
     sd.remove(&mut store, &mut w.rng, &s, &mut out).unwrap();
     let reply = w.server.handle(&out);
-    assert_eq!(reply.outcome.unwrap_err(), drm_tests::ServerError::Decrypt);
+    assert_eq!(reply.outcome.unwrap_err(), drm_servers::ServerError::Decrypt);
     // Not a point: refused.
     assert!(
         SecureDelete::new(&w.identity)
@@ -488,7 +488,7 @@ fn seed_response(session: &SessionId, version: &str) -> String {
     </ProcessDeleteLicenseDataResponse>
   </soap:Body>
 </soap:Envelope>"#,
-        drm_tests::soap::b64(session.as_bytes())
+        drm_servers::soap::b64(session.as_bytes())
     )
 }
 
@@ -558,20 +558,20 @@ fn every_refused_response_is_a_typed_error_and_changes_nothing() {
             "two SessionIDs",
             inside(&format!(
                 "<SessionID>{}</SessionID>",
-                drm_tests::soap::b64(s.as_bytes())
+                drm_servers::soap::b64(s.as_bytes())
             )),
             Error::InvalidResponse,
         ),
         (
             "SessionID not base64",
-            correct.replace(&drm_tests::soap::b64(s.as_bytes()), "!!!!"),
+            correct.replace(&drm_servers::soap::b64(s.as_bytes()), "!!!!"),
             Error::InvalidResponse,
         ),
         (
             "SessionID of 15 bytes",
             correct.replace(
-                &drm_tests::soap::b64(s.as_bytes()),
-                &drm_tests::soap::b64(&s.as_bytes()[..15]),
+                &drm_servers::soap::b64(s.as_bytes()),
+                &drm_servers::soap::b64(&s.as_bytes()[..15]),
             ),
             Error::InvalidResponse,
         ),
@@ -620,7 +620,7 @@ fn every_refused_response_is_a_typed_error_and_changes_nothing() {
         ),
         (
             "fault without status",
-            drm_tests::soap::envelope(
+            drm_servers::soap::envelope(
                 "<soap:Fault><faultcode>soap:Server</faultcode><faultstring>no</faultstring></soap:Fault>",
             ),
             Error::SoapFault { status: 0 },
@@ -942,8 +942,8 @@ mod end_to_end {
     use drm_keyexchange::{AesCbcDecryptor, KeySlot, Outcome, Report};
     use drm_securedelete::store_session_licenses;
     use drm_target_host::FixedClock;
-    use drm_tests::license_server::{Grant, LicenseServer};
-    use drm_tests::xmr::{KxAlgorithm, KxOperation};
+    use drm_servers::license_server::{Grant, LicenseServer};
+    use drm_servers::xmr::{KxAlgorithm, KxOperation};
 
     const TIME: u64 = 1_700_000_000;
 

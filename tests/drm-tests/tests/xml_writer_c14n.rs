@@ -1,5 +1,5 @@
 //! drm-core's canonical XML writer against the servers' independent exclusive canonicalisation
-//! (`drm_tests::soap::exclusive_c14n`, written from the W3C recommendation over roxmltree): the
+//! (`drm_servers::soap::exclusive_c14n`, written from the W3C recommendation over roxmltree): the
 //! bytes the writer emits for a signed (apex) element are its exclusive canonical form inside the
 //! whole document, and the digest the writer computes while writing is the SHA-256 of that form.
 #![allow(
@@ -11,8 +11,8 @@
 
 use drm_core::xml::ns;
 use drm_core::xml::writer::{Attr, Name, SliceSink, Writer};
-use drm_tests::crypto::sha256;
-use drm_tests::soap::{check_canonical, exclusive_c14n, raw};
+use drm_servers::crypto::sha256;
+use drm_servers::soap::{check_canonical, exclusive_c14n, raw};
 use roxmltree::Document;
 
 type W<'b> = Writer<'static, SliceSink<'b>>;

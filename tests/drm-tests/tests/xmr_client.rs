@@ -1,5 +1,5 @@
 //! The client's XMR parser (`drm_core::xmr`) against licenses built by the simulated license
-//! server's builder (`drm_tests::xmr`), which shares no code with it.
+//! server's builder (`drm_servers::xmr`), which shares no code with it.
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
@@ -11,9 +11,9 @@ use drm_core::Error;
 use drm_core::platform::{DeviceIdentity, SoftwareIdentity};
 use drm_core::secret::{EccPrivateKey, HmacKey, Secret32};
 use drm_core::xmr::{self, KeyType, KxAlgorithm, KxOperation, LicenseKey, ParsedLicense};
-use drm_tests::TestRng;
-use drm_tests::crypto::KeyPair;
-use drm_tests::xmr::{
+use drm_servers::TestRng;
+use drm_servers::crypto::KeyPair;
+use drm_servers::xmr::{
     BuiltLicense, Defect, KEY_TYPE_AES_CBC, KEY_TYPE_AES_CTR, KEY_TYPE_AES_ECB, KxAlgorithm as A,
     KxOperation as O, LicenseSpec, build_license,
 };
@@ -132,7 +132,7 @@ fn key_exchange_license_fields() {
     for spec in kx_specs(&mut rng) {
         let lic = build(&spec, &device, &mut rng);
         let p = ParsedLicense::parse(&lic.bytes).unwrap();
-        let drm_tests::xmr::LicenseKey::KeyExchange {
+        let drm_servers::xmr::LicenseKey::KeyExchange {
             algorithm,
             operation,
             key,
@@ -290,7 +290,7 @@ fn key_exchange_format_rules() {
     // A key object whose length does not match the policy's key: an ECDSA verify key (64 bytes)
     // delivered for HMAC.
     let mut spec = hmac.clone();
-    spec.key = drm_tests::xmr::LicenseKey::KeyExchange {
+    spec.key = drm_servers::xmr::LicenseKey::KeyExchange {
         algorithm: A::HmacSha256,
         operation: O::Sign,
         key: vec![7; 64],
@@ -444,7 +444,7 @@ fn good_licenses_verify_and_unwrap_to_the_servers_key() {
             verified.content_key().is_none(),
             "a key exchange key is not a content key"
         );
-        let drm_tests::xmr::LicenseKey::KeyExchange { algorithm, key, .. } = &spec.key else {
+        let drm_servers::xmr::LicenseKey::KeyExchange { algorithm, key, .. } = &spec.key else {
             unreachable!()
         };
         assert_eq!(&key_bytes(verified.key()), key, "{algorithm:?}");
@@ -460,7 +460,7 @@ fn good_licenses_verify_and_unwrap_to_the_servers_key() {
 }
 
 /// The device's software identity from a provisioned test device.
-fn software_identity(dev: &drm_tests::pki::DeviceIdentity) -> SoftwareIdentity<Vec<u8>> {
+fn software_identity(dev: &drm_servers::pki::DeviceIdentity) -> SoftwareIdentity<Vec<u8>> {
     SoftwareIdentity::new(
         EccPrivateKey::from_bytes(dev.signing_key_bytes()),
         EccPrivateKey::from_bytes(dev.encryption_key_bytes()),
@@ -473,9 +473,9 @@ fn software_identity(dev: &drm_tests::pki::DeviceIdentity) -> SoftwareIdentity<V
 
 #[test]
 fn software_identity_verifies_a_server_license() {
-    use drm_tests::pki::Authority;
+    use drm_servers::pki::Authority;
     let mut ca = Authority::from_seed(321);
-    let dev = ca.provision_device(drm_tests::pki::SL_2000);
+    let dev = ca.provision_device(drm_servers::pki::SL_2000);
     let identity = software_identity(&dev);
     let mut rng = TestRng::from_seed(322);
     let lic = build(&content_spec(), &dev.encryption, &mut rng);
@@ -616,9 +616,9 @@ fn fuzz_seeds_verify_for_the_fuzz_device() {
 /// key exchange licenses alike. Its key is not public, so the kit does not guess one.
 #[test]
 fn hmac_signed_licenses_are_refused_with_their_own_error() {
-    use drm_tests::pki::Authority;
+    use drm_servers::pki::Authority;
     let mut ca = Authority::from_seed(331);
-    let dev = ca.provision_device(drm_tests::pki::SL_2000);
+    let dev = ca.provision_device(drm_servers::pki::SL_2000);
     let identity = software_identity(&dev);
     let mut rng = TestRng::from_seed(332);
     let mut specs = vec![content_spec()];

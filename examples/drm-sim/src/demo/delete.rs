@@ -9,7 +9,7 @@ use drm_core::{Kid, SessionId};
 use drm_keyexchange::licenses::LICENSES;
 use drm_securedelete::SecureDelete;
 use drm_securedelete::session::{self, SessionState};
-use drm_tests::backend::DeleteResult;
+use drm_servers::backend::DeleteResult;
 
 use crate::device::{Device, DeviceStore};
 use crate::record::{Phase, Record};

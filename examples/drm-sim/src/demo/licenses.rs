@@ -11,7 +11,7 @@ use drm_core::{Kid, Lid, SessionId};
 use drm_hds::{Namespace, Transaction};
 use drm_keyexchange::licenses::LICENSES;
 use drm_securedelete::session::{self, RECORD_MAX_LEN};
-use drm_tests::license_server::Grant;
+use drm_servers::license_server::Grant;
 
 use crate::device::Device;
 use crate::kx;
@@ -30,7 +30,7 @@ pub(super) fn check_chain(
 ) -> [u8; 16] {
     let chain = identity.certificate_chain();
     let device_view = CertificateChain::parse(chain).and_then(|c| c.verify(root, Some(now())));
-    let server_view = drm_tests::pki::verify_device_chain(chain, root);
+    let server_view = drm_servers::pki::verify_device_chain(chain, root);
     match (device_view, server_view) {
         (Ok(v), Ok(info)) => {
             let keys_match = info.signing_key == identity.signing_public_key()

@@ -15,10 +15,10 @@ use std::io::Write as _;
 use drm_core::SessionId;
 use drm_keyexchange::licenses::LICENSES;
 use drm_securedelete::session::SESSIONS;
-use drm_tests::license_server::LicenseServer;
+use drm_servers::license_server::LicenseServer;
 
-use drm_tests::secure_delete::SecureDeleteServer;
-use drm_tests::{Backend, TestRng};
+use drm_servers::secure_delete::SecureDeleteServer;
+use drm_servers::{Backend, TestRng};
 use serde_json::{Value, json};
 
 use crate::device::{self, Device, Opened};

@@ -5,9 +5,9 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use drm_tests::TestRng;
-use drm_tests::crypto::KeyPair;
-use drm_tests::soap::{data_plaintext, encrypted_data_element};
+use drm_servers::TestRng;
+use drm_servers::crypto::KeyPair;
+use drm_servers::soap::{data_plaintext, encrypted_data_element};
 use p256::ecdsa::signature::Signer;
 use sha2::Digest;
 

@@ -1,5 +1,5 @@
 //! Key exchange suite: KeyExchangeLicenses built at build time by the simulated license server
-//! (`build_keyexchange.rs`, `drm_tests`), bound with drm-keyexchange on the target: Prepare,
+//! (`build_keyexchange.rs`, `drm_servers`), bound with drm-keyexchange on the target: Prepare,
 //! Perform and Close for every algorithm and operation, compared with what the server computed
 //! with its own copy of each key; delivery into a drm-hds store on the board's flash and
 //! Prepare from it; and every refusal.

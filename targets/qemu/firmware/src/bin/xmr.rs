@@ -1,5 +1,5 @@
 //! XMR and BCert suite: licenses and a device chain built at build time by the simulated servers
-//! (`build.rs`, `drm_tests`), parsed, verified and unwrapped by drm-core on the target; and an
+//! (`build.rs`, `drm_servers`), parsed, verified and unwrapped by drm-core on the target; and an
 //! ElGamal round trip.
 #![no_std]
 #![no_main]
