@@ -12,6 +12,8 @@ pub mod ids;
 pub mod platform;
 pub mod secret;
 pub mod selftest;
+#[cfg(feature = "insecure-test-rng")]
+pub mod test_rng;
 mod wire;
 pub mod xml;
 pub mod xmr;

@@ -24,7 +24,7 @@
 //! licenses come from the license server's builder, not from an acquisition response), and the
 //! server's check of the challenge (the challenge is made on the device at run time, after the
 //! build; `sd-roundtrip` sends one to the host's server). The time is a fixed test clock and the
-//! randomness `DeterministicTestRng` (QEMU's boards have no entropy source): test-only stand-ins.
+//! randomness `InsecureTestRng` (QEMU's boards have no entropy source): test-only stand-ins.
 #![no_std]
 #![no_main]
 
@@ -34,7 +34,7 @@ use embedded_storage::nor_flash::ReadNorFlash;
 
 use drm_board::flash::{BoardFlash, SECTORS};
 use drm_board::harness::TestResult;
-use drm_board::testing::DeterministicTestRng;
+use drm_board::testing::InsecureTestRng;
 use drm_board::{check, check_eq};
 use drm_core::bcert::{self, CertificateChain};
 use drm_core::platform::DeviceIdentity;
@@ -337,7 +337,7 @@ fn secure_delete_challenge() -> TestResult {
     let len = sd.challenge_len(&mut store, &id).map_err(|_| "length")?;
     check!(len <= CHALLENGE_MAX, "challenge buffer");
     let mut buf = [0u8; CHALLENGE_MAX];
-    let mut rng = DeterministicTestRng::from_seed(0xC4A1);
+    let mut rng = InsecureTestRng::seeded(0xC4A1);
     let written = sd
         .generate_challenge(&mut store, &mut rng, &id, &mut buf)
         .map_err(|_| "generate_challenge")?;

@@ -109,7 +109,7 @@ pub fn core_acquire_challenge() -> Res<usize> {
     let kids = [Kid::from_bytes(AES_ENC_KID)];
     let params = ChallengeParams::new(&kids, &ENCRYPTION_PUBLIC, TIME);
     let sizes = challenge_sizes(&params, CHAIN.len()).map_err(|_| "sizes")?;
-    let mut rng = drm_board::testing::DeterministicTestRng::from_seed(3);
+    let mut rng = drm_board::testing::InsecureTestRng::seeded(3);
     let mut work = [0u8; 3072];
     let mut out = [0u8; 6144];
     let work = work.get_mut(..sizes.work).ok_or("acquire: work buffer")?;
@@ -252,7 +252,7 @@ pub fn sd_all(response: &[u8]) -> Res {
     let sd = drm_securedelete::SecureDelete::new(&RomIdentity)
         .with_server_key(ENCRYPTION_PUBLIC)
         .map_err(|_| "server key")?;
-    let mut rng = drm_board::testing::DeterministicTestRng::from_seed(9);
+    let mut rng = drm_board::testing::InsecureTestRng::seeded(9);
     sd.write_challenge(
         &mut store,
         &mut rng,

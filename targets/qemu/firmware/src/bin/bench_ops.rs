@@ -25,7 +25,7 @@ use cortex_m::peripheral::SYST;
 use cortex_m::peripheral::syst::SystClkSource;
 use drm_board::harness::TestResult;
 use drm_board::stack;
-use drm_board::testing::DeterministicTestRng;
+use drm_board::testing::InsecureTestRng;
 use drm_core::platform::DeviceIdentity;
 use drm_keyexchange::{
     AesCbcDecrypt, AesCbcEncrypt, Context, EcdsaSign, EcdsaVerify, HmacSign, HmacVerify, KeySlot,
@@ -388,7 +388,7 @@ fn sd_roundtrip() -> TestResult {
     let sd = drm_securedelete::SecureDelete::new(&identity)
         .with_server_key(server_key)
         .map_err(|_| "server key")?;
-    let mut rng = DeterministicTestRng::from_seed(CHALLENGE_SEED);
+    let mut rng = InsecureTestRng::seeded(CHALLENGE_SEED);
     let len = sd
         .challenge_len(&mut store, &ops::SESSION)
         .map_err(|_| "len")?;
@@ -413,7 +413,7 @@ fn sd_roundtrip() -> TestResult {
     );
     // The draws of the challenge's secret point (32 bytes of the RNG each, the first use of the
     // RNG) that are not the x of a point: each costs a square root, as the accepted one does.
-    let mut replay = DeterministicTestRng::from_seed(CHALLENGE_SEED);
+    let mut replay = InsecureTestRng::seeded(CHALLENGE_SEED);
     let mut rejected = [[0u8; 32]; 32];
     let mut count = 0usize;
     loop {

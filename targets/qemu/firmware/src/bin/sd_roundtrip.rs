@@ -17,7 +17,7 @@
 
 use drm_board::flash::BoardFlash;
 use drm_board::harness::TestResult;
-use drm_board::testing::DeterministicTestRng;
+use drm_board::testing::InsecureTestRng;
 use drm_board::{check, check_eq};
 
 use drm_core::secret::HmacKey;
@@ -132,7 +132,7 @@ fn send_challenge(store: &mut Hds) -> Result<usize, &'static str> {
     let sd = SecureDelete::new(&identity)
         .with_server_key(server_key)
         .map_err(|_| "server key is not a point")?;
-    let mut rng = DeterministicTestRng::from_seed(7);
+    let mut rng = InsecureTestRng::seeded(7);
     let len = sd.challenge_len(store, &SESSION).map_err(|_| "len")?;
     peak("challenge_len");
     let file = fs::File::create(c"sd_challenge.tmp").map_err(|_| "create")?;
@@ -166,7 +166,7 @@ fn regenerate_challenge(store: &mut Hds, len: usize) -> TestResult {
     let sd = SecureDelete::new(&identity)
         .with_server_key(server_key)
         .map_err(|_| "server key is not a point")?;
-    let mut rng = DeterministicTestRng::from_seed(8);
+    let mut rng = InsecureTestRng::seeded(8);
     let again = sd
         .write_challenge(store, &mut rng, &SESSION, CountingSink::new())
         .map_err(|_| "again")?;

@@ -5,7 +5,7 @@
 #![no_main]
 
 use drm_board::harness::TestResult;
-use drm_board::testing::DeterministicTestRng;
+use drm_board::testing::InsecureTestRng;
 use drm_board::{check, check_eq};
 use drm_core::Error;
 use drm_core::bcert::{self, CertificateChain, VerifiedChain};
@@ -140,7 +140,7 @@ fn bcert_chain_to_another_root_is_refused() -> TestResult {
 
 fn elgamal_round_trip() -> TestResult {
     let device = identity()?;
-    let mut rng = DeterministicTestRng::from_seed(0xE1_6A_3A);
+    let mut rng = InsecureTestRng::seeded(0xE1_6A_3A);
     let message = crypto::random_point_x(&mut rng).map_err(|_| "point")?;
     let ciphertext =
         crypto::elgamal_encrypt(&ENCRYPTION_PUBLIC, &message, &mut rng).map_err(|_| "encrypt")?;
