@@ -8,6 +8,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
+use crate::counters::Counters;
 use embedded_storage::nor_flash::{
     ErrorType, MultiwriteNorFlash, NorFlash, NorFlashError, NorFlashErrorKind, ReadNorFlash,
 };
@@ -62,6 +63,7 @@ impl From<std::io::Error> for FileFlashError {
 pub struct FileFlash<const ERASE: usize = 4096> {
     file: File,
     capacity: usize,
+    counters: Counters,
 }
 
 impl<const ERASE: usize> FileFlash<ERASE> {
@@ -94,7 +96,23 @@ impl<const ERASE: usize> FileFlash<ERASE> {
         } else if len != capacity as u64 {
             return Err(FileFlashError::OutOfBounds);
         }
-        Ok(Self { file, capacity })
+        Ok(Self {
+            file,
+            capacity,
+            counters: Counters::default(),
+        })
+    }
+
+    /// The flash traffic since the image was opened or [`FileFlash::reset_counters`] (counted as
+    /// [`crate::mock::MockFlash`] counts it). Creating a new image is not counted.
+    #[must_use]
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    /// Zeroes the traffic counters.
+    pub fn reset_counters(&mut self) {
+        self.counters = Counters::default();
     }
 
     fn check(&self, offset: u32, len: usize, align: usize) -> Result<u64, FileFlashError> {
@@ -118,6 +136,7 @@ impl<const ERASE: usize> ReadNorFlash for FileFlash<ERASE> {
 
     fn read(&mut self, offset: u32, bytes: &mut [u8]) -> Result<(), Self::Error> {
         let off = self.check(offset, bytes.len(), 1)?;
+        self.counters.read(bytes.len());
         self.file.seek(SeekFrom::Start(off))?;
         self.file.read_exact(bytes)?;
         Ok(())
@@ -139,8 +158,10 @@ impl<const ERASE: usize> NorFlash for FileFlash<ERASE> {
         let off = self.check(from, (to - from) as usize, ERASE)?;
         let page = std::vec![0xFFu8; ERASE];
         self.file.seek(SeekFrom::Start(off))?;
-        for _ in 0..(to - from) as usize / ERASE {
+        let first = off as usize / ERASE;
+        for i in 0..(to - from) as usize / ERASE {
             self.file.write_all(&page)?;
+            self.counters.erased(first + i);
         }
         self.file.sync_data()?;
         Ok(())
@@ -148,6 +169,7 @@ impl<const ERASE: usize> NorFlash for FileFlash<ERASE> {
 
     fn write(&mut self, offset: u32, bytes: &[u8]) -> Result<(), Self::Error> {
         let off = self.check(offset, bytes.len(), 4)?;
+        self.counters.write_call();
         let mut old = std::vec![0u8; bytes.len()];
         self.file.seek(SeekFrom::Start(off))?;
         self.file.read_exact(&mut old)?;
@@ -156,9 +178,54 @@ impl<const ERASE: usize> NorFlash for FileFlash<ERASE> {
         }
         self.file.seek(SeekFrom::Start(off))?;
         self.file.write_all(&old)?;
+        self.counters.wrote(old.len());
         self.file.sync_data()?;
         Ok(())
     }
 }
 
 impl<const ERASE: usize> MultiwriteNorFlash for FileFlash<ERASE> {}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    #[test]
+    fn counts_traffic_and_keeps_nor_rules() {
+        let dir = std::env::temp_dir().join(std::format!("drm-hds-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("flash.img");
+        let _ = std::fs::remove_file(&path);
+        let mut f = FileFlash::<1024>::open(&path, 4096).unwrap();
+        assert_eq!(f.counters(), &Counters::default(), "creating the image is not traffic");
+        f.write(0, &[0xF0, 0x0F, 0xFF, 0x00]).unwrap();
+        f.write(0, &[0x3C, 0xFF, 0x0F, 0xFF]).unwrap();
+        let mut b = [0u8; 4];
+        f.read(0, &mut b).unwrap();
+        assert_eq!(b, [0x30, 0x0F, 0x0F, 0x00], "writes only clear bits");
+        f.erase(1024, 3072).unwrap();
+        f.erase(0, 1024).unwrap();
+        f.read(0, &mut b).unwrap();
+        assert_eq!(b, [0xFF; 4]);
+        let t = f.counters();
+        assert_eq!((t.reads, t.read_bytes, t.max_read), (2, 8, 4));
+        assert_eq!((t.writes, t.write_bytes, t.erases), (2, 8, 3));
+        assert_eq!(t.page_erases[..4], [1, 1, 1, 0]);
+        assert!(matches!(f.write(2, &[0; 4]), Err(FileFlashError::NotAligned)));
+        assert!(matches!(f.read(4095, &mut b), Err(FileFlashError::OutOfBounds)));
+        assert!(f.erase(0, 100).is_err(), "not whole pages");
+        assert!(
+            matches!(FileFlash::<1024>::open(&path, 4096), Err(FileFlashError::Locked)),
+            "a second handle is refused while the first lives"
+        );
+        f.reset_counters();
+        assert_eq!(f.counters(), &Counters::default());
+        drop(f);
+        assert!(matches!(
+            FileFlash::<1024>::open(&path, 8192),
+            Err(FileFlashError::OutOfBounds)
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -7,6 +7,7 @@
 extern crate std;
 
 pub mod clock;
+pub mod counters;
 pub mod error;
 pub mod layout;
 mod store;

@@ -10,8 +10,9 @@ use embedded_storage::nor_flash::{
     ErrorType, MultiwriteNorFlash, NorFlash, NorFlashError, NorFlashErrorKind, ReadNorFlash,
 };
 
-/// Most pages whose erase counts the mock tracks.
-pub const MOCK_MAX_PAGES: usize = 256;
+pub use crate::counters::Counters;
+/// Most pages whose erase counts the mock tracks ([`crate::counters::COUNTED_PAGES`]).
+pub const MOCK_MAX_PAGES: usize = crate::counters::COUNTED_PAGES;
 
 /// Errors of the mock flash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,39 +45,6 @@ pub enum Torn {
     /// The word in flight holds random bits (ANDed with its old value, as NOR programming can
     /// only clear bits).
     Random,
-}
-
-/// Access counters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Counters {
-    /// Read calls.
-    pub reads: u64,
-    /// Bytes read.
-    pub read_bytes: u64,
-    /// Largest single read, in bytes.
-    pub max_read: u64,
-    /// Write calls.
-    pub writes: u64,
-    /// Bytes written.
-    pub write_bytes: u64,
-    /// Page erases.
-    pub erases: u64,
-    /// Erases per page.
-    pub page_erases: [u32; MOCK_MAX_PAGES],
-}
-
-impl Default for Counters {
-    fn default() -> Self {
-        Self {
-            reads: 0,
-            read_bytes: 0,
-            max_read: 0,
-            writes: 0,
-            write_bytes: 0,
-            erases: 0,
-            page_erases: [0; MOCK_MAX_PAGES],
-        }
-    }
 }
 
 /// A NOR flash over a caller's buffer. `WRITE` is the write granularity, `ERASE` the page
@@ -213,9 +181,7 @@ impl<const WRITE: usize, const ERASE: usize, const MULTI: bool, const READ: usiz
             .get(off..off + bytes.len())
             .ok_or(MockError::OutOfBounds)?;
         bytes.copy_from_slice(src);
-        self.counters.reads += 1;
-        self.counters.read_bytes += bytes.len() as u64;
-        self.counters.max_read = self.counters.max_read.max(bytes.len() as u64);
+        self.counters.read(bytes.len());
         Ok(())
     }
 
@@ -255,10 +221,7 @@ impl<const WRITE: usize, const ERASE: usize, const MULTI: bool, const READ: usiz
             if let Some(p) = self.mem.get_mut(page..page + ERASE) {
                 p.fill(0xFF);
             }
-            if let Some(c) = self.counters.page_erases.get_mut(page / ERASE) {
-                *c += 1;
-            }
-            self.counters.erases += 1;
+            self.counters.erased(page / ERASE);
             self.ops += 1;
             page += ERASE;
         }
@@ -267,7 +230,7 @@ impl<const WRITE: usize, const ERASE: usize, const MULTI: bool, const READ: usiz
 
     fn write(&mut self, offset: u32, bytes: &[u8]) -> Result<(), Self::Error> {
         let off = self.check(offset, bytes.len(), WRITE)?;
-        self.counters.writes += 1;
+        self.counters.write_call();
         for (w, word) in bytes.chunks(WRITE).enumerate() {
             let at = off + w * WRITE;
             let old = self.mem.get(at..at + WRITE).ok_or(MockError::OutOfBounds)?;
@@ -293,7 +256,7 @@ impl<const WRITE: usize, const ERASE: usize, const MULTI: bool, const READ: usiz
                     *d &= n;
                 }
             }
-            self.counters.write_bytes += WRITE as u64;
+            self.counters.wrote(WRITE);
             self.ops += 1;
         }
         Ok(())

@@ -8,7 +8,6 @@ use drm_hds::file::{FileFlash, FileFlashError};
 use drm_hds::{Config, Store};
 use drm_target_host::{FileCounter, OsRng};
 
-use crate::flash::{Counted, TrafficMeter};
 use crate::report::CliError;
 use crate::state::StatePaths;
 
@@ -19,8 +18,8 @@ pub const FLASH_PAGES: usize = 32;
 /// The purpose string the store key is derived with (drm-hds' README).
 pub const STORE_KEY_PURPOSE: &[u8] = b"hds";
 
-/// The device's flash: the image file, with its traffic counted.
-pub type DeviceFlash = Counted<FileFlash<FLASH_PAGE>>;
+/// The device's flash: the image file (it counts its traffic: `store.flash().counters()`).
+pub type DeviceFlash = FileFlash<FLASH_PAGE>;
 /// The device's store.
 pub type DeviceStore = Store<DeviceFlash, FileCounter>;
 
@@ -30,8 +29,6 @@ pub struct Device {
     pub identity: SoftwareIdentity<Vec<u8>>,
     /// The HDS.
     pub store: DeviceStore,
-    /// The flash traffic of this run.
-    pub meter: TrafficMeter,
     /// The random generator.
     pub rng: OsRng,
 }
@@ -45,7 +42,7 @@ pub enum Opened {
     Formatted,
 }
 
-pub fn open_flash(path: &Path) -> Result<(DeviceFlash, TrafficMeter), CliError> {
+pub fn open_flash(path: &Path) -> Result<DeviceFlash, CliError> {
     let flash = FileFlash::<FLASH_PAGE>::open(path, FLASH_PAGE * FLASH_PAGES).map_err(|e| {
         CliError::fail(match e {
             FileFlashError::OutOfBounds => format!(
@@ -56,7 +53,7 @@ pub fn open_flash(path: &Path) -> Result<(DeviceFlash, TrafficMeter), CliError> 
             e => format!("flash image {}: {e}", path.display()),
         })
     })?;
-    Ok(Counted::new(flash))
+    Ok(flash)
 }
 
 /// Opens the device: mounts its store, or formats one when the image is blank (new). An image
@@ -96,7 +93,7 @@ fn open_with(
             .map_err(|e| CliError::fail(format!("cannot derive the store key: {e}")))
     };
     let config = || Config::new().with_counter(FileCounter::new(paths.counter()));
-    let (flash, meter) = open_flash(&image)?;
+    let flash = open_flash(&image)?;
     // `open` formats only a blank image (a new device); `mount` never formats.
     let opened = if format {
         Store::open_multiwrite(flash, key()?, config()).map(|(store, how)| {
@@ -120,7 +117,6 @@ fn open_with(
         Device {
             identity,
             store,
-            meter,
             rng: OsRng,
         },
         opened,

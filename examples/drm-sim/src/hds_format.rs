@@ -40,7 +40,7 @@ pub fn run(paths: StatePaths, force: bool) -> Result<Report, CliError> {
     let config = || Config::new().with_counter(FileCounter::new(paths.counter()));
 
     let before = {
-        let (flash, _) = open_flash(&image)?;
+        let flash = open_flash(&image)?;
         match DeviceStore::mount_multiwrite(flash, key()?, config()) {
             Ok(mut store) => {
                 let mut licenses = 0usize;
@@ -80,10 +80,11 @@ pub fn run(paths: StatePaths, force: bool) -> Result<Report, CliError> {
             image.display()
         )));
     }
-    let (flash, meter) = open_flash(&image)?;
+    let flash = open_flash(&image)?;
     let store = DeviceStore::format_multiwrite(flash, key()?, config())
         .map_err(|e| CliError::fail(format!("formatting {}: {e}", image.display())))?;
     let stats = store.stats();
+    let traffic = *store.flash().counters();
     drop(store);
     // The demo's memory of the sessions and licenses of the old store.
     let record = paths.record();
@@ -92,7 +93,6 @@ pub fn run(paths: StatePaths, force: bool) -> Result<Report, CliError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
         Err(e) => return Err(CliError::fail(format!("{}: {e}", record.display()))),
     };
-    let traffic = meter.get();
     let text = format!(
         "formatted {} (it held {was}): {} pages, {} buckets, commit {}; {} pages erased, {} \
          writes ({} bytes){}\n",

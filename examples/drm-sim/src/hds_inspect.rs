@@ -14,6 +14,7 @@ use drm_core::platform::DeviceIdentity;
 use drm_core::xmr::ParsedLicense;
 use drm_core::{Kid, Lid, SessionId};
 use drm_hds::layout::{self, HEADER_LEN, PAGE_MAGIC};
+use drm_hds::mock::MockFlash;
 use drm_hds::{Config, MAX_PAGES, Namespace, Store};
 use drm_keyexchange::licenses::LICENSES;
 use drm_securedelete::session::{self, SESSIONS, SessionState};
@@ -21,7 +22,6 @@ use embedded_storage::nor_flash::NorFlash;
 use serde_json::{Value, json};
 
 use crate::device::STORE_KEY_PURPOSE;
-use crate::flash::MemFlash;
 use crate::report::{CliError, Report, id_json};
 
 /// The store as this tool mounts it: any page count up to the format's limit, no counter.
@@ -240,12 +240,16 @@ fn mount_and_inspect<const E: usize>(
     image: Vec<u8>,
     key: drm_core::secret::HmacKey,
 ) -> Result<Contents, CliError> {
-    let flash = MemFlash::<E>::new(image).ok_or_else(|| {
-        CliError::fail(format!(
+    let mut image = image;
+    if image.is_empty() || !image.len().is_multiple_of(E) {
+        return Err(CliError::fail(format!(
             "{}: not a whole number of {E}-byte pages",
             file.display()
-        ))
-    })?;
+        )));
+    }
+    // A RAM copy of the image (4-byte writes that only clear bits, as the file flash): inspecting
+    // never writes to the file.
+    let flash = MockFlash::<4, E, true>::new(&mut image);
     let mut store = InspectStore::mount_multiwrite(flash, key, Config::new()).map_err(|e| {
         CliError::fail(format!("{}: the store does not mount: {e}", file.display()))
     })?;

@@ -9,7 +9,6 @@ mod bcert_inspect;
 mod cli;
 mod demo;
 mod device;
-mod flash;
 mod hds_format;
 mod hds_inspect;
 mod kx;

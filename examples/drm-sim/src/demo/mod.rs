@@ -22,7 +22,7 @@ use drm_servers::{Backend, TestRng};
 use serde_json::{Value, json};
 
 use crate::device::{self, Device, Opened};
-use crate::flash::Traffic;
+use drm_hds::counters::Counters as Traffic;
 use crate::kx;
 use crate::record::{Phase, Record};
 use crate::report::{CliError, Report, fingerprint, hex};
@@ -212,7 +212,7 @@ pub fn run(paths: StatePaths, json_out: bool) -> Result<Report, CliError> {
         record = Record::default();
     }
     let stats = device.store.stats();
-    let opening = device.meter.get();
+    let opening = *device.store.flash().counters();
     p.record(
         "hds",
         Status::Ok,
@@ -350,7 +350,7 @@ fn traffic_json(t: &Traffic) -> Value {
 fn finish(end: &End<'_>, device: &mut Device, servers: &Servers, p: Progress) -> Report {
     let seen = servers.backend.device(end.device_id).unwrap_or_default();
     let deleted = seen.sessions.values().filter(|s| s.deleted).count();
-    let traffic = device.meter.get();
+    let traffic = *device.store.flash().counters();
     let stats = device.store.stats();
     let (licenses, license_bytes) = slots(device, &LICENSES).unwrap_or_default();
     let (sessions, _) = slots(device, &SESSIONS).unwrap_or_default();
