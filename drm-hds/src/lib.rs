@@ -6,7 +6,6 @@
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
-pub mod clock;
 pub mod counters;
 pub mod error;
 pub mod layout;
@@ -19,7 +18,6 @@ pub mod mock;
 #[cfg(feature = "std")]
 pub mod file;
 
-pub use clock::{AntiRollbackClock, ClockStatus, SecureStore};
 pub use error::{Error, Result};
 pub use store::{Config, MAX_PAGES, NoCounter, Opened, Stats, Store};
 pub use txn::{MAX_TRANSACTION_OPS, Namespace, Transaction};

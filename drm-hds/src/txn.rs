@@ -12,11 +12,6 @@ pub const MAX_TRANSACTION_OPS: usize = 16;
 pub struct Namespace([u8; 16]);
 
 impl Namespace {
-    /// The secure store (PROTOCOL §5): small integrity-protected items of the DRM client.
-    pub const SECURE_STORE: Namespace = Namespace::from_name(b"drm/secure-store");
-    /// Reserved for the store's own state (the anti-rollback clock).
-    pub const INTERNAL: Namespace = Namespace::from_name(b"drm-hds/internal");
-
     /// A namespace from exactly 16 bytes.
     #[must_use]
     pub const fn new(bytes: [u8; 16]) -> Self {
@@ -149,10 +144,6 @@ impl<'a, const N: usize> Transaction<'a, N> {
         *slot = Some(op);
         self.len += 1;
         Ok(self)
-    }
-
-    pub(crate) fn ops(&self) -> impl Iterator<Item = &Op<'a>> {
-        self.ops.iter().take(self.len).flatten()
     }
 
     /// The changes as a slice of any capacity, for code that is not generic over `N`.

@@ -27,7 +27,9 @@ use drm_core::Kid;
 use drm_core::platform::{Clock, DeviceIdentity, MonotonicCounter};
 use drm_core::secret::Aes128Key;
 use drm_core::xmr::{self, KxAlgorithm, KxOperation, LicenseKey, NO_END, ParsedLicense};
-use drm_hds::{AntiRollbackClock, Store};
+use drm_hds::Store;
+
+use crate::clock::AntiRollbackClock;
 use embedded_storage::nor_flash::NorFlash;
 
 use crate::context::{Context, KeySlot, Operation, load_key};

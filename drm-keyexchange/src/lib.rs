@@ -4,6 +4,7 @@
 #![deny(missing_docs)]
 
 pub mod calls;
+pub mod clock;
 pub mod context;
 pub mod delivery;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod licenses;
 pub use calls::{
     ANTI_ROLLBACK, MAX_LICENSE_LEN, TrustedTime, bind, bind_content_key, content_key, prepare,
 };
+pub use clock::{AntiRollbackClock, ClockStatus, SecureStore};
 pub use context::{
     AesCbcDecrypt, AesCbcDecryptor, AesCbcEncrypt, AesCbcEncryptor, Context, EcdsaSign,
     EcdsaSigner, EcdsaVerifier, EcdsaVerify, HmacSign, HmacSigner, HmacVerifier, HmacVerify,

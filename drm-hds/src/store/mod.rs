@@ -421,21 +421,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
     /// Commits all changes of `txn` as one atomic step, then erases the data of deleted and
     /// replaced slots (zeroed in place on a multiwrite flash, else by compacting the buckets
     /// that had deletes).
-    ///
-    /// [`Namespace::INTERNAL`] is reserved for the store's own state: a change to it fails the
-    /// commit with [`Error::InvalidArgument`].
     pub fn commit<const N: usize>(&mut self, txn: &Transaction<'_, N>) -> Result<()> {
-        if txn.ops().any(|o| *o.keys().0 == Namespace::INTERNAL) {
-            return Err(Error::InvalidArgument);
-        }
-        self.commit_internal(txn)
-    }
-
-    /// [`Store::commit`] without the reserved-namespace check (the clock's own writes).
-    pub(crate) fn commit_internal<const N: usize>(
-        &mut self,
-        txn: &Transaction<'_, N>,
-    ) -> Result<()> {
         self.ensure_loaded()?;
         let r = self.commit_inner(txn);
         self.note(r)

@@ -15,8 +15,9 @@ use drm_core::xmr::ParsedLicense;
 use drm_core::{Kid, Lid, SessionId};
 use drm_hds::layout::{self, HEADER_LEN, PAGE_MAGIC};
 use drm_hds::mock::MockFlash;
-use drm_hds::{Config, MAX_PAGES, Namespace, Store};
-use drm_keyexchange::licenses::LICENSES;
+use drm_hds::{Config, MAX_PAGES, Store};
+use drm_keyexchange::clock::{CLOCK, LEGACY_CLOCK, SECURE_STORE};
+use drm_keyexchange::licenses::{FIRST_USE, LICENSES};
 use drm_securedelete::session::{self, SESSIONS, SessionState};
 use embedded_storage::nor_flash::NorFlash;
 use serde_json::{Value, json};
@@ -145,8 +146,10 @@ fn inspect<F: NorFlash>(
     // Other namespaces: count only.
     let mut other = Vec::new();
     for (name, ns) in [
-        ("secure store", Namespace::SECURE_STORE),
-        ("internal", Namespace::INTERNAL),
+        ("secure store", SECURE_STORE),
+        ("anti-rollback clock", CLOCK),
+        ("anti-rollback clock, old place", LEGACY_CLOCK),
+        ("first use", FIRST_USE),
     ] {
         let (mut n, mut bytes) = (0usize, 0usize);
         store
@@ -227,7 +230,9 @@ fn inspect<F: NorFlash>(
                 "licenses": {"slots": slots.len(), "bytes": license_bytes},
                 "sd_sessions": {"records": ids.len(), "pending": pending},
                 "secure_store": {"slots": other.first().map_or(0, |o| o.1)},
-                "internal": {"slots": other.get(1).map_or(0, |o| o.1)},
+                "clock": {"slots": other.get(1).map_or(0, |o| o.1)},
+                "legacy_clock": {"slots": other.get(2).map_or(0, |o| o.1)},
+                "first_use": {"slots": other.get(3).map_or(0, |o| o.1)},
             },
             "licenses": licenses,
             "sessions": sessions,

@@ -19,8 +19,11 @@ use drm_core::platform::{DeviceIdentity as _, SoftwareIdentity};
 use drm_core::secret::{EccPrivateKey, HmacKey};
 use drm_core::{Error as CoreError, Kid, Lid};
 use drm_hds::mock::{MockFlash, Torn};
-use drm_hds::{AntiRollbackClock, ClockStatus, Config, Namespace, Store, Transaction};
+use drm_hds::{Config, Namespace, Store, Transaction};
+use drm_keyexchange::clock::{CLOCK, SECURE_STORE};
+use drm_keyexchange::{AntiRollbackClock, ClockStatus};
 use drm_keyexchange::delivery::{LICENSES, LicenseReport, Outcome, Report};
+use drm_keyexchange::licenses::FIRST_USE;
 use drm_keyexchange::{
     ANTI_ROLLBACK, AesCbcDecrypt, AesCbcDecryptor, AesCbcEncrypt, AesCbcEncryptor, EcdsaSigner,
     EcdsaVerifier, Error, HmacSign, HmacSigner, HmacVerifier, KeySlot, bind, content_key, deliver,
@@ -170,12 +173,11 @@ fn clock_at(t: u64) -> FixedClock {
     FixedClock::new(Some(t))
 }
 
-/// Every slot of the namespaces this crate writes (licenses; the anti-rollback clock in drm-hds's
-/// internal namespace), the secure store, and the commit sequence number (to check that a refusal
-/// wrote nothing).
+/// Every slot of the namespaces this crate writes (licenses, first use, the anti-rollback clock),
+/// the secure store, and the commit sequence number (to check that a refusal wrote nothing).
 fn snapshot(store: &mut Hds<'_>) -> Vec<u8> {
     let mut slots = Vec::new();
-    for ns in [LICENSES, Namespace::SECURE_STORE, Namespace::INTERNAL] {
+    for ns in [LICENSES, FIRST_USE, SECURE_STORE, CLOCK] {
         store
             .for_each(&ns, None, |k1, k2, _| {
                 slots.push((ns, *k1, *k2));
@@ -1033,7 +1035,6 @@ fn a_delivery_with_nothing_to_store_writes_nothing() {
 /// the content-key path; `bind` (no store) refuses such a license.
 #[test]
 fn expiration_after_first_use_counts_from_the_first_bind() {
-    use drm_keyexchange::licenses::FIRST_USE;
     let mut w = world(21);
     let mut image = blank();
     let period = 3600u32;
@@ -1126,7 +1127,6 @@ fn expiration_after_first_use_counts_from_the_first_bind() {
 /// torn record, and the license works from the recorded time.
 #[test]
 fn power_cut_at_every_flash_write_and_erase_of_a_first_use() {
-    use drm_keyexchange::licenses::FIRST_USE;
     let mut w = world(22);
     let licenses = w.acquire(&[(
         kid(1),

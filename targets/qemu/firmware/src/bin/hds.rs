@@ -11,9 +11,8 @@ use drm_board::stack;
 use drm_board::testing::TestClock;
 use drm_board::{check, check_eq};
 use drm_core::secret::HmacKey;
-use drm_hds::{
-    AntiRollbackClock, ClockStatus, Config, Error, Namespace, NoCounter, Store, Transaction,
-};
+use drm_hds::{Config, Error, Namespace, NoCounter, Store, Transaction};
+use drm_keyexchange::{AntiRollbackClock, ClockStatus};
 use embedded_storage::nor_flash::{NorFlash, ReadNorFlash};
 
 drm_board::suite!(

@@ -1,15 +1,14 @@
-//! The anti-rollback clock and the secure store (PROTOCOL §5), and the file-backed flash.
+//! The anti-rollback clock and the secure store (PROTOCOL §5).
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use std::cell::Cell;
 
 use drm_core::platform::Clock;
 use drm_core::secret::HmacKey;
-use drm_hds::file::FileFlash;
 use drm_hds::mock::MockFlash;
-use drm_hds::{
-    AntiRollbackClock, ClockStatus, Config, Error, Namespace, SecureStore, Store, Transaction,
-};
+use drm_hds::{Config, Error, Namespace, Store};
+use drm_keyexchange::clock::{CLOCK, LEGACY_CLOCK, SECURE_STORE};
+use drm_keyexchange::{AntiRollbackClock, ClockStatus, SecureStore};
 
 struct TestClock(Cell<Option<u64>>);
 impl Clock for TestClock {
@@ -56,16 +55,10 @@ fn anti_rollback_clock() {
             arc.check(&mut s, &clock),
             Ok(ClockStatus::Trusted { now: 1_009_800 })
         );
-        // Callers cannot write the clock's namespace.
-        let mut t = Transaction::new();
-        t.put(
-            &Namespace::INTERNAL,
-            b"anti-rollback-ck",
-            &[0; 16],
-            &[0; 10],
-        )
-        .unwrap();
-        assert_eq!(s.commit(&t), Err(Error::InvalidArgument));
+        // The record is the one FORMAT.md §13 describes: 10 bytes in `drm/clock`.
+        let mut raw = [0u8; 16];
+        assert_eq!(s.get(&CLOCK, b"anti-rollback-ck", &[0; 16], &mut raw), Ok(10));
+        assert_eq!(raw[..10], [1, 0, 0x50, 0x69, 0x0f, 0, 0, 0, 0, 0]);
         // Rolled back: detected, and remembered across reboots and even when the clock returns.
         clock.0.set(Some(900_000));
         let rb = ClockStatus::RolledBack {
@@ -180,6 +173,7 @@ fn secure_store_items_are_their_own_namespace() {
         b"license",
     )
     .unwrap();
+    assert_eq!(SECURE_STORE, Namespace::from_name(b"drm/secure-store"));
     let mut ss = SecureStore::new(&mut s);
     let mut buf = [0u8; 32];
     assert_eq!(ss.get(&[1; 16], &[2; 16], &mut buf), Err(Error::NotFound));
@@ -198,101 +192,41 @@ fn secure_store_items_are_their_own_namespace() {
     );
 }
 
+/// A store written when drm-hds kept the clock (in its reserved `drm-hds/internal` namespace):
+/// the last known time and a recorded rollback survive the move, the first save goes to
+/// `drm/clock`, and the old record is then no longer read.
 #[test]
-fn file_backed_flash_round_trip() {
-    let dir = std::env::temp_dir().join(format!("drm-hds-file-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("hds.img");
-    let _ = std::fs::remove_file(&path);
-    {
-        let f = FileFlash::<4096>::open(&path, 8 * 4096).unwrap();
-        let mut s: Store<_, _, 8> = Store::format_multiwrite(f, key(), Config::new()).unwrap();
-        s.put(
-            &Namespace::from_name(b"drm/licenses"),
-            &[9; 16],
-            &[8; 16],
-            b"on disk",
-        )
-        .unwrap();
-        s.put(
-            &Namespace::from_name(b"drm/licenses"),
-            &[9; 16],
-            &[7; 16],
-            b"deleted secret",
-        )
-        .unwrap();
-        s.delete(&Namespace::from_name(b"drm/licenses"), &[9; 16], &[7; 16])
-            .unwrap();
-    }
-    let raw = std::fs::read(&path).unwrap();
-    assert_eq!(raw.len(), 8 * 4096);
-    assert!(!raw.windows(14).any(|w| w == b"deleted secret"));
-    let f = FileFlash::<4096>::open(&path, 8 * 4096).unwrap();
-    let mut s: Store<_, _, 8> = Store::mount_multiwrite(f, key(), Config::new()).unwrap();
-    let mut buf = [0u8; 16];
+fn clock_of_a_store_from_before_the_move_is_kept() {
+    let mut image = vec![0xFFu8; 8 * 4096];
+    let arc = AntiRollbackClock::new(300, 3600);
+    let clock = TestClock(Cell::new(Some(1_000_000)));
+    let mut s: Store<_, _, 8> = Store::format(F::new(&mut image), key(), Config::new()).unwrap();
+    // The old layout, byte for byte: version 1, flags 1 (rolled back), last known 2,000,000 LE.
+    let mut old = [1u8, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+    old[2..].copy_from_slice(&2_000_000u64.to_le_bytes());
+    s.put(&LEGACY_CLOCK, b"anti-rollback-ck", &[0; 16], &old).unwrap();
+    assert_eq!(AntiRollbackClock::last_known(&mut s), Ok(Some(2_000_000)));
     assert_eq!(
-        s.get(
-            &Namespace::from_name(b"drm/licenses"),
-            &[9; 16],
-            &[8; 16],
-            &mut buf
-        ),
-        Ok(7)
+        arc.check(&mut s, &clock),
+        Ok(ClockStatus::RolledBack {
+            now: Some(1_000_000),
+            last_known: 2_000_000
+        }),
+        "a rollback recorded before the move is still honoured"
     );
-    assert_eq!(&buf[..7], b"on disk");
-    drop(s);
-    std::fs::remove_dir_all(&dir).unwrap();
-}
-
-/// Two drivers on one image file corrupt the store (each keeps its own idea of the newest
-/// commit): the second open is refused while the first lives, and changes nothing.
-#[test]
-fn file_backed_flash_is_locked_while_open() {
-    let dir = std::env::temp_dir().join(format!("drm-hds-file-lock-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("hds.img");
-    let _ = std::fs::remove_file(&path);
-    let f = FileFlash::<4096>::open(&path, 8 * 4096).unwrap();
-    let mut s: Store<_, _, 8> = Store::format_multiwrite(f, key(), Config::new()).unwrap();
-    s.put(
-        &Namespace::from_name(b"drm/licenses"),
-        &[9; 16],
-        &[8; 16],
-        b"held",
-    )
-    .unwrap();
-    let before = std::fs::read(&path).unwrap();
-    assert!(matches!(
-        FileFlash::<4096>::open(&path, 8 * 4096),
-        Err(drm_hds::file::FileFlashError::Locked)
-    ));
+    arc.set_trusted_time(&mut s, 1_000_000).unwrap();
+    let mut raw = [0u8; 16];
+    assert_eq!(s.get(&CLOCK, b"anti-rollback-ck", &[0; 16], &mut raw), Ok(10));
     assert_eq!(
-        std::fs::read(&path).unwrap(),
-        before,
-        "a refused open wrote"
+        arc.check(&mut s, &clock),
+        Ok(ClockStatus::Trusted { now: 1_000_000 })
     );
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(
-            mode, 0o600,
-            "the image holds key material: owner-only from creation"
-        );
-    }
-    drop(s);
-    let f = FileFlash::<4096>::open(&path, 8 * 4096).unwrap();
-    let mut s: Store<_, _, 8> = Store::mount_multiwrite(f, key(), Config::new()).unwrap();
-    let mut buf = [0u8; 16];
     assert_eq!(
-        s.get(
-            &Namespace::from_name(b"drm/licenses"),
-            &[9; 16],
-            &[8; 16],
-            &mut buf
-        ),
-        Ok(4)
+        s.get(&LEGACY_CLOCK, b"anti-rollback-ck", &[0; 16], &mut raw),
+        Ok(10),
+        "the old record is left alone"
     );
-    drop(s);
-    std::fs::remove_dir_all(&dir).unwrap();
+    // A damaged record is an integrity error, never a silent reset of the clock.
+    s.put(&CLOCK, b"anti-rollback-ck", &[0; 16], &[9; 10]).unwrap();
+    assert_eq!(AntiRollbackClock::last_known(&mut s), Err(Error::Integrity));
 }

@@ -1,7 +1,9 @@
-//! The secure store and the anti-rollback clock (PROTOCOL §5), on top of the store.
+//! The secure store and the anti-rollback clock (PROTOCOL §5), on top of the store: DRM state
+//! kept in namespaces of this crate's, not in the generic store.
 //!
-//! **Anti-rollback clock.** The store keeps the last known time (in the reserved
-//! [`Namespace::INTERNAL`], which callers cannot write). [`AntiRollbackClock::check`] compares the
+//! **Anti-rollback clock.** The store keeps the last known time (one slot of [`CLOCK`]; a store
+//! written before the clock moved here keeps it in [`LEGACY_CLOCK`], which is read when [`CLOCK`]
+//! has none, and left alone). [`AntiRollbackClock::check`] compares the
 //! device clock with it: more than `grace` seconds behind means the clock was rolled back, and the
 //! store remembers that (durably) until [`AntiRollbackClock::set_trusted_time`] is called with a
 //! time from a trusted source (for example a license server response). Time-bound licenses must
@@ -11,18 +13,25 @@
 //! [`AntiRollbackClock::advance`] split `check` for callers that must write nothing on a refusal
 //! (drm-keyexchange's `Prepare`): read the status, and save forward progress only after a success.
 //!
-//! **Secure store.** [`SecureStore`] is the store restricted to [`Namespace::SECURE_STORE`]:
+//! **Secure store.** [`SecureStore`] is the store restricted to [`SECURE_STORE`]:
 //! small items keyed by two 16-byte keys, authenticated with the device-bound store key like every
 //! slot, for per-license state such as the first-use time.
 
 use drm_core::platform::{Clock, MonotonicCounter};
 use embedded_storage::nor_flash::NorFlash;
 
-use crate::error::{Error, Result};
-use crate::store::Store;
-use crate::txn::{Namespace, Transaction};
+use drm_hds::{Error, Namespace, Result, Store, Transaction};
 
-/// First key of the clock's slot in [`Namespace::INTERNAL`].
+/// The anti-rollback clock's namespace (one slot: [`CLOCK_K1`], [`CLOCK_K2`]).
+pub const CLOCK: Namespace = Namespace::from_name(b"drm/clock");
+/// Where drm-hds kept the clock before it moved to this crate (its reserved namespace): read
+/// when [`CLOCK`] holds no clock, so a device keeps its last known time and a recorded rollback
+/// across the upgrade. Never written.
+pub const LEGACY_CLOCK: Namespace = Namespace::from_name(b"drm-hds/internal");
+/// The secure store's namespace ([`SecureStore`]).
+pub const SECURE_STORE: Namespace = Namespace::from_name(b"drm/secure-store");
+
+/// First key of the clock's slot.
 const CLOCK_K1: [u8; 16] = *b"anti-rollback-ck";
 /// Second key of the clock's slot.
 const CLOCK_K2: [u8; 16] = [0; 16];
@@ -239,7 +248,11 @@ fn load<S: NorFlash, C: MonotonicCounter, const P: usize>(
     store: &mut Store<S, C, P>,
 ) -> Result<Option<State>> {
     let mut b = [0u8; CLOCK_LEN];
-    match store.get(&Namespace::INTERNAL, &CLOCK_K1, &CLOCK_K2, &mut b) {
+    let mut found = store.get(&CLOCK, &CLOCK_K1, &CLOCK_K2, &mut b);
+    if found == Err(Error::NotFound) {
+        found = store.get(&LEGACY_CLOCK, &CLOCK_K1, &CLOCK_K2, &mut b);
+    }
+    match found {
         Ok(CLOCK_LEN) => {}
         Ok(_) | Err(Error::BufferTooSmall) => return Err(Error::Integrity),
         Err(Error::NotFound) => return Ok(None),
@@ -273,11 +286,11 @@ fn save<S: NorFlash, C: MonotonicCounter, const P: usize>(
         *d = *s;
     }
     let mut txn = Transaction::<1>::with_capacity();
-    txn.put(&Namespace::INTERNAL, &CLOCK_K1, &CLOCK_K2, &b)?;
-    store.commit_internal(&txn)
+    txn.put(&CLOCK, &CLOCK_K1, &CLOCK_K2, &b)?;
+    store.commit(&txn)
 }
 
-/// The secure store (PROTOCOL §5): the store restricted to [`Namespace::SECURE_STORE`].
+/// The secure store (PROTOCOL §5): the store restricted to [`SECURE_STORE`].
 #[derive(Debug)]
 pub struct SecureStore<'s, S, C, const P: usize> {
     store: &'s mut Store<S, C, P>,
@@ -291,16 +304,16 @@ impl<'s, S: NorFlash, C: MonotonicCounter, const P: usize> SecureStore<'s, S, C,
 
     /// Reads item `(k1, k2)` into `buf`; its length.
     pub fn get(&mut self, k1: &[u8; 16], k2: &[u8; 16], buf: &mut [u8]) -> Result<usize> {
-        self.store.get(&Namespace::SECURE_STORE, k1, k2, buf)
+        self.store.get(&SECURE_STORE, k1, k2, buf)
     }
 
     /// Creates or replaces item `(k1, k2)`.
     pub fn put(&mut self, k1: &[u8; 16], k2: &[u8; 16], data: &[u8]) -> Result<()> {
-        self.store.put(&Namespace::SECURE_STORE, k1, k2, data)
+        self.store.put(&SECURE_STORE, k1, k2, data)
     }
 
     /// Deletes item `(k1, k2)` (securely erased).
     pub fn delete(&mut self, k1: &[u8; 16], k2: &[u8; 16]) -> Result<()> {
-        self.store.delete(&Namespace::SECURE_STORE, k1, k2)
+        self.store.delete(&SECURE_STORE, k1, k2)
     }
 }
