@@ -198,7 +198,11 @@ mod tests {
         let path = dir.join("flash.img");
         let _ = std::fs::remove_file(&path);
         let mut f = FileFlash::<1024>::open(&path, 4096).unwrap();
-        assert_eq!(f.counters(), &Counters::default(), "creating the image is not traffic");
+        assert_eq!(
+            f.counters(),
+            &Counters::default(),
+            "creating the image is not traffic"
+        );
         f.write(0, &[0xF0, 0x0F, 0xFF, 0x00]).unwrap();
         f.write(0, &[0x3C, 0xFF, 0x0F, 0xFF]).unwrap();
         let mut b = [0u8; 4];
@@ -212,11 +216,20 @@ mod tests {
         assert_eq!((t.reads, t.read_bytes, t.max_read), (2, 8, 4));
         assert_eq!((t.writes, t.write_bytes, t.erases), (2, 8, 3));
         assert_eq!(t.page_erases[..4], [1, 1, 1, 0]);
-        assert!(matches!(f.write(2, &[0; 4]), Err(FileFlashError::NotAligned)));
-        assert!(matches!(f.read(4095, &mut b), Err(FileFlashError::OutOfBounds)));
+        assert!(matches!(
+            f.write(2, &[0; 4]),
+            Err(FileFlashError::NotAligned)
+        ));
+        assert!(matches!(
+            f.read(4095, &mut b),
+            Err(FileFlashError::OutOfBounds)
+        ));
         assert!(f.erase(0, 100).is_err(), "not whole pages");
         assert!(
-            matches!(FileFlash::<1024>::open(&path, 4096), Err(FileFlashError::Locked)),
+            matches!(
+                FileFlash::<1024>::open(&path, 4096),
+                Err(FileFlashError::Locked)
+            ),
             "a second handle is refused while the first lives"
         );
         f.reset_counters();

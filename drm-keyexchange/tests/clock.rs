@@ -57,7 +57,10 @@ fn anti_rollback_clock() {
         );
         // The record is the one FORMAT.md §13 describes: 10 bytes in `drm/clock`.
         let mut raw = [0u8; 16];
-        assert_eq!(s.get(&CLOCK, b"anti-rollback-ck", &[0; 16], &mut raw), Ok(10));
+        assert_eq!(
+            s.get(&CLOCK, b"anti-rollback-ck", &[0; 16], &mut raw),
+            Ok(10)
+        );
         assert_eq!(raw[..10], [1, 0, 0x50, 0x69, 0x0f, 0, 0, 0, 0, 0]);
         // Rolled back: detected, and remembered across reboots and even when the clock returns.
         clock.0.set(Some(900_000));
@@ -204,7 +207,8 @@ fn clock_of_a_store_from_before_the_move_is_kept() {
     // The old layout, byte for byte: version 1, flags 1 (rolled back), last known 2,000,000 LE.
     let mut old = [1u8, 1, 0, 0, 0, 0, 0, 0, 0, 0];
     old[2..].copy_from_slice(&2_000_000u64.to_le_bytes());
-    s.put(&LEGACY_CLOCK, b"anti-rollback-ck", &[0; 16], &old).unwrap();
+    s.put(&LEGACY_CLOCK, b"anti-rollback-ck", &[0; 16], &old)
+        .unwrap();
     assert_eq!(AntiRollbackClock::last_known(&mut s), Ok(Some(2_000_000)));
     assert_eq!(
         arc.check(&mut s, &clock),
@@ -216,7 +220,10 @@ fn clock_of_a_store_from_before_the_move_is_kept() {
     );
     arc.set_trusted_time(&mut s, 1_000_000).unwrap();
     let mut raw = [0u8; 16];
-    assert_eq!(s.get(&CLOCK, b"anti-rollback-ck", &[0; 16], &mut raw), Ok(10));
+    assert_eq!(
+        s.get(&CLOCK, b"anti-rollback-ck", &[0; 16], &mut raw),
+        Ok(10)
+    );
     assert_eq!(
         arc.check(&mut s, &clock),
         Ok(ClockStatus::Trusted { now: 1_000_000 })
@@ -227,6 +234,7 @@ fn clock_of_a_store_from_before_the_move_is_kept() {
         "the old record is left alone"
     );
     // A damaged record is an integrity error, never a silent reset of the clock.
-    s.put(&CLOCK, b"anti-rollback-ck", &[0; 16], &[9; 10]).unwrap();
+    s.put(&CLOCK, b"anti-rollback-ck", &[0; 16], &[9; 10])
+        .unwrap();
     assert_eq!(AntiRollbackClock::last_known(&mut s), Err(Error::Integrity));
 }

@@ -7,9 +7,9 @@ use drm_keyexchange::{
     AesCbcDecryptor, AesCbcEncryptor, EcdsaSigner, EcdsaVerifier, Error, HmacSigner, HmacVerifier,
     KeySlot, Operation, prepare,
 };
-use drm_target_host::SystemClock;
 use drm_servers::license_server::LicenseServer;
 use drm_servers::xmr::{KxAlgorithm, KxOperation};
+use drm_target_host::SystemClock;
 use rand_core::TryRng;
 
 use crate::device::Device;

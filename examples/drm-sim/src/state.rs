@@ -30,14 +30,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use drm_core::platform::SoftwareIdentity;
-use drm_target_host::files::{DirLock, LockError, create_private_dir, write_durably};
-use drm_target_host::{OsRng, identity};
 use drm_servers::TestRng;
 use drm_servers::crypto::{KeyPair, PublicKeyBytes};
 use drm_servers::pki::{
     Authority, CERT_TYPE_DEVICE, CertKey, CertSpec, SL_150, ServerIdentity, USAGE_ENCRYPT_KEY,
     USAGE_SIGN,
 };
+use drm_target_host::files::{DirLock, LockError, create_private_dir, write_durably};
+use drm_target_host::{OsRng, identity};
 
 use crate::report::{CliError, read_exact};
 

@@ -1038,8 +1038,12 @@ fn xmr_inspect_shows_unusable_licenses_with_the_reason() {
     };
 
     // Expired: every field shown, the reason named.
-    let mut spec =
-        LicenseSpec::content([3; 16], [4; 16], drm_servers::xmr::KEY_TYPE_AES_CBC, [5; 16]);
+    let mut spec = LicenseSpec::content(
+        [3; 16],
+        [4; 16],
+        drm_servers::xmr::KEY_TYPE_AES_CBC,
+        [5; 16],
+    );
     spec.expiration = Some((1_000_000, 1_600_000_000));
     let expired = write("expired.xmr", &license(&state, &spec, 4));
     let (v, err) = json_of(&["xmr", "inspect", &expired, "--device-key", dk]);

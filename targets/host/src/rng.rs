@@ -1,6 +1,5 @@
 //! Random number generators for hosts.
 
-
 use rand_core::{TryCryptoRng, TryRng};
 
 /// The operating system's cryptographically secure generator (`getrandom`).

@@ -18,12 +18,12 @@ use drm_core::acquire::{
 use drm_core::platform::{DeviceIdentity, SoftwareIdentity};
 use drm_core::secret::{EccPrivateKey, HmacKey};
 use drm_core::{Error, Kid};
-use drm_target_host::InsecureTestRng;
 use drm_servers::crypto::KeyPair;
 use drm_servers::license_server::{Grant, LicenseServer};
 use drm_servers::pki::{Authority, SL_2000};
 use drm_servers::xmr::{KxAlgorithm, KxOperation};
 use drm_servers::{Backend, TestRng};
+use drm_target_host::InsecureTestRng;
 
 /// Rounds of processing (the figure reported is per round).
 const ROUNDS: usize = 10;

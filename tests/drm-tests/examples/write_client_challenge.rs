@@ -10,10 +10,10 @@ use drm_core::Kid;
 use drm_core::acquire::{ChallengeParams, challenge_sizes, write_challenge};
 use drm_core::platform::SoftwareIdentity;
 use drm_core::secret::{EccPrivateKey, HmacKey};
-use drm_target_host::InsecureTestRng;
 use drm_servers::TestRng;
 use drm_servers::crypto::{KeyPair, hex};
 use drm_servers::pki::{Authority, SL_2000};
+use drm_target_host::InsecureTestRng;
 
 fn main() {
     let dir = std::path::PathBuf::from(

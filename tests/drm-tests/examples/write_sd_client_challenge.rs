@@ -18,10 +18,10 @@ use drm_hds::mock::MockFlash;
 use drm_hds::{Config, Store, Transaction};
 use drm_securedelete::session::{self, RECORD_MAX_LEN};
 use drm_securedelete::{LICENSES, MAX_SESSION_KIDS, SecureDelete};
-use drm_target_host::InsecureTestRng;
 use drm_servers::TestRng;
 use drm_servers::crypto::{KeyPair, hex};
 use drm_servers::pki::{Authority, SL_2000};
+use drm_target_host::InsecureTestRng;
 
 fn main() {
     let dir = std::path::PathBuf::from(

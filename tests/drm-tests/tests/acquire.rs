@@ -17,13 +17,13 @@ use drm_core::acquire::{
 use drm_core::platform::SoftwareIdentity;
 use drm_core::secret::{EccPrivateKey, HmacKey};
 use drm_core::{Error, Kid, xmr};
-use drm_target_host::InsecureTestRng;
 use drm_servers::crypto::KeyPair;
 use drm_servers::error::{STATUS_INVALID_MESSAGE, STATUS_SERVICE_SPECIFIC};
 use drm_servers::license_server::{Decision, Grant, LicenseOutcome, LicenseServer, ResponseDefect};
 use drm_servers::pki::{Authority, SL_2000};
 use drm_servers::xmr::{KxAlgorithm, KxOperation};
 use drm_servers::{Backend, ServerError, TestRng};
+use drm_target_host::InsecureTestRng;
 
 /// What the client got: the licenses' bytes and the response id.
 type Client = (Vec<Vec<u8>>, Option<[u8; 16]>);

@@ -121,18 +121,33 @@ fn c_constants() -> Vec<(&'static str, u32)> {
         ("DRM_E_DST_STORE_FULL", c(DRM_E_DST_STORE_FULL)),
         ("DRM_E_DST_CORRUPTED", c(DRM_E_DST_CORRUPTED)),
         ("DRM_E_HDS_NOT_FORMATTED", c(DRM_E_HDS_NOT_FORMATTED)),
-        ("DRM_E_HDS_UNSUPPORTED_FLASH", c(DRM_E_HDS_UNSUPPORTED_FLASH)),
+        (
+            "DRM_E_HDS_UNSUPPORTED_FLASH",
+            c(DRM_E_HDS_UNSUPPORTED_FLASH),
+        ),
         ("DRM_E_HDS_FLASH", c(DRM_E_HDS_FLASH)),
         ("DRM_E_HDS_COUNTER", c(DRM_E_HDS_COUNTER)),
         ("DRM_E_HDS_ROLLBACK", c(DRM_E_HDS_ROLLBACK)),
         ("DRM_E_RNG", c(DRM_E_RNG)),
         ("DRM_E_PLATFORM", c(DRM_E_PLATFORM)),
-        ("DRM_E_KX_OPERATION_NOT_ALLOWED", c(DRM_E_KX_OPERATION_NOT_ALLOWED)),
-        ("DRM_E_KX_NOT_KEY_EXCHANGE_LICENSE", c(DRM_E_KX_NOT_KEY_EXCHANGE_LICENSE)),
-        ("DRM_E_INVALID_SECURE_DELETE_RESPONSE", c(DRM_E_INVALID_SECURE_DELETE_RESPONSE)),
+        (
+            "DRM_E_KX_OPERATION_NOT_ALLOWED",
+            c(DRM_E_KX_OPERATION_NOT_ALLOWED),
+        ),
+        (
+            "DRM_E_KX_NOT_KEY_EXCHANGE_LICENSE",
+            c(DRM_E_KX_NOT_KEY_EXCHANGE_LICENSE),
+        ),
+        (
+            "DRM_E_INVALID_SECURE_DELETE_RESPONSE",
+            c(DRM_E_INVALID_SECURE_DELETE_RESPONSE),
+        ),
         ("DRM_E_SD_SESSION_NOT_FOUND", c(DRM_E_SD_SESSION_NOT_FOUND)),
         ("DRM_E_SD_SESSION_PENDING", c(DRM_E_SD_SESSION_PENDING)),
-        ("DRM_E_SD_SESSION_NOT_PENDING", c(DRM_E_SD_SESSION_NOT_PENDING)),
+        (
+            "DRM_E_SD_SESSION_NOT_PENDING",
+            c(DRM_E_SD_SESSION_NOT_PENDING),
+        ),
         ("DRM_E_LOGIC", c(DRM_E_LOGIC)),
         ("DRM_E_CAPI_NOT_INITIALIZED", c(DRM_E_CAPI_NOT_INITIALIZED)),
         ("DRM_E_CAPI_BUSY", c(DRM_E_CAPI_BUSY)),
@@ -238,7 +253,10 @@ fn one_code_one_condition_and_the_table_is_current() {
         }
     }
     md.push_str("\nC-layer codes of their own (drm-capi, `include/drm_capi.h`):\n\n| Code | C constant |\n|---|---|\n");
-    for (name, code) in consts.iter().filter(|(_, c)| c & 0xFFFF_FF00 == 0x8004_D900) {
+    for (name, code) in consts
+        .iter()
+        .filter(|(_, c)| c & 0xFFFF_FF00 == 0x8004_D900)
+    {
         writeln!(md, "| `0x{code:08X}` | `{name}` |").unwrap();
     }
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/ERRORS.md");

@@ -21,7 +21,6 @@ use drm_core::{Error as CoreError, Kid, Lid};
 use drm_hds::mock::{MockFlash, Torn};
 use drm_hds::{Config, Namespace, Store, Transaction};
 use drm_keyexchange::clock::{CLOCK, SECURE_STORE};
-use drm_keyexchange::{AntiRollbackClock, ClockStatus};
 use drm_keyexchange::delivery::{LICENSES, LicenseReport, Outcome, Report};
 use drm_keyexchange::licenses::FIRST_USE;
 use drm_keyexchange::{
@@ -29,12 +28,13 @@ use drm_keyexchange::{
     EcdsaVerifier, Error, HmacSign, HmacSigner, HmacVerifier, KeySlot, bind, content_key, deliver,
     deliver_acquired, prepare, stage,
 };
-use drm_target_host::{FixedClock, InsecureTestRng};
+use drm_keyexchange::{AntiRollbackClock, ClockStatus};
 use drm_servers::crypto::KeyPair;
 use drm_servers::license_server::{Grant, LicenseServer};
 use drm_servers::pki::{Authority, SL_2000};
 use drm_servers::xmr::{Defect, KxAlgorithm as A, KxOperation as O};
 use drm_servers::{Backend, TestRng};
+use drm_target_host::{FixedClock, InsecureTestRng};
 
 const TIME: u64 = 1_700_000_000;
 const PAGE: usize = 4096;

@@ -17,12 +17,12 @@ use drm_hds::mock::MockFlash;
 use drm_hds::{Config, Store, Transaction};
 use drm_securedelete::session::{self, RECORD_MAX_LEN};
 use drm_securedelete::{Error, LICENSES, SecureDelete, SessionState};
-use drm_target_host::InsecureTestRng;
 use drm_servers::backend::DeleteResult;
 use drm_servers::crypto::KeyPair;
 use drm_servers::pki::{Authority, DeviceIdentity, SL_2000};
 use drm_servers::secure_delete::{AnswerMode, SecureDeleteServer};
 use drm_servers::{Backend, TestRng};
+use drm_target_host::InsecureTestRng;
 
 /// 16 pages of 4 KiB.
 const FLASH_LEN: usize = 16 * 4096;
@@ -392,7 +392,10 @@ fn the_server_refuses_a_challenge_for_another_key() {
     let mut out = vec![0u8; sd.challenge_len(&mut store, &s).unwrap()];
     sd.remove(&mut store, &mut w.rng, &s, &mut out).unwrap();
     let reply = w.server.handle(&out);
-    assert_eq!(reply.outcome.unwrap_err(), drm_servers::ServerError::Decrypt);
+    assert_eq!(
+        reply.outcome.unwrap_err(),
+        drm_servers::ServerError::Decrypt
+    );
     // Not a point: refused.
     assert!(
         SecureDelete::new(&w.identity)
@@ -941,9 +944,9 @@ mod end_to_end {
     use drm_core::acquire::{self, ChallengeParams};
     use drm_keyexchange::{AesCbcDecryptor, KeySlot, Outcome, Report};
     use drm_securedelete::store_session_licenses;
-    use drm_target_host::FixedClock;
     use drm_servers::license_server::{Grant, LicenseServer};
     use drm_servers::xmr::{KxAlgorithm, KxOperation};
+    use drm_target_host::FixedClock;
 
     const TIME: u64 = 1_700_000_000;
 

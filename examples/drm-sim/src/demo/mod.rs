@@ -22,11 +22,11 @@ use drm_servers::{Backend, TestRng};
 use serde_json::{Value, json};
 
 use crate::device::{self, Device, Opened};
-use drm_hds::counters::Counters as Traffic;
 use crate::kx;
 use crate::record::{Phase, Record};
 use crate::report::{CliError, Report, fingerprint, hex};
 use crate::state::{self, Keys, State, StatePaths};
+use drm_hds::counters::Counters as Traffic;
 
 mod delete;
 mod licenses;
