@@ -30,10 +30,13 @@ pub use aes_modes::{
     Aes128CbcEncryptor, Cmac, aes128_cbc_decrypt, aes128_cbc_decrypt_pkcs7, aes128_cbc_encrypt,
     aes128_cbc_encrypt_pkcs7, aes128_cmac, aes128_decrypt_block, aes128_encrypt_block, cmac_verify,
 };
+#[cfg(feature = "p256-cm4")]
+pub use ecc::reference;
 pub use ecc::{
-    ecc_generate_key, ecc_public_key, ecdsa_p256_sign, ecdsa_p256_sign_digest, ecdsa_p256_verify,
-    ecdsa_p256_verify_digest, elgamal_decrypt, elgamal_encrypt, elgamal_encrypt_random_point,
-    is_valid_public_key, point_from_x, random_point_x, random_point_x_with_suffix,
+    P256_BACKEND, ecc_generate_key, ecc_public_key, ecdsa_p256_sign, ecdsa_p256_sign_digest,
+    ecdsa_p256_verify, ecdsa_p256_verify_digest, elgamal_decrypt, elgamal_encrypt,
+    elgamal_encrypt_random_point, is_valid_public_key, point_from_x, random_point_x,
+    random_point_x_with_suffix,
 };
 
 /// Constant-time equality of two byte strings. The lengths are treated as public: strings of

@@ -18,6 +18,74 @@ use zeroize::Zeroize;
 use crate::error::{Error, Result};
 use crate::secret::{EccPrivateKey, Secret32};
 
+#[cfg(all(feature = "p256-cm4", target_arch = "arm"))]
+mod cm4;
+
+/// The P-256 operations every algorithm of this module is built from, as a backend computes
+/// them: the two scalar multiplications, ECDSA signing (RFC 6979 nonces) and verification. The
+/// rest (encodings, point checks, decompression, the one point addition of ElGamal) is
+/// RustCrypto's `p256` in every build.
+///
+/// [`Soft`] (RustCrypto) is the default and the reference; with the feature `p256-cm4` on an
+/// ARMv7E-M or ARMv8-M Mainline target, the active backend is the assembly of P256-Cortex-M4
+/// (`p256-cm4`), and [`reference`] keeps the RustCrypto forms callable for cross-checks.
+trait Ops {
+    /// `k·G` (never the identity: `k` is in `[1, n)`).
+    fn mul_base(k: &NonZeroScalar) -> Result<AffinePoint>;
+    /// `k·P` for a point `P` of the curve (never the identity: the group has prime order).
+    fn mul(p: &AffinePoint, k: &NonZeroScalar) -> Result<AffinePoint>;
+    /// ECDSA over a SHA-256 digest, RFC 6979 nonce: `r‖s`.
+    fn sign(d: &NonZeroScalar, digest: &[u8; 32]) -> Result<[u8; 64]>;
+    /// ECDSA verification of `r‖s`; any failure is [`Error::VerificationFailed`].
+    fn verify(q: &AffinePoint, digest: &[u8; 32], signature: &[u8; 64]) -> Result<()>;
+}
+
+/// RustCrypto's `p256` and `ecdsa`: the portable backend, the reference.
+pub(crate) struct Soft;
+
+impl Ops for Soft {
+    fn mul_base(k: &NonZeroScalar) -> Result<AffinePoint> {
+        Ok(mul_generator(k))
+    }
+
+    fn mul(p: &AffinePoint, k: &NonZeroScalar) -> Result<AffinePoint> {
+        Ok(mul_point(p, k))
+    }
+
+    fn sign(d: &NonZeroScalar, digest: &[u8; 32]) -> Result<[u8; 64]> {
+        let (signature, _) =
+            ecdsa::hazmat::sign_prehashed_rfc6979::<NistP256, sha2::Sha256>(d, digest, &[]);
+        Ok(signature.to_bytes().into())
+    }
+
+    fn verify(q: &AffinePoint, digest: &[u8; 32], signature: &[u8; 64]) -> Result<()> {
+        let signature = Signature::from_slice(signature).map_err(|_| Error::VerificationFailed)?;
+        #[cfg(not(feature = "small-stack"))]
+        return ecdsa::hazmat::verify_prehashed::<NistP256>(
+            &ProjectivePoint::from(*q),
+            digest,
+            &signature,
+        )
+        .map_err(|_| Error::VerificationFailed);
+        #[cfg(feature = "small-stack")]
+        return verify_separate(q, digest, &signature);
+    }
+}
+
+/// The backend this build uses.
+#[cfg(not(all(feature = "p256-cm4", target_arch = "arm")))]
+type Active = Soft;
+/// The backend this build uses.
+#[cfg(all(feature = "p256-cm4", target_arch = "arm"))]
+type Active = cm4::Cm4;
+
+/// The name of the P-256 backend this build uses (`"rustcrypto"` or `"p256-cm4"`), for reports.
+pub const P256_BACKEND: &str = if cfg!(all(feature = "p256-cm4", target_arch = "arm")) {
+    "p256-cm4"
+} else {
+    "rustcrypto"
+};
+
 /// How many draws a rejection-sampling loop makes before it reports [`Error::Rng`]. Each draw
 /// succeeds with probability about 1/2 (point x) or 1 − 2⁻³² (scalar), so reaching the limit
 /// means the generator is broken.
@@ -78,10 +146,14 @@ pub fn is_valid_public_key(public: &[u8; 64]) -> bool {
 /// The public key `X‖Y` of a private key; [`Error::InvalidArgument`] when the private key is
 /// 0 or not below the group order.
 pub fn ecc_public_key(key: &EccPrivateKey) -> Result<[u8; 64]> {
+    public_key_with::<Active>(key)
+}
+
+fn public_key_with<B: Ops>(key: &EccPrivateKey) -> Result<[u8; 64]> {
     let mut d = secret_scalar(key)?;
-    let public = ProjectivePoint::mul_by_generator(&*d).to_affine();
+    let public = B::mul_base(&d);
     d.zeroize();
-    Ok(point_to_bytes(&public))
+    Ok(point_to_bytes(&public?))
 }
 
 /// A fresh P-256 key pair from `rng`: the private key and its public key `X‖Y`.
@@ -89,7 +161,13 @@ pub fn ecc_generate_key<R: TryCryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<(EccPrivateKey, [u8; 64])> {
     let mut d = random_scalar(rng)?;
-    let public = point_to_bytes(&ProjectivePoint::mul_by_generator(&*d).to_affine());
+    let public = match Active::mul_base(&d) {
+        Ok(p) => point_to_bytes(&p),
+        Err(e) => {
+            d.zeroize();
+            return Err(e);
+        }
+    };
     let mut bytes = FieldBytes::from(&d);
     let key = EccPrivateKey::from_bytes(bytes.into());
     bytes.zeroize();
@@ -106,11 +184,14 @@ pub fn ecdsa_p256_sign(key: &EccPrivateKey, msg: &[u8]) -> Result<[u8; 64]> {
 /// ECDSA-P256 over a SHA-256 `digest` with deterministic nonces (RFC 6979 §3.2): the raw
 /// signature `r‖s`.
 pub fn ecdsa_p256_sign_digest(key: &EccPrivateKey, digest: &[u8; 32]) -> Result<[u8; 64]> {
+    sign_digest_with::<Active>(key, digest)
+}
+
+fn sign_digest_with<B: Ops>(key: &EccPrivateKey, digest: &[u8; 32]) -> Result<[u8; 64]> {
     let mut d = secret_scalar(key)?;
-    let (signature, _) =
-        ecdsa::hazmat::sign_prehashed_rfc6979::<NistP256, sha2::Sha256>(&d, digest, &[]);
+    let signature = B::sign(&d, digest);
     d.zeroize();
-    Ok(signature.to_bytes().into())
+    signature
 }
 
 /// Verifies a raw `r‖s` ECDSA-P256-SHA256 signature over `msg` with the public key `X‖Y`.
@@ -126,20 +207,19 @@ pub fn ecdsa_p256_verify_digest(
     digest: &[u8; 32],
     signature: &[u8],
 ) -> Result<()> {
+    verify_digest_with::<Active>(public, digest, signature)
+}
+
+fn verify_digest_with<B: Ops>(
+    public: &[u8; 64],
+    digest: &[u8; 32],
+    signature: &[u8],
+) -> Result<()> {
     let q = point_from_bytes(public).ok_or(Error::VerificationFailed)?;
-    if signature.len() != 64 {
-        return Err(Error::VerificationFailed);
-    }
-    let signature = Signature::from_slice(signature).map_err(|_| Error::VerificationFailed)?;
-    #[cfg(not(feature = "small-stack"))]
-    return ecdsa::hazmat::verify_prehashed::<NistP256>(
-        &ProjectivePoint::from(q),
-        digest,
-        &signature,
-    )
-    .map_err(|_| Error::VerificationFailed);
-    #[cfg(feature = "small-stack")]
-    return verify_separate(&q, digest, &signature);
+    let signature: &[u8; 64] = signature
+        .try_into()
+        .map_err(|_| Error::VerificationFailed)?;
+    B::verify(&q, digest, signature)
 }
 
 /// ECDSA verification as `ecdsa::hazmat::verify_prehashed` computes it (`z` the digest reduced
@@ -234,7 +314,7 @@ pub fn elgamal_encrypt<R: TryCryptoRng + ?Sized>(
 ) -> Result<[u8; 128]> {
     let q = point_from_bytes(public).ok_or(Error::InvalidArgument)?;
     let m = even_point_from_x(message_x).ok_or(Error::InvalidArgument)?;
-    encrypt_point(&q, &m, rng)
+    encrypt_point::<Active, R>(&q, &m, rng)
 }
 
 /// [`random_point_x`] and [`elgamal_encrypt`] of that point to `public` in one: the secret x
@@ -250,24 +330,25 @@ pub fn elgamal_encrypt_random_point<R: TryCryptoRng + ?Sized>(
     let (mut x, m) = random_point(rng)?;
     let secret = Secret32::from_bytes(x);
     x.zeroize();
-    let ciphertext = encrypt_point(&q, &m, rng)?;
+    let ciphertext = encrypt_point::<Active, R>(&q, &m, rng)?;
     Ok((secret, ciphertext))
 }
 
 /// `k·G ‖ M + k·Q` for a fresh `k`. Each product in a frame of its own ([`mul_generator`],
-/// [`mul_add`]): inlined together they made one frame of 4 KiB on the Cortex-M0.
-fn encrypt_point<R: TryCryptoRng + ?Sized>(
+/// [`mul_point`], [`add`]): inlined together they made one frame of 4 KiB on the Cortex-M0.
+fn encrypt_point<B: Ops, R: TryCryptoRng + ?Sized>(
     q: &AffinePoint,
     m: &AffinePoint,
     rng: &mut R,
 ) -> Result<[u8; 128]> {
     let mut k = random_scalar(rng)?;
-    let c1 = mul_generator(&k);
-    let c2 = mul_add(q, &k, m);
+    let c1 = B::mul_base(&k);
+    let kq = B::mul(q, &k);
     k.zeroize();
+    let c2 = add(&kq?, m, false);
     let mut out = [0u8; 128];
     let (a, b) = out.split_at_mut(64);
-    a.copy_from_slice(&point_to_bytes(&c1));
+    a.copy_from_slice(&point_to_bytes(&c1?));
     b.copy_from_slice(&point_to_bytes(&c2));
     Ok(out)
 }
@@ -278,10 +359,18 @@ fn mul_generator(k: &NonZeroScalar) -> AffinePoint {
     ProjectivePoint::mul_by_generator(&**k).to_affine()
 }
 
-/// `k·Q + M`.
+/// `k·P`.
 #[inline(never)]
-fn mul_add(q: &AffinePoint, k: &NonZeroScalar, m: &AffinePoint) -> AffinePoint {
-    (ProjectivePoint::from(*q) * **k + ProjectivePoint::from(*m)).to_affine()
+fn mul_point(p: &AffinePoint, k: &NonZeroScalar) -> AffinePoint {
+    (ProjectivePoint::from(*p) * **k).to_affine()
+}
+
+/// `a + b`, or `a − b` when `negate` (the identity when they cancel).
+#[inline(never)]
+fn add(a: &AffinePoint, b: &AffinePoint, negate: bool) -> AffinePoint {
+    let b = ProjectivePoint::from(*b);
+    let b = if negate { -b } else { b };
+    (ProjectivePoint::from(*a) + b).to_affine()
 }
 
 /// ElGamal decryption (PROTOCOL §2): the x coordinate of `M = C2 − d·C1` from
@@ -291,6 +380,10 @@ fn mul_add(q: &AffinePoint, k: &NonZeroScalar, m: &AffinePoint) -> AffinePoint {
 /// [`Error::InvalidArgument`] when the private key is invalid.
 #[inline(never)]
 pub fn elgamal_decrypt(key: &EccPrivateKey, ciphertext: &[u8; 128]) -> Result<Secret32> {
+    decrypt_with::<Active>(key, ciphertext)
+}
+
+fn decrypt_with<B: Ops>(key: &EccPrivateKey, ciphertext: &[u8; 128]) -> Result<Secret32> {
     let (c1, c2) = ciphertext
         .split_first_chunk::<64>()
         .ok_or(Error::LogicBug)?;
@@ -298,8 +391,9 @@ pub fn elgamal_decrypt(key: &EccPrivateKey, ciphertext: &[u8; 128]) -> Result<Se
     let c1 = point_from_bytes(c1).ok_or(Error::VerificationFailed)?;
     let c2 = point_from_bytes(c2).ok_or(Error::VerificationFailed)?;
     let mut d = secret_scalar(key)?;
-    let m = (ProjectivePoint::from(c2) - ProjectivePoint::from(c1) * *d).to_affine();
+    let dc1 = B::mul(&c1, &d);
     d.zeroize();
+    let m = add(&c2, &dc1?, true);
     if bool::from(m.is_identity()) {
         return Err(Error::VerificationFailed);
     }
@@ -307,6 +401,50 @@ pub fn elgamal_decrypt(key: &EccPrivateKey, ciphertext: &[u8; 128]) -> Result<Se
     let secret = Secret32::from_bytes(x);
     x.zeroize();
     Ok(secret)
+}
+
+/// The RustCrypto forms of the operations a faster backend replaces, callable beside it for
+/// cross-checks (feature `p256-cm4`): the same inputs must give the same bytes.
+#[cfg(feature = "p256-cm4")]
+pub mod reference {
+    use super::{Result, Soft, TryCryptoRng};
+    use crate::secret::{EccPrivateKey, Secret32};
+
+    /// [`super::ecc_public_key`] with RustCrypto.
+    pub fn ecc_public_key(key: &EccPrivateKey) -> Result<[u8; 64]> {
+        super::public_key_with::<Soft>(key)
+    }
+
+    /// [`super::ecdsa_p256_sign_digest`] with RustCrypto.
+    pub fn ecdsa_p256_sign_digest(key: &EccPrivateKey, digest: &[u8; 32]) -> Result<[u8; 64]> {
+        super::sign_digest_with::<Soft>(key, digest)
+    }
+
+    /// [`super::ecdsa_p256_verify_digest`] with RustCrypto.
+    pub fn ecdsa_p256_verify_digest(
+        public: &[u8; 64],
+        digest: &[u8; 32],
+        signature: &[u8],
+    ) -> Result<()> {
+        super::verify_digest_with::<Soft>(public, digest, signature)
+    }
+
+    /// [`super::elgamal_decrypt`] with RustCrypto.
+    pub fn elgamal_decrypt(key: &EccPrivateKey, ciphertext: &[u8; 128]) -> Result<Secret32> {
+        super::decrypt_with::<Soft>(key, ciphertext)
+    }
+
+    /// [`super::elgamal_encrypt`] with RustCrypto (the same `rng` stream gives the same bytes).
+    pub fn elgamal_encrypt<R: TryCryptoRng + ?Sized>(
+        public: &[u8; 64],
+        message_x: &[u8; 32],
+        rng: &mut R,
+    ) -> Result<[u8; 128]> {
+        use super::{Error, even_point_from_x, point_from_bytes};
+        let q = point_from_bytes(public).ok_or(Error::InvalidArgument)?;
+        let m = even_point_from_x(message_x).ok_or(Error::InvalidArgument)?;
+        super::encrypt_point::<Soft, R>(&q, &m, rng)
+    }
 }
 
 #[cfg(test)]
