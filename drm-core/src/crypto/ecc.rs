@@ -22,9 +22,9 @@ use crate::secret::{EccPrivateKey, Secret32};
 mod cm4;
 
 /// The P-256 operations every algorithm of this module is built from, as a backend computes
-/// them: the two scalar multiplications, ECDSA signing (RFC 6979 nonces) and verification. The
-/// rest (encodings, point checks, decompression, the one point addition of ElGamal) is
-/// RustCrypto's `p256` in every build.
+/// them: the two scalar multiplications, ECDSA signing (RFC 6979 nonces) and verification,
+/// decompression (a square root) and the point addition of ElGamal. Encodings and point checks
+/// are RustCrypto's `p256` in every build.
 ///
 /// [`Soft`] (RustCrypto) is the default and the reference; with the feature `p256-cm4` on an
 /// ARMv7E-M or ARMv8-M Mainline target, the active backend is the assembly of P256-Cortex-M4
@@ -38,6 +38,15 @@ trait Ops {
     fn sign(d: &NonZeroScalar, digest: &[u8; 32]) -> Result<[u8; 64]>;
     /// ECDSA verification of `r‖s`; any failure is [`Error::VerificationFailed`].
     fn verify(q: &AffinePoint, digest: &[u8; 32], signature: &[u8; 64]) -> Result<()>;
+    /// The point with x coordinate `x` and an even `y`, if there is one.
+    fn decompress_even(x: &[u8; 32]) -> Option<AffinePoint> {
+        even_point_from_x(x)
+    }
+    /// `a + b`, or `a − b` when `negate`; the identity when they cancel. Complete: doubling
+    /// included.
+    fn add(a: &AffinePoint, b: &AffinePoint, negate: bool) -> AffinePoint {
+        add(a, b, negate)
+    }
 }
 
 /// RustCrypto's `p256` and `ecdsa`: the portable backend, the reference.
@@ -259,7 +268,7 @@ fn mul_projective(p: &ProjectivePoint, k: &p256::Scalar) -> ProjectivePoint {
 /// root for p ≡ 3 mod 4). [`Error::InvalidArgument`] when `x` is not the x coordinate of a
 /// point (about half of all values are not).
 pub fn point_from_x(x: &[u8; 32]) -> Result<[u8; 64]> {
-    even_point_from_x(x)
+    Active::decompress_even(x)
         .map(|p| point_to_bytes(&p))
         .ok_or(Error::InvalidArgument)
 }
@@ -275,7 +284,7 @@ fn random_point<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<([u8; 32], Affi
     for _ in 0..MAX_DRAWS {
         let mut x = [0u8; 32];
         rng.try_fill_bytes(&mut x).map_err(|_| Error::Rng)?;
-        if let Some(point) = even_point_from_x(&x) {
+        if let Some(point) = Active::decompress_even(&x) {
             return Ok((x, point));
         }
         x.zeroize();
@@ -294,7 +303,7 @@ pub fn random_point_x_with_suffix<R: TryCryptoRng + ?Sized>(
         let (head, tail) = x.split_at_mut(16);
         rng.try_fill_bytes(head).map_err(|_| Error::Rng)?;
         tail.copy_from_slice(suffix);
-        if even_point_from_x(&x).is_some() {
+        if Active::decompress_even(&x).is_some() {
             return Ok(x);
         }
         x.zeroize();
@@ -313,7 +322,7 @@ pub fn elgamal_encrypt<R: TryCryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<[u8; 128]> {
     let q = point_from_bytes(public).ok_or(Error::InvalidArgument)?;
-    let m = even_point_from_x(message_x).ok_or(Error::InvalidArgument)?;
+    let m = Active::decompress_even(message_x).ok_or(Error::InvalidArgument)?;
     encrypt_point::<Active, R>(&q, &m, rng)
 }
 
@@ -345,7 +354,7 @@ fn encrypt_point<B: Ops, R: TryCryptoRng + ?Sized>(
     let c1 = B::mul_base(&k);
     let kq = B::mul(q, &k);
     k.zeroize();
-    let c2 = add(&kq?, m, false);
+    let c2 = B::add(&kq?, m, false);
     let mut out = [0u8; 128];
     let (a, b) = out.split_at_mut(64);
     a.copy_from_slice(&point_to_bytes(&c1?));
@@ -393,7 +402,7 @@ fn decrypt_with<B: Ops>(key: &EccPrivateKey, ciphertext: &[u8; 128]) -> Result<S
     let mut d = secret_scalar(key)?;
     let dc1 = B::mul(&c1, &d);
     d.zeroize();
-    let m = add(&c2, &dc1?, true);
+    let m = B::add(&c2, &dc1?, true);
     if bool::from(m.is_identity()) {
         return Err(Error::VerificationFailed);
     }
@@ -432,6 +441,13 @@ pub mod reference {
     /// [`super::elgamal_decrypt`] with RustCrypto.
     pub fn elgamal_decrypt(key: &EccPrivateKey, ciphertext: &[u8; 128]) -> Result<Secret32> {
         super::decrypt_with::<Soft>(key, ciphertext)
+    }
+
+    /// [`super::point_from_x`] with RustCrypto.
+    pub fn point_from_x(x: &[u8; 32]) -> Result<[u8; 64]> {
+        super::even_point_from_x(x)
+            .map(|p| super::point_to_bytes(&p))
+            .ok_or(super::Error::InvalidArgument)
     }
 
     /// [`super::elgamal_encrypt`] with RustCrypto (the same `rng` stream gives the same bytes).

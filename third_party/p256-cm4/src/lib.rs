@@ -142,6 +142,58 @@ fn u32x8_to_u8x32_mut(input: &mut [u32; 8]) -> &mut [u8; 32] {
     unsafe { core::mem::transmute::<&mut [u32; 8], &mut [u8; 32]>(input) }
 }
 
+/// drm-kit addition (see third_party/README.md): `a + b`, or `a - b` when `subtract`, of two
+/// affine points given as reduced little-endian words (not Montgomery form), into affine
+/// `(res_x, res_y)`: one mixed Jacobian addition and one inversion of the assembly.
+///
+/// Returns false, with the result zeroed, when an input is not a reduced field element, or when
+/// `a` and `b` (or `-b`) have the same x: the formula does not double and has no point at
+/// infinity to return, so the caller uses a complete addition then. The points are not checked
+/// to be on the curve.
+#[must_use]
+pub fn add_affine(
+    res_x: &mut [u32; 8],
+    res_y: &mut [u32; 8],
+    a: (&[u32; 8], &[u32; 8]),
+    b: (&[u32; 8], &[u32; 8]),
+    subtract: bool,
+) -> bool {
+    res_x.fill(0);
+    res_y.fill(0);
+    let reduced = unsafe {
+        P256_check_range_p(a.0)
+            && P256_check_range_p(a.1)
+            && P256_check_range_p(b.0)
+            && P256_check_range_p(b.1)
+    };
+    if !reduced {
+        return false;
+    }
+    let mut jac: [[u32; 8]; 3] = [[0; 8]; 3];
+    let mut aff: [[u32; 8]; 2] = [[0; 8]; 2];
+    unsafe {
+        P256_to_montgomery(&raw mut jac[0] as _, a.0);
+        P256_to_montgomery(&raw mut jac[1] as _, a.1);
+        P256_to_montgomery(&raw mut aff[0] as _, b.0);
+        P256_to_montgomery(&raw mut aff[1] as _, b.1);
+    }
+    jac[2].copy_from_slice(&ONE_MONTGOMERY);
+    unsafe { P256_add_sub_j(&raw mut jac as _, &raw const aff as _, subtract, true) };
+    if jac[2].iter().all(|&w| w == 0) {
+        return false;
+    }
+    unsafe {
+        P256_jacobian_to_affine(
+            res_x as *mut [u32; 8] as _,
+            res_y as *mut [u32; 8] as _,
+            &raw const jac as _,
+        );
+        P256_from_montgomery(res_x, &raw const *res_x as _);
+        P256_from_montgomery(res_y, &raw const *res_y as _);
+    }
+    true
+}
+
 /// Uncompressed encoding
 ///
 /// `04 || Px || Py`.

@@ -125,6 +125,39 @@ impl Ops for Cm4 {
         result
     }
 
+    /// The assembly's square root (`02 ‖ x`: the even `y`).
+    #[inline(never)]
+    fn decompress_even(x: &[u8; 32]) -> Option<AffinePoint> {
+        let mut encoded = [0u8; 33];
+        let (prefix, rest) = encoded.split_at_mut(1);
+        prefix.fill(0x02);
+        rest.copy_from_slice(x);
+        let (mut px, mut py) = ([0u32; 8], [0u32; 8]);
+        if !p256_cm4::octet_string_to_point(&mut px, &mut py, &encoded) {
+            encoded.zeroize();
+            return None;
+        }
+        encoded.zeroize();
+        let p = point(&px, &py).ok();
+        px.zeroize();
+        py.zeroize();
+        p
+    }
+
+    /// The assembly's mixed addition and inversion; where it cannot (the same x: a doubling or
+    /// the identity) RustCrypto's complete addition, so the result is always the sum.
+    #[inline(never)]
+    fn add(a: &AffinePoint, b: &AffinePoint, negate: bool) -> AffinePoint {
+        let (ax, ay) = point_words(a);
+        let (bx, by) = point_words(b);
+        let (mut x, mut y) = ([0u32; 8], [0u32; 8]);
+        let fast = p256_cm4::add_affine(&mut x, &mut y, (&ax, &ay), (&bx, &by), negate);
+        let sum = if fast { point(&x, &y).ok() } else { None };
+        x.zeroize();
+        y.zeroize();
+        sum.unwrap_or_else(|| super::add(a, b, negate))
+    }
+
     #[inline(never)]
     fn verify(q: &AffinePoint, digest: &[u8; 32], signature: &[u8; 64]) -> Result<()> {
         let (qx, qy) = point_words(q);

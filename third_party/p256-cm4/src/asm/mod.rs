@@ -53,6 +53,16 @@ pub(crate) static P256_B: [u32; 8] = [
     0x29c4bddf, 0xd89cdf62, 0x78843090, 0xacf005cd, 0xf7212ed6, 0xe5a220ab, 0x04874834, 0xdc30061d,
 ];
 
+/// drm-kit addition: 3 in Montgomery form (3·2^256 mod p), the `a = -3` of the curve equation
+/// that `P256_decompress_point` subtracts.
+///
+/// Code that relies on this static being fewer than 4096 bytes away
+/// must be in the same `.p256-cortex-m4` section.
+#[unsafe(link_section = ".p256-cortex-m4")]
+pub(crate) static P256_THREE_MONT: [u32; 8] = [
+    0x00000003, 0x00000000, 0x00000000, 0xfffffffd, 0xffffffff, 0xffffffff, 0xfffffffc, 0x00000002,
+];
+
 /// Code that relies on this static being fewer than 4096 bytes away
 /// must be in the same `.p256-cortex-m4` section.
 #[unsafe(link_section = ".p256-cortex-m4")]
@@ -269,7 +279,7 @@ pub unsafe extern "C" fn P256_decompress_point(
             push {{r0-r7}}
 
             mov r1, sp
-            adr r2, {P256_B}
+            adr r2, {P256_THREE_MONT} // drm-kit: was P256_B: x^2 - b instead of x^2 - 3 (see third_party/README.md)
             bl {P256_submod}
             stm sp, {{r0-r7}}
             // frame address sp, 108
@@ -335,6 +345,7 @@ pub unsafe extern "C" fn P256_decompress_point(
         P256_negate_mod_m_if = sym P256_negate_mod_m_if,
         P256_modinv_sqrt = sym P256_modinv_sqrt,
         P256_B = sym P256_B,
+        P256_THREE_MONT = sym P256_THREE_MONT,
         P256_PRIME = sym P256_PRIME,
     )
 }

@@ -10,6 +10,10 @@
 //!
 //! It prints one line per operation: `bench NAME stack=BYTES instructions=N` (no checks on the
 //! numbers; every operation's result is checked).
+//!
+//! Built with the feature `p256-cm4`, the kit uses the assembly P-256 backend, and the raw P-256
+//! primitives here are that backend's own calls (`p256_cm4`, module `fast`), so the overhead
+//! ratios compare the kit with what it is made of in that build too.
 #![no_std]
 #![no_main]
 
@@ -33,10 +37,13 @@ use drm_keyexchange::{
 };
 use hmac::{KeyInit, Mac};
 use ops::{Hds, KIB, Res};
+#[cfg(not(feature = "p256-cm4"))]
 use p256::elliptic_curve::group::Group;
 use p256::elliptic_curve::point::{AffineCoordinates, DecompressPoint};
 use p256::elliptic_curve::subtle::Choice;
-use p256::{AffinePoint, FieldBytes, NistP256, NonZeroScalar, ProjectivePoint};
+use p256::{AffinePoint, FieldBytes, ProjectivePoint};
+#[cfg(not(feature = "p256-cm4"))]
+use p256::{NistP256, NonZeroScalar};
 use sd_host::{Device, wait_for};
 use semihosting::fs;
 use sha2::Digest;
@@ -109,6 +116,7 @@ fn raw_cbc_decrypt(key: &[u8; 16], iv: &[u8; 16], data: &mut [u8]) {
     cbc::Decryptor::<Aes128>::new(key.into(), iv.into()).decrypt_blocks(blocks);
 }
 
+#[cfg(not(feature = "p256-cm4"))]
 fn scalar(bytes: [u8; 32]) -> Res<NonZeroScalar> {
     NonZeroScalar::from_repr(FieldBytes::from(bytes))
         .into_option()
@@ -127,16 +135,27 @@ fn point(public: &[u8; 64]) -> Res<AffinePoint> {
 
 #[inline(never)]
 fn raw_ecdsa_sign_digest(key: &[u8; 32], digest: &[u8; 32]) -> Res<[u8; 64]> {
+    #[cfg(feature = "p256-cm4")]
+    return fast::sign_digest(key, digest);
+    #[cfg(not(feature = "p256-cm4"))]
     let d = scalar(*key)?;
+    #[cfg(not(feature = "p256-cm4"))]
     let (sig, _) = ecdsa::hazmat::sign_prehashed_rfc6979::<NistP256, sha2::Sha256>(&d, digest, &[]);
+    #[cfg(not(feature = "p256-cm4"))]
     Ok(sig.to_bytes().into())
 }
 
 #[inline(never)]
 fn raw_ecdsa_verify(public: &[u8; 64], msg: &[u8], sig: &[u8]) -> Res<bool> {
+    #[cfg(feature = "p256-cm4")]
+    return fast::verify(public, &raw_sha256(msg), sig);
+    #[cfg(not(feature = "p256-cm4"))]
     let q = point(public)?;
+    #[cfg(not(feature = "p256-cm4"))]
     let sig = p256::ecdsa::Signature::from_slice(sig).map_err(|_| "sig")?;
+    #[cfg(not(feature = "p256-cm4"))]
     let digest = raw_sha256(msg);
+    #[cfg(not(feature = "p256-cm4"))]
     Ok(
         ecdsa::hazmat::verify_prehashed::<NistP256>(&ProjectivePoint::from(q), &digest, &sig)
             .is_ok(),
@@ -150,8 +169,13 @@ fn raw_elgamal(public: &[u8; 64], m: &[u8; 32], k: [u8; 32]) -> Res<[u8; 64]> {
     let m = AffinePoint::decompress(&FieldBytes::from(*m), Choice::from(0))
         .into_option()
         .ok_or("m")?;
+    #[cfg(feature = "p256-cm4")]
+    let (c1, c2) = fast::encrypt(&q, &m, k)?;
+    #[cfg(not(feature = "p256-cm4"))]
     let k = scalar(k)?;
+    #[cfg(not(feature = "p256-cm4"))]
     let c1 = ProjectivePoint::mul_by_generator(&*k).to_affine();
+    #[cfg(not(feature = "p256-cm4"))]
     let c2 = (ProjectivePoint::from(m) + ProjectivePoint::from(q) * *k).to_affine();
     let mut out = [0u8; 64];
     out[..32].copy_from_slice(&c1.x());
@@ -163,15 +187,22 @@ fn raw_elgamal(public: &[u8; 64], m: &[u8; 32], k: [u8; 32]) -> Res<[u8; 64]> {
 #[inline(never)]
 fn raw_elgamal_decrypt(d: [u8; 32], c1: &[u8; 64], c2: &[u8; 64]) -> Res<[u8; 32]> {
     let (c1, c2) = (point(c1)?, point(c2)?);
-    let d = scalar(d)?;
-    let m = (ProjectivePoint::from(c2) - ProjectivePoint::from(c1) * *d).to_affine();
+    #[cfg(feature = "p256-cm4")]
+    let dc1 = fast::mul(&c1, d)?;
+    #[cfg(not(feature = "p256-cm4"))]
+    let dc1 = ProjectivePoint::from(c1) * *scalar(d)?;
+    let m = (ProjectivePoint::from(c2) - dc1).to_affine();
     Ok(m.x().into())
 }
 
 /// d·G (a public key from a private key).
 #[inline(never)]
 fn raw_base_mul(d: [u8; 32]) -> Res<[u8; 32]> {
+    #[cfg(feature = "p256-cm4")]
+    return fast::base_mul(d);
+    #[cfg(not(feature = "p256-cm4"))]
     let d = scalar(d)?;
+    #[cfg(not(feature = "p256-cm4"))]
     Ok(ProjectivePoint::mul_by_generator(&*d)
         .to_affine()
         .x()
@@ -192,6 +223,104 @@ fn raw_decompress(x: &[u8; 32]) -> Res<[u8; 32]> {
         .into_option()
         .ok_or("not a point")?;
     Ok(p.x().into())
+}
+
+/// The raw P-256 primitives of the `p256-cm4` build: the assembly backend called directly (words
+/// are little-endian u32, the kit's numbers big-endian bytes), RFC 6979 nonces as in the kit.
+#[cfg(feature = "p256-cm4")]
+mod fast {
+    use p256::elliptic_curve::Curve;
+    use p256::elliptic_curve::point::AffineCoordinates;
+    use p256::{AffinePoint, FieldBytes, NistP256, ProjectivePoint};
+
+    use super::Res;
+
+    #[repr(C, align(4))]
+    struct Aligned([u8; 32]);
+
+    fn words(b: &[u8; 32]) -> [u32; 8] {
+        let mut w = [0u32; 8];
+        for (x, c) in w.iter_mut().zip(b.rchunks_exact(4)) {
+            *x = u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
+        }
+        w
+    }
+
+    fn bytes(w: &[u32; 8]) -> [u8; 32] {
+        let mut b = [0u8; 32];
+        for (c, x) in b.rchunks_exact_mut(4).zip(w) {
+            c.copy_from_slice(&x.to_be_bytes());
+        }
+        b
+    }
+
+    fn affine(x: &[u32; 8], y: &[u32; 8]) -> Res<AffinePoint> {
+        AffinePoint::from_coordinates(&FieldBytes::from(bytes(x)), &FieldBytes::from(bytes(y)))
+            .into_option()
+            .ok_or("point")
+    }
+
+    pub fn sign_digest(key: &[u8; 32], digest: &[u8; 32]) -> Res<[u8; 64]> {
+        let order = NistP256::ORDER;
+        let mut kgen = rfc6979::KGenerator::<sha2::Sha256, <NistP256 as Curve>::Uint>::new(
+            key,
+            digest,
+            &[],
+            &order,
+        );
+        let mut k = [0u8; 32];
+        kgen.fill_next_k(&mut k);
+        let (mut r, mut s) = ([0u32; 8], [0u32; 8]);
+        let hash = Aligned(*digest);
+        if !p256_cm4::sign(&mut r, &mut s, &hash.0, &words(key), &words(&k)) {
+            return Err("sign");
+        }
+        let mut out = [0u8; 64];
+        out[..32].copy_from_slice(&bytes(&r));
+        out[32..].copy_from_slice(&bytes(&s));
+        Ok(out)
+    }
+
+    pub fn verify(public: &[u8; 64], digest: &[u8; 32], sig: &[u8]) -> Res<bool> {
+        let (x, y) = public.split_at(32);
+        let (r, s) = sig.split_at(32);
+        let w = |b: &[u8]| -> Res<[u32; 8]> { Ok(words(b.try_into().map_err(|_| "len")?)) };
+        let hash = Aligned(*digest);
+        Ok(p256_cm4::verify(&w(x)?, &w(y)?, &hash.0, &w(r)?, &w(s)?))
+    }
+
+    pub fn base_mul(d: [u8; 32]) -> Res<[u8; 32]> {
+        let (mut x, mut y) = ([0u32; 8], [0u32; 8]);
+        if !p256_cm4::scalarmult_base(&mut x, &mut y, &words(&d)) {
+            return Err("scalar");
+        }
+        Ok(bytes(&x))
+    }
+
+    /// `d·P` as a projective point (the addition after it is RustCrypto's, as in the kit).
+    pub fn mul(p: &AffinePoint, d: [u8; 32]) -> Res<ProjectivePoint> {
+        let (mut x, mut y) = ([0u32; 8], [0u32; 8]);
+        let (px, py) = (words(&p.x().into()), words(&p.y().into()));
+        if !p256_cm4::scalarmult_generic(&mut x, &mut y, &words(&d), &px, &py) {
+            return Err("scalar");
+        }
+        Ok(affine(&x, &y)?.into())
+    }
+
+    /// `k·G` and `M + k·Q`.
+    pub fn encrypt(
+        q: &AffinePoint,
+        m: &AffinePoint,
+        k: [u8; 32],
+    ) -> Res<(AffinePoint, AffinePoint)> {
+        let (mut x, mut y) = ([0u32; 8], [0u32; 8]);
+        if !p256_cm4::scalarmult_base(&mut x, &mut y, &words(&k)) {
+            return Err("scalar");
+        }
+        let c1 = affine(&x, &y)?;
+        let c2 = (ProjectivePoint::from(*m) + mul(q, k)?).to_affine();
+        Ok((c1, c2))
+    }
 }
 
 // ---- the bench ----

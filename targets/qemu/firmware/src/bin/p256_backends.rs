@@ -3,7 +3,10 @@
 //! one the kit's calls use in this build) and RustCrypto (`drm_core::crypto::reference`) give the
 //! same public keys, the same RFC 6979 signatures and the same ElGamal ciphertexts from the same
 //! random stream; each accepts the other's signatures and refuses the same broken ones; both
-//! decrypt to the same message and refuse the same malformed ciphertexts. The `kat` suite, built
+//! decrypt to the same message and refuse the same malformed ciphertexts; both decompress the same
+//! x to the same point (and refuse the same non-points); and the ElGamal additions whose inputs
+//! share an x (the doubling and the identity, where the assembly's formula does not apply and the
+//! backend falls back to RustCrypto's complete addition) give the same result. The `kat` suite, built
 //! with the same feature, runs the published vectors (RFC 6979, Wycheproof) through the backend.
 #![no_std]
 #![no_main]
@@ -21,6 +24,8 @@ drm_board::suite!(
     public_keys_agree,
     signatures_agree,
     elgamal_agrees,
+    decompression_agrees,
+    addition_edge_cases_agree,
 );
 
 const ROUNDS: u64 = 32;
@@ -124,6 +129,76 @@ fn elgamal_agrees() -> TestResult {
                 reference::elgamal_decrypt(&k, &bad).map(|_| ()),
                 Err(Error::VerificationFailed)
             );
+        }
+    }
+    Ok(())
+}
+
+fn decompression_agrees() -> TestResult {
+    let mut rng = InsecureTestRng::seeded(0x256_04);
+    let (mut points, mut refused) = (0, 0);
+    for _ in 0..ROUNDS {
+        let mut x = [0u8; 32];
+        rng.fill_bytes(&mut x);
+        let fast = crypto::point_from_x(&x);
+        check_eq!(fast, reference::point_from_x(&x));
+        match fast {
+            Ok(p) => {
+                points += 1;
+                check!(p[63] & 1 == 0, "the even y");
+            }
+            Err(_) => refused += 1,
+        }
+    }
+    // About half of all x are the x of a point; both kinds were met.
+    check!(points > 0 && refused > 0);
+    // x ≥ p is no field element.
+    check_eq!(
+        crypto::point_from_x(&[0xFF; 32]),
+        Err(Error::InvalidArgument)
+    );
+    Ok(())
+}
+
+/// p − y for a big-endian field element `y` (0 < y < p).
+fn negate(y: &[u8]) -> [u8; 32] {
+    const P: [u8; 32] =
+        drm_board::testing::hex("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff");
+    let mut out = [0u8; 32];
+    let mut borrow = 0i16;
+    for i in (0..32).rev() {
+        let d = i16::from(P[i]) - i16::from(y[i]) - borrow;
+        borrow = i16::from(d < 0);
+        out[i] = (d + (borrow << 8)) as u8;
+    }
+    out
+}
+
+fn addition_edge_cases_agree() -> TestResult {
+    let mut rng = InsecureTestRng::seeded(0x256_05);
+    for _ in 0..8 {
+        let k = key(&mut rng);
+        let q = crypto::ecc_public_key(&k).map_err(|_| "public key")?;
+        let mut one = [0u8; 32];
+        one[31] = 1;
+        let g = crypto::ecc_public_key(&EccPrivateKey::from_bytes(one)).map_err(|_| "G")?;
+        // C1 = G, so d·C1 = Q. C2 = Q: M = C2 − d·C1 is the identity (refused). C2 = −Q:
+        // M = −2Q, a doubling.
+        let mut minus_q = q;
+        minus_q[32..].copy_from_slice(&negate(&q[32..]));
+        for (c2, identity) in [(q, true), (minus_q, false)] {
+            let mut ct = [0u8; 128];
+            ct[..64].copy_from_slice(&g);
+            ct[64..].copy_from_slice(&c2);
+            let fast = crypto::elgamal_decrypt(&k, &ct);
+            let slow = reference::elgamal_decrypt(&k, &ct);
+            if identity {
+                check_eq!(fast.map(|_| ()), Err(Error::VerificationFailed));
+                check_eq!(slow.map(|_| ()), Err(Error::VerificationFailed));
+            } else {
+                let (fast, slow) = (fast.map_err(|_| "fast")?, slow.map_err(|_| "slow")?);
+                check!(fast == slow);
+            }
         }
     }
     Ok(())
