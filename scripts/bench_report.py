@@ -353,6 +353,119 @@ if variants and dz and runs["z"][0]:
 else:
     P(f"**Not measured{' in the quick run' if QUICK else ''}**.\n")
 
+# ---- the fast P-256 backend (p256-cm4) ----
+FAST_BOARDS = [("mps2-an386", "M4F"), ("mps2-an505", "M33")]
+FAST_SHOWN = ["kit ecdsa-p256 sign digest", "kit ecdsa-p256 verify digest", "kit elgamal decrypt",
+              "raw ecdsa-p256 sign digest", "raw ecdsa-p256 verify 1 KiB", "raw elgamal decrypt",
+              "raw elgamal encrypt", "raw p-256 d·G", "raw p-256 point decompress",
+              "prepare aes-cbc encrypt", "prepare aes-cbc decrypt", "prepare hmac-sha256 sign",
+              "prepare hmac-sha256 verify", "prepare ecdsa-p256 sign", "prepare ecdsa-p256 verify",
+              "perform ecdsa-p256 sign 1 KiB", "perform ecdsa-p256 verify 1 KiB",
+              "license storage (deliver 6 licenses)", "challenge generation (secure delete)",
+              "response processing (secure delete)"]
+
+
+def log_ops(f):
+    ops = {}
+    if f.exists():
+        for line in f.read_text().splitlines():
+            m = re.match(r"^bench (.+) stack=(\d+) instructions=(\d+)$", line)
+            if m:
+                ops[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+    return ops
+
+
+def fast_of(board, label):
+    """(ops, fp_all flash, fp_base flash) of one board and backend ("fast" or "default")."""
+    d = DIR / "fast"
+    if board == "mps2-an386" and label == "default":
+        ops = runs["z"][0] or {}
+        fa, fb = size_of("mps2-an386", "z", "fp_all"), size_of("mps2-an386", "z", "fp_base")
+        return ops, fa[0] if fa else None, fb[0] if fb else None
+    sizes = []
+    for fp in ["fp_all", "fp_base"]:
+        f = d / f"{board}-{label}-{fp}.size"
+        sec = sections(f) if f.exists() else {}
+        sizes.append(sec.get(".text", 0) + sec.get(".rodata", 0) if sec else None)
+    return log_ops(d / f"{board}-{label}.log"), sizes[0], sizes[1]
+
+
+P("## Fast P-256 backend: `p256-cm4` on the M4F and the M33 (\"z\")\n")
+P("drm-core's feature `p256-cm4` builds the kit's P-256 (scalar multiplications, ECDSA sign and "
+  "verify, decompression, ElGamal's point addition) on Emil Lenngren's P256-Cortex-M4 assembly "
+  "as the `p256-cm4` crate has it (kept in `third_party/p256-cm4` with three fixes and one "
+  "addition, `third_party/README.md`); RustCrypto stays the default and the reference. Same "
+  "firmware as above (`bench_ops`, `-icount shift=0`), built at \"z\" with `--features "
+  "BOARD,p256-cm4` in its own target directory; M4F: mps2-an386, M33: mps2-an505 "
+  "(`thumbv8m.main-none-eabihf`, `target-cpu=cortex-m33`). In that build the raw P-256 lines are "
+  "the assembly called directly; `kit ...` lines are drm-core's own functions (conversions and "
+  "checks included). Both backends give the same bytes: `targets/qemu/firmware/src/bin/"
+  "p256_backends.rs` and the `kat` suite, run by `scripts/run-suites` on both boards.\n")
+cols = []
+for board, core in FAST_BOARDS:
+    for label in ["default", "fast"]:
+        ops, fa, fb = fast_of(board, label)
+        if ops:
+            cols.append((board, core, label, ops, fa, fb))
+if len(cols) >= 2:
+    head = []
+    for _, core, label, _, _, _ in cols:
+        head.append(f"{core} {'RustCrypto' if label == 'default' else 'p256-cm4'}")
+    P("| operation | " + " | ".join(head) + " |")
+    P("|---|" + "---|" * len(cols))
+    for k in FAST_SHOWN:
+        cells = []
+        for board, _, label, ops, _, _ in cols:
+            v = ops.get(k)
+            base = next((c[3].get(k) for c in cols if c[0] == board and c[2] == "default"), None)
+            if v is None:
+                cells.append("–")
+            elif label == "fast" and base:
+                cells.append(f"{n(v[1])} ({base[1] / v[1]:.1f}× fewer)")
+            else:
+                cells.append(n(v[1]))
+        P(f"| {k} | " + " | ".join(cells) + " |")
+    P("| `fp_all` flash | " + " | ".join(n(c[4]) if c[4] else "–" for c in cols) + " |")
+    P("| kit alone (`fp_all` − `fp_base`) | " +
+      " | ".join(n(c[4] - c[5]) if c[4] and c[5] else "–" for c in cols) + " |")
+    P("| deepest operation's peak stack | " + " | ".join(
+        (lambda kv: f"{n(kv[1][0])} ({kv[0]})")(max(((k, v) for k, v in c[3].items()
+                                                     if not k.startswith(("raw ", "("))),
+                                                    key=lambda kv: kv[1][0]))
+        for c in cols) + " |")
+    P("")
+    # The issue's targets, per board with the fast backend.
+    LIMITS = [("ECDSA sign (kit) ≤ 0.4 M", ["kit ecdsa-p256 sign digest"], 400_000),
+              ("ECDSA verify (kit) ≤ 0.9 M", ["kit ecdsa-p256 verify digest"], 900_000),
+              ("ElGamal decrypt (kit) ≤ 0.8 M", ["kit elgamal decrypt"], 800_000),
+              ("Prepare of any algorithm ≤ 1.0 M", [k for k in FAST_SHOWN if k.startswith("prepare")], 1_000_000),
+              ("delivering 6 licenses ≤ 8 M", ["license storage (deliver 6 licenses)"], 8_000_000),
+              ("Secure Delete challenge ≤ 2.5 M", ["challenge generation (secure delete)"], 2_500_000)]
+    for board, core, label, ops, _, _ in cols:
+        if label != "fast":
+            continue
+        for what, keys, limit in LIMITS:
+            have_all = [k for k in keys if k in ops]
+            if not have_all:
+                targets.append((f"p256-cm4 {core}: {what}", "–", "**not measured**"))
+                continue
+            worst = max(have_all, key=lambda k: ops[k][1])
+            v = ops[worst][1]
+            got = f"{n(v)} instructions" + (f" ({worst}, the largest)" if len(keys) > 1 else "")
+            targets.append((f"p256-cm4 {core}: {what}", got,
+                            "met" if v <= limit else f"**not met**: {n(v - limit)} over ({v / limit - 1:+.1%})"))
+        for kit, raws, limit in PAIRS:
+            if limit is None:
+                continue
+            if kit in ops and all(r in ops for r in raws):
+                k, r = ops[kit][1], sum(ops[x][1] for x in raws)
+                targets.append((f"p256-cm4 {core}: {kit} ≤ {limit:.2f} × its primitives",
+                                f"{k / r:.3f} × ({n(k)} vs {n(r)})",
+                                "met" if k / r <= limit else
+                                f"**not met**: {k / r / limit - 1:+.1%} over the limit ({n(k - int(r * limit))} instructions)"))
+else:
+    P(f"**Not measured{' in the quick run' if QUICK else ''}**.\n")
+
 z = runs["z"][0]
 if z:
     kit_ops = {k: v for k, v in z.items() if not k.startswith(("raw ", "("))}

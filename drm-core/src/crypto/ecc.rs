@@ -30,12 +30,16 @@ mod cm4;
 /// ARMv7E-M or ARMv8-M Mainline target, the active backend is the assembly of P256-Cortex-M4
 /// (`p256-cm4`), and [`reference`] keeps the RustCrypto forms callable for cross-checks.
 trait Ops {
+    /// A secret scalar in `[1, n)` in the backend's own form (zeroized by its users).
+    type Secret: Zeroize;
+    /// The scalar of 32 big-endian bytes, if it is in `[1, n)`.
+    fn secret(bytes: &[u8; 32]) -> Option<Self::Secret>;
     /// `k·G` (never the identity: `k` is in `[1, n)`).
-    fn mul_base(k: &NonZeroScalar) -> Result<AffinePoint>;
+    fn mul_base(k: &Self::Secret) -> Result<AffinePoint>;
     /// `k·P` for a point `P` of the curve (never the identity: the group has prime order).
-    fn mul(p: &AffinePoint, k: &NonZeroScalar) -> Result<AffinePoint>;
+    fn mul(p: &AffinePoint, k: &Self::Secret) -> Result<AffinePoint>;
     /// ECDSA over a SHA-256 digest, RFC 6979 nonce: `r‖s`.
-    fn sign(d: &NonZeroScalar, digest: &[u8; 32]) -> Result<[u8; 64]>;
+    fn sign(d: &Self::Secret, digest: &[u8; 32]) -> Result<[u8; 64]>;
     /// ECDSA verification of `r‖s`; any failure is [`Error::VerificationFailed`].
     fn verify(q: &AffinePoint, digest: &[u8; 32], signature: &[u8; 64]) -> Result<()>;
     /// The point with x coordinate `x` and an even `y`, if there is one.
@@ -53,6 +57,15 @@ trait Ops {
 pub(crate) struct Soft;
 
 impl Ops for Soft {
+    type Secret = NonZeroScalar;
+
+    fn secret(bytes: &[u8; 32]) -> Option<NonZeroScalar> {
+        let mut b = FieldBytes::from(*bytes);
+        let scalar = NonZeroScalar::from_repr(b);
+        b.zeroize();
+        scalar.into_option()
+    }
+
     fn mul_base(k: &NonZeroScalar) -> Result<AffinePoint> {
         Ok(mul_generator(k))
     }
@@ -102,23 +115,20 @@ const MAX_DRAWS: usize = 128;
 
 /// The private scalar of `key`; [`Error::InvalidArgument`] when it is 0 or not below the
 /// group order.
-fn secret_scalar(key: &EccPrivateKey) -> Result<NonZeroScalar> {
-    let mut bytes = FieldBytes::from(*key.expose_secret());
-    let scalar = NonZeroScalar::from_repr(bytes);
-    bytes.zeroize();
-    scalar.into_option().ok_or(Error::InvalidArgument)
+fn secret_scalar<B: Ops>(key: &EccPrivateKey) -> Result<B::Secret> {
+    B::secret(key.expose_secret()).ok_or(Error::InvalidArgument)
 }
 
-/// A uniformly random non-zero scalar (rejection sampling of 32-byte strings).
-fn random_scalar<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<NonZeroScalar> {
+/// A uniformly random non-zero scalar (rejection sampling of 32-byte strings, the same draws
+/// accepted by every backend): the scalar and its bytes.
+fn random_scalar<B: Ops, R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<(B::Secret, [u8; 32])> {
     for _ in 0..MAX_DRAWS {
-        let mut bytes = FieldBytes::default();
+        let mut bytes = [0u8; 32];
         rng.try_fill_bytes(&mut bytes).map_err(|_| Error::Rng)?;
-        let scalar = NonZeroScalar::from_repr(bytes);
-        bytes.zeroize();
-        if let Some(scalar) = scalar.into_option() {
-            return Ok(scalar);
+        if let Some(scalar) = B::secret(&bytes) {
+            return Ok((scalar, bytes));
         }
+        bytes.zeroize();
     }
     Err(Error::Rng)
 }
@@ -159,7 +169,7 @@ pub fn ecc_public_key(key: &EccPrivateKey) -> Result<[u8; 64]> {
 }
 
 fn public_key_with<B: Ops>(key: &EccPrivateKey) -> Result<[u8; 64]> {
-    let mut d = secret_scalar(key)?;
+    let mut d = secret_scalar::<B>(key)?;
     let public = B::mul_base(&d);
     d.zeroize();
     Ok(point_to_bytes(&public?))
@@ -169,19 +179,12 @@ fn public_key_with<B: Ops>(key: &EccPrivateKey) -> Result<[u8; 64]> {
 pub fn ecc_generate_key<R: TryCryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<(EccPrivateKey, [u8; 64])> {
-    let mut d = random_scalar(rng)?;
-    let public = match Active::mul_base(&d) {
-        Ok(p) => point_to_bytes(&p),
-        Err(e) => {
-            d.zeroize();
-            return Err(e);
-        }
-    };
-    let mut bytes = FieldBytes::from(&d);
-    let key = EccPrivateKey::from_bytes(bytes.into());
-    bytes.zeroize();
+    let (mut d, mut bytes) = random_scalar::<Active, R>(rng)?;
+    let public = Active::mul_base(&d);
     d.zeroize();
-    Ok((key, public))
+    let key = EccPrivateKey::from_bytes(bytes);
+    bytes.zeroize();
+    Ok((key, point_to_bytes(&public?)))
 }
 
 /// ECDSA-P256-SHA256 over `msg` with deterministic nonces (RFC 6979): the raw signature
@@ -197,7 +200,7 @@ pub fn ecdsa_p256_sign_digest(key: &EccPrivateKey, digest: &[u8; 32]) -> Result<
 }
 
 fn sign_digest_with<B: Ops>(key: &EccPrivateKey, digest: &[u8; 32]) -> Result<[u8; 64]> {
-    let mut d = secret_scalar(key)?;
+    let mut d = secret_scalar::<B>(key)?;
     let signature = B::sign(&d, digest);
     d.zeroize();
     signature
@@ -350,7 +353,8 @@ fn encrypt_point<B: Ops, R: TryCryptoRng + ?Sized>(
     m: &AffinePoint,
     rng: &mut R,
 ) -> Result<[u8; 128]> {
-    let mut k = random_scalar(rng)?;
+    let (mut k, mut bytes) = random_scalar::<B, R>(rng)?;
+    bytes.zeroize();
     let c1 = B::mul_base(&k);
     let kq = B::mul(q, &k);
     k.zeroize();
@@ -399,7 +403,7 @@ fn decrypt_with<B: Ops>(key: &EccPrivateKey, ciphertext: &[u8; 128]) -> Result<S
     let c2: &[u8; 64] = c2.try_into().map_err(|_| Error::LogicBug)?;
     let c1 = point_from_bytes(c1).ok_or(Error::VerificationFailed)?;
     let c2 = point_from_bytes(c2).ok_or(Error::VerificationFailed)?;
-    let mut d = secret_scalar(key)?;
+    let mut d = secret_scalar::<B>(key)?;
     let dc1 = B::mul(&c1, &d);
     d.zeroize();
     let m = B::add(&c2, &dc1?, true);

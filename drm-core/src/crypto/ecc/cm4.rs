@@ -6,9 +6,9 @@
 //! Signatures use the same RFC 6979 nonces as the RustCrypto backend (the `rfc6979` crate that
 //! `ecdsa` uses), so both give the same bytes for the same key and digest.
 
+use p256::elliptic_curve::Curve;
 use p256::elliptic_curve::point::AffineCoordinates;
-use p256::elliptic_curve::{Curve, PrimeField};
-use p256::{AffinePoint, FieldBytes, NistP256, NonZeroScalar};
+use p256::{AffinePoint, FieldBytes, NistP256};
 use zeroize::Zeroize;
 
 use super::{Error, MAX_DRAWS, Ops, Result};
@@ -52,34 +52,34 @@ fn point(x: &[u32; 8], y: &[u32; 8]) -> Result<AffinePoint> {
         .ok_or(Error::LogicBug)
 }
 
-fn scalar_words(k: &NonZeroScalar) -> [u32; 8] {
-    let mut b: [u8; 32] = k.to_repr().into();
-    let w = words(&b);
-    b.zeroize();
-    w
-}
-
 impl Ops for Cm4 {
+    /// The scalar as the assembly takes it: little-endian words, checked to be in `[1, n)`.
+    type Secret = [u32; 8];
+
+    fn secret(bytes: &[u8; 32]) -> Option<[u32; 8]> {
+        let mut w = words(bytes);
+        if p256_cm4::check_range_n(&w) {
+            Some(w)
+        } else {
+            w.zeroize();
+            None
+        }
+    }
+
     #[inline(never)]
-    fn mul_base(k: &NonZeroScalar) -> Result<AffinePoint> {
-        let mut kw = scalar_words(k);
+    fn mul_base(k: &[u32; 8]) -> Result<AffinePoint> {
         let (mut x, mut y) = ([0u32; 8], [0u32; 8]);
-        let ok = p256_cm4::scalarmult_base(&mut x, &mut y, &kw);
-        kw.zeroize();
-        if !ok {
+        if !p256_cm4::scalarmult_base(&mut x, &mut y, k) {
             return Err(Error::LogicBug);
         }
         point(&x, &y)
     }
 
     #[inline(never)]
-    fn mul(p: &AffinePoint, k: &NonZeroScalar) -> Result<AffinePoint> {
+    fn mul(p: &AffinePoint, k: &[u32; 8]) -> Result<AffinePoint> {
         let (px, py) = point_words(p);
-        let mut kw = scalar_words(k);
         let (mut x, mut y) = ([0u32; 8], [0u32; 8]);
-        let ok = p256_cm4::scalarmult_generic(&mut x, &mut y, &kw, &px, &py);
-        kw.zeroize();
-        if !ok {
+        if !p256_cm4::scalarmult_generic(&mut x, &mut y, k, &px, &py) {
             return Err(Error::LogicBug);
         }
         let out = point(&x, &y);
@@ -89,16 +89,15 @@ impl Ops for Cm4 {
     }
 
     #[inline(never)]
-    fn sign(d: &NonZeroScalar, digest: &[u8; 32]) -> Result<[u8; 64]> {
+    fn sign(d: &[u32; 8], digest: &[u8; 32]) -> Result<[u8; 64]> {
         let order = NistP256::ORDER;
-        let mut repr: [u8; 32] = d.to_repr().into();
+        let mut repr = bytes(d);
         let mut kgen = rfc6979::KGenerator::<sha2::Sha256, <NistP256 as Curve>::Uint>::new(
             &repr,
             digest,
             &[],
             &order,
         );
-        let mut dw = words(&repr);
         repr.zeroize();
         let hash = AlignedDigest(*digest);
         let mut result = Err(Error::LogicBug);
@@ -110,7 +109,7 @@ impl Ops for Cm4 {
             let mut kw = words(&k);
             k.zeroize();
             let (mut r, mut s) = ([0u32; 8], [0u32; 8]);
-            let ok = p256_cm4::sign(&mut r, &mut s, &hash.0, &dw, &kw);
+            let ok = p256_cm4::sign(&mut r, &mut s, &hash.0, d, &kw);
             kw.zeroize();
             if ok {
                 let mut out = [0u8; 64];
@@ -121,7 +120,6 @@ impl Ops for Cm4 {
                 break;
             }
         }
-        dw.zeroize();
         result
     }
 

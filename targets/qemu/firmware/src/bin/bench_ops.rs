@@ -38,10 +38,15 @@ use drm_keyexchange::{
 use hmac::{KeyInit, Mac};
 use ops::{Hds, KIB, Res};
 #[cfg(not(feature = "p256-cm4"))]
+use p256::ProjectivePoint;
+#[cfg(not(feature = "p256-cm4"))]
 use p256::elliptic_curve::group::Group;
-use p256::elliptic_curve::point::{AffineCoordinates, DecompressPoint};
+use p256::elliptic_curve::point::AffineCoordinates;
+#[cfg(not(feature = "p256-cm4"))]
+use p256::elliptic_curve::point::DecompressPoint;
+#[cfg(not(feature = "p256-cm4"))]
 use p256::elliptic_curve::subtle::Choice;
-use p256::{AffinePoint, FieldBytes, ProjectivePoint};
+use p256::{AffinePoint, FieldBytes};
 #[cfg(not(feature = "p256-cm4"))]
 use p256::{NistP256, NonZeroScalar};
 use sd_host::{Device, wait_for};
@@ -166,6 +171,9 @@ fn raw_ecdsa_verify(public: &[u8; 64], msg: &[u8], sig: &[u8]) -> Res<bool> {
 #[inline(never)]
 fn raw_elgamal(public: &[u8; 64], m: &[u8; 32], k: [u8; 32]) -> Res<[u8; 64]> {
     let q = point(public)?;
+    #[cfg(feature = "p256-cm4")]
+    let m = fast::decompress(m)?;
+    #[cfg(not(feature = "p256-cm4"))]
     let m = AffinePoint::decompress(&FieldBytes::from(*m), Choice::from(0))
         .into_option()
         .ok_or("m")?;
@@ -188,10 +196,9 @@ fn raw_elgamal(public: &[u8; 64], m: &[u8; 32], k: [u8; 32]) -> Res<[u8; 64]> {
 fn raw_elgamal_decrypt(d: [u8; 32], c1: &[u8; 64], c2: &[u8; 64]) -> Res<[u8; 32]> {
     let (c1, c2) = (point(c1)?, point(c2)?);
     #[cfg(feature = "p256-cm4")]
-    let dc1 = fast::mul(&c1, d)?;
+    let m = fast::add(&c2, &fast::mul(&c1, d)?, true)?;
     #[cfg(not(feature = "p256-cm4"))]
-    let dc1 = ProjectivePoint::from(c1) * *scalar(d)?;
-    let m = (ProjectivePoint::from(c2) - dc1).to_affine();
+    let m = (ProjectivePoint::from(c2) - ProjectivePoint::from(c1) * *scalar(d)?).to_affine();
     Ok(m.x().into())
 }
 
@@ -219,9 +226,13 @@ fn raw_cmac(key: &[u8; 16], data: &[u8]) -> Res<[u8; 16]> {
 /// The point with x `x` and even y (a square root in the field).
 #[inline(never)]
 fn raw_decompress(x: &[u8; 32]) -> Res<[u8; 32]> {
+    #[cfg(feature = "p256-cm4")]
+    return fast::decompress(x).map(|p| p.x().into());
+    #[cfg(not(feature = "p256-cm4"))]
     let p = AffinePoint::decompress(&FieldBytes::from(*x), Choice::from(0))
         .into_option()
         .ok_or("not a point")?;
+    #[cfg(not(feature = "p256-cm4"))]
     Ok(p.x().into())
 }
 
@@ -231,7 +242,7 @@ fn raw_decompress(x: &[u8; 32]) -> Res<[u8; 32]> {
 mod fast {
     use p256::elliptic_curve::Curve;
     use p256::elliptic_curve::point::AffineCoordinates;
-    use p256::{AffinePoint, FieldBytes, NistP256, ProjectivePoint};
+    use p256::{AffinePoint, FieldBytes, NistP256};
 
     use super::Res;
 
@@ -241,7 +252,9 @@ mod fast {
     fn words(b: &[u8; 32]) -> [u32; 8] {
         let mut w = [0u32; 8];
         for (x, c) in w.iter_mut().zip(b.rchunks_exact(4)) {
-            *x = u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
+            let mut word = [0u8; 4];
+            word.copy_from_slice(c);
+            *x = u32::from_be_bytes(word);
         }
         w
     }
@@ -297,14 +310,36 @@ mod fast {
         Ok(bytes(&x))
     }
 
-    /// `d·P` as a projective point (the addition after it is RustCrypto's, as in the kit).
-    pub fn mul(p: &AffinePoint, d: [u8; 32]) -> Res<ProjectivePoint> {
+    /// `d·P`.
+    pub fn mul(p: &AffinePoint, d: [u8; 32]) -> Res<AffinePoint> {
         let (mut x, mut y) = ([0u32; 8], [0u32; 8]);
         let (px, py) = (words(&p.x().into()), words(&p.y().into()));
         if !p256_cm4::scalarmult_generic(&mut x, &mut y, &words(&d), &px, &py) {
             return Err("scalar");
         }
-        Ok(affine(&x, &y)?.into())
+        affine(&x, &y)
+    }
+
+    /// `a + b` or `a − b` (points with different x, as these are).
+    pub fn add(a: &AffinePoint, b: &AffinePoint, negate: bool) -> Res<AffinePoint> {
+        let (mut x, mut y) = ([0u32; 8], [0u32; 8]);
+        let (ax, ay) = (words(&a.x().into()), words(&a.y().into()));
+        let (bx, by) = (words(&b.x().into()), words(&b.y().into()));
+        if !p256_cm4::add_affine(&mut x, &mut y, (&ax, &ay), (&bx, &by), negate) {
+            return Err("add");
+        }
+        affine(&x, &y)
+    }
+
+    /// The point with x `x` and even y.
+    pub fn decompress(x: &[u8; 32]) -> Res<AffinePoint> {
+        let mut enc = [2u8; 33];
+        enc[1..].copy_from_slice(x);
+        let (mut px, mut py) = ([0u32; 8], [0u32; 8]);
+        if !p256_cm4::octet_string_to_point(&mut px, &mut py, &enc) {
+            return Err("not a point");
+        }
+        affine(&px, &py)
     }
 
     /// `k·G` and `M + k·Q`.
@@ -318,7 +353,7 @@ mod fast {
             return Err("scalar");
         }
         let c1 = affine(&x, &y)?;
-        let c2 = (ProjectivePoint::from(*m) + mul(q, k)?).to_affine();
+        let c2 = add(m, &mul(q, k)?, false)?;
         Ok((c1, c2))
     }
 }
@@ -486,6 +521,28 @@ fn primitives() -> TestResult {
         raw_elgamal_decrypt(key32, &ops::SIGNING_PUBLIC, &ops::ENCRYPTION_PUBLIC)
     })?;
     measure("raw p-256 d·G", || raw_base_mul(key32))?;
+    // The same three through the kit's own functions (drm_core::crypto, whichever backend this
+    // build has): what a caller of drm-core pays, conversions and checks included.
+    let signing = drm_core::secret::EccPrivateKey::from_bytes(ops::SIGNING_KEY);
+    let kit_sig = measure("kit ecdsa-p256 sign digest", || {
+        drm_core::crypto::ecdsa_p256_sign_digest(&signing, &digest).map_err(|_| "kit sign")
+    })?;
+    if kit_sig != sig {
+        return Err("the kit's signature differs from the raw one");
+    }
+    measure("kit ecdsa-p256 verify digest", || {
+        drm_core::crypto::ecdsa_p256_verify_digest(&ops::SIGNING_PUBLIC, &digest, &sig)
+            .map_err(|_| "kit verify")
+    })?;
+    let mut ct = [0u8; 128];
+    ct[..64].copy_from_slice(&ops::SIGNING_PUBLIC);
+    ct[64..].copy_from_slice(&ops::ENCRYPTION_PUBLIC);
+    let decrypting = drm_core::secret::EccPrivateKey::from_bytes(key32);
+    measure("kit elgamal decrypt", || {
+        drm_core::crypto::elgamal_decrypt(&decrypting, &ct)
+            .map(|_| ())
+            .map_err(|_| "kit decrypt")
+    })?;
     measure("raw aes-128-cmac of a license", || {
         raw_cmac(&key16, &ops::AES_ENC)
     })?;

@@ -45,7 +45,7 @@ fn backend_is_the_assembly() -> TestResult {
 }
 
 fn public_keys_agree() -> TestResult {
-    let mut rng = InsecureTestRng::seeded(0x256_01);
+    let mut rng = InsecureTestRng::seeded(0x0002_5601);
     for _ in 0..ROUNDS {
         let k = key(&mut rng);
         check_eq!(crypto::ecc_public_key(&k), reference::ecc_public_key(&k));
@@ -60,7 +60,7 @@ fn public_keys_agree() -> TestResult {
 }
 
 fn signatures_agree() -> TestResult {
-    let mut rng = InsecureTestRng::seeded(0x256_02);
+    let mut rng = InsecureTestRng::seeded(0x0002_5602);
     for i in 0..ROUNDS {
         let k = key(&mut rng);
         let public = crypto::ecc_public_key(&k).map_err(|_| "public key")?;
@@ -76,7 +76,9 @@ fn signatures_agree() -> TestResult {
         check!(reference::ecdsa_p256_verify_digest(&public, &digest, &fast).is_ok());
         // Broken signatures, digests and keys: refused by both.
         let mut bad = fast;
-        bad[(i as usize * 7) % 64] ^= 1 << (i % 8);
+        if let Some(byte) = bad.get_mut((i as usize * 7) % 64) {
+            *byte ^= 1 << (i % 8);
+        }
         let mut other = digest;
         other[31] ^= 1;
         let mut wrong_key = public;
@@ -102,14 +104,14 @@ fn signatures_agree() -> TestResult {
 }
 
 fn elgamal_agrees() -> TestResult {
-    let mut rng = InsecureTestRng::seeded(0x256_03);
+    let mut rng = InsecureTestRng::seeded(0x0002_5603);
     for i in 0..ROUNDS {
         let k = key(&mut rng);
         let public = crypto::ecc_public_key(&k).map_err(|_| "public key")?;
         let x = crypto::random_point_x(&mut rng).map_err(|_| "point")?;
         // The same random stream for both encryptions: the same ciphertext.
-        let mut a = InsecureTestRng::seeded(0x256_0300 + i);
-        let mut b = InsecureTestRng::seeded(0x256_0300 + i);
+        let mut a = InsecureTestRng::seeded(0x0256_0300 + i);
+        let mut b = InsecureTestRng::seeded(0x0256_0300 + i);
         let fast = crypto::elgamal_encrypt(&public, &x, &mut a).map_err(|_| "encrypt")?;
         let slow = reference::elgamal_encrypt(&public, &x, &mut b).map_err(|_| "reference")?;
         check_eq!(fast, slow);
@@ -120,7 +122,9 @@ fn elgamal_agrees() -> TestResult {
         // C1 off the curve, C2 off the curve: refused by both.
         for at in [63usize, 127] {
             let mut bad = fast;
-            bad[at] ^= 1;
+            if let Some(byte) = bad.get_mut(at) {
+                *byte ^= 1;
+            }
             check_eq!(
                 crypto::elgamal_decrypt(&k, &bad).map(|_| ()),
                 Err(Error::VerificationFailed)
@@ -135,7 +139,7 @@ fn elgamal_agrees() -> TestResult {
 }
 
 fn decompression_agrees() -> TestResult {
-    let mut rng = InsecureTestRng::seeded(0x256_04);
+    let mut rng = InsecureTestRng::seeded(0x0002_5604);
     let (mut points, mut refused) = (0, 0);
     for _ in 0..ROUNDS {
         let mut x = [0u8; 32];
@@ -166,16 +170,16 @@ fn negate(y: &[u8]) -> [u8; 32] {
         drm_board::testing::hex("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff");
     let mut out = [0u8; 32];
     let mut borrow = 0i16;
-    for i in (0..32).rev() {
-        let d = i16::from(P[i]) - i16::from(y[i]) - borrow;
+    for ((o, p), y) in out.iter_mut().zip(P).zip(y).rev() {
+        let d = i16::from(p) - i16::from(*y) - borrow;
         borrow = i16::from(d < 0);
-        out[i] = (d + (borrow << 8)) as u8;
+        *o = (d + (borrow << 8)) as u8;
     }
     out
 }
 
 fn addition_edge_cases_agree() -> TestResult {
-    let mut rng = InsecureTestRng::seeded(0x256_05);
+    let mut rng = InsecureTestRng::seeded(0x0002_5605);
     for _ in 0..8 {
         let k = key(&mut rng);
         let q = crypto::ecc_public_key(&k).map_err(|_| "public key")?;
