@@ -37,6 +37,26 @@ def sections(f):
     return sec
 
 
+def flash_of(f):
+    """Flash (`.text` + `.rodata`) of an `llvm-size -A` output file, or None when missing."""
+    if not f.exists():
+        return None
+    sec = sections(f)
+    return sec.get(".text", 0) + sec.get(".rodata", 0)
+
+
+def log_ops(f):
+    """{operation: (stack, instructions)} from the `bench NAME stack=.. instructions=..` lines
+    of a bench_ops log (empty when the log is missing)."""
+    ops = {}
+    if f.exists():
+        for line in f.read_text().splitlines():
+            m = re.match(r"^bench (.+) stack=(\d+) instructions=(\d+)$", line)
+            if m:
+                ops[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+    return ops
+
+
 def size_of(board, opt, fp):
     """(flash, static RAM) of one footprint firmware, or None when not measured."""
     f = DIR / "fp" / f"{board}-{opt}-{fp}.size"
@@ -60,11 +80,8 @@ def ops_of(opt):
     f = DIR / "ops" / f"{opt}.log"
     if not f.exists():
         return None, {}
-    ops, info = {}, {}
+    ops, info = log_ops(f), {}
     for line in f.read_text().splitlines():
-        m = re.match(r"^bench (.+) stack=(\d+) instructions=(\d+)$", line)
-        if m:
-            ops[m.group(1)] = (int(m.group(2)), int(m.group(3)))
         m = re.match(r"^bench-info (.*)$", line)
         if m:
             for kv in m.group(1).split():
@@ -283,20 +300,10 @@ SHOWN = ["raw sha-256 1 KiB", "raw aes-128-cbc encrypt 1 KiB", "raw aes-128-cbc 
 def compact_of(name):
     """(fp_all flash, fp_base flash, ops, flags) of one compact variant, or None."""
     d = DIR / "compact"
-    sizes = []
-    for fp in ["fp_all", "fp_base"]:
-        f = d / f"{name}-{fp}.size"
-        if not f.exists():
-            return None
-        sec = sections(f)
-        sizes.append(sec.get(".text", 0) + sec.get(".rodata", 0))
-    ops = {}
-    log = d / f"{name}.log"
-    if log.exists():
-        for line in log.read_text().splitlines():
-            m = re.match(r"^bench (.+) stack=(\d+) instructions=(\d+)$", line)
-            if m:
-                ops[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+    sizes = [flash_of(d / f"{name}-{fp}.size") for fp in ["fp_all", "fp_base"]]
+    if None in sizes:
+        return None
+    ops = log_ops(d / f"{name}.log")
     flags = (d / f"{name}.flags").read_text().strip() if (d / f"{name}.flags").exists() else "?"
     return sizes[0], sizes[1], ops, flags
 
@@ -365,16 +372,6 @@ FAST_SHOWN = ["kit ecdsa-p256 sign digest", "kit ecdsa-p256 verify digest", "kit
               "response processing (secure delete)"]
 
 
-def log_ops(f):
-    ops = {}
-    if f.exists():
-        for line in f.read_text().splitlines():
-            m = re.match(r"^bench (.+) stack=(\d+) instructions=(\d+)$", line)
-            if m:
-                ops[m.group(1)] = (int(m.group(2)), int(m.group(3)))
-    return ops
-
-
 def fast_of(board, label):
     """(ops, fp_all flash, fp_base flash) of one board and backend ("fast" or "default")."""
     d = DIR / "fast"
@@ -382,12 +379,8 @@ def fast_of(board, label):
         ops = runs["z"][0] or {}
         fa, fb = size_of("mps2-an386", "z", "fp_all"), size_of("mps2-an386", "z", "fp_base")
         return ops, fa[0] if fa else None, fb[0] if fb else None
-    sizes = []
-    for fp in ["fp_all", "fp_base"]:
-        f = d / f"{board}-{label}-{fp}.size"
-        sec = sections(f) if f.exists() else {}
-        sizes.append(sec.get(".text", 0) + sec.get(".rodata", 0) if sec else None)
-    return log_ops(d / f"{board}-{label}.log"), sizes[0], sizes[1]
+    fa, fb = (flash_of(d / f"{board}-{label}-{fp}.size") for fp in ["fp_all", "fp_base"])
+    return log_ops(d / f"{board}-{label}.log"), fa, fb
 
 
 P("## Fast P-256 backend: `p256-cm4` on the M4F and the M33 (\"z\")\n")

@@ -21,12 +21,12 @@
 mod ops;
 #[path = "../sd_host.rs"]
 mod sd_host;
+#[path = "../systick.rs"]
+mod systick;
 
 use aes::Aes128;
 use aes::cipher::array::Array;
 use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
-use cortex_m::peripheral::SYST;
-use cortex_m::peripheral::syst::SystClkSource;
 use drm_board::harness::TestResult;
 use drm_board::stack;
 use drm_board::testing::InsecureTestRng;
@@ -55,33 +55,20 @@ use sha2::Digest;
 
 drm_board::suite!(bench);
 
-/// SysTick as a 24-bit down-counter at its full range.
-fn start_systick() {
-    #[allow(unsafe_code)]
-    // SAFETY: the only user of SysTick in this firmware.
-    let mut syst = unsafe { cortex_m::Peripherals::steal() }.SYST;
-    syst.set_clock_source(SystClkSource::Core);
-    syst.set_reload(0x00FF_FFFF);
-    syst.clear_current();
-    syst.enable_counter();
-}
-
 /// Runs `f` once: prints its peak stack (below this frame's stack pointer) and instructions.
 #[inline(never)]
 fn measure<T>(name: &str, f: impl FnOnce() -> Res<T>) -> Res<T> {
     stack::paint();
     let before = stack::depth();
-    let t0 = SYST::get_current();
+    let t0 = systick::now();
     let r = core::hint::black_box(f());
-    let t1 = SYST::get_current();
+    let t1 = systick::now();
     let peak = stack::peak();
-    // One wrap at most: every operation here is far below 2^24 ticks (671 M instructions).
-    let ticks = t0.wrapping_sub(t1) & 0x00FF_FFFF;
     defmt::println!(
         "bench {=str} stack={=u32} instructions={=u32}",
         name,
         peak.saturating_sub(before),
-        ticks.wrapping_mul(40)
+        systick::instructions(t0, t1)
     );
     r
 }
@@ -361,7 +348,7 @@ mod fast {
 // ---- the bench ----
 
 fn bench() -> TestResult {
-    start_systick();
+    systick::start();
     let licenses: usize = ops::LICENSES.iter().map(|l| l.len()).sum();
     defmt::println!(
         "bench-info test_data={=usize}",

@@ -12,39 +12,30 @@
 #![no_std]
 #![no_main]
 
-use cortex_m::peripheral::SYST;
-use cortex_m::peripheral::syst::SystClkSource;
 use drm_board::harness::TestResult;
 use drm_board::testing::InsecureTestRng;
 use drm_core::crypto;
 use drm_core::platform::Rng;
 use drm_core::secret::EccPrivateKey;
 
+#[path = "../systick.rs"]
+mod systick;
+
 drm_board::suite!(secret_scalar_operations_take_the_same_instructions);
 
 const SECRETS: usize = 32;
-const TICK: u32 = 40;
+const TICK: u32 = systick::INSTRUCTIONS_PER_TICK;
 
-fn start_systick() {
-    #[allow(unsafe_code)]
-    // SAFETY: the only user of SysTick in this firmware.
-    let mut syst = unsafe { cortex_m::Peripherals::steal() }.SYST;
-    syst.set_clock_source(SystClkSource::Core);
-    syst.set_reload(0x00FF_FFFF);
-    syst.clear_current();
-    syst.enable_counter();
-}
-
-/// Instructions `f` took (ticks × 40; one wrap of the 24-bit counter at most).
+/// Instructions `f` took.
 #[inline(never)]
 fn count(f: impl FnOnce() -> bool) -> Result<u32, &'static str> {
-    let t0 = SYST::get_current();
+    let t0 = systick::now();
     let ok = core::hint::black_box(f());
-    let t1 = SYST::get_current();
+    let t1 = systick::now();
     if !ok {
         return Err("an operation failed");
     }
-    Ok((t0.wrapping_sub(t1) & 0x00FF_FFFF).wrapping_mul(TICK))
+    Ok(systick::instructions(t0, t1))
 }
 
 struct Spread {
@@ -74,7 +65,7 @@ fn key(rng: &mut InsecureTestRng) -> EccPrivateKey {
 }
 
 fn secret_scalar_operations_take_the_same_instructions() -> TestResult {
-    start_systick();
+    systick::start();
     let mut rng = InsecureTestRng::seeded(0xC7);
     let digest = [0x5Au8; 32];
     // A fixed ciphertext: C1 = G·k for a fixed k (a point), C2 another point.
