@@ -130,20 +130,29 @@ pub(crate) fn challenge_len<I: DeviceIdentity>(request: &Request<'_, I>) -> Resu
 
 /// Writes the challenge for `request` into `out`; the number of bytes written.
 /// [`Error::BufferTooSmall`] (with the size needed) when it does not fit.
+///
+/// One pass: the document is written straight into `out`, not sized first (sizing costs about as
+/// much as writing, less the AES and the signature: a quarter of the whole with the fast P-256
+/// backend). A buffer found too short while writing is zeroed (no partial challenge is left in
+/// it) and only then is the size needed counted.
 pub(crate) fn write_challenge<I: DeviceIdentity, R: TryCryptoRng + ?Sized>(
     request: &Request<'_, I>,
     rng: &mut R,
     out: &mut [u8],
 ) -> Result<usize> {
-    let needed = challenge_len(request)?;
-    if out.len() < needed {
-        return Err(Error::BufferTooSmall { needed });
+    match write_to_sink(request, rng, SliceSink::new(out)) {
+        Ok(sink) => Ok(sink.len()),
+        Err(Error::Core(drm_core::Error::BufferTooSmall)) => {
+            out.zeroize();
+            Err(Error::BufferTooSmall {
+                needed: challenge_len(request)?,
+            })
+        }
+        Err(e) => {
+            out.zeroize();
+            Err(e)
+        }
     }
-    let written = write_to_sink(request, rng, SliceSink::new(out))?.len();
-    if written != needed {
-        return Err(Error::logic());
-    }
-    Ok(written)
 }
 
 /// Writes the challenge for `request` into `sink` (a UART, a file, a socket: no buffer for the

@@ -136,7 +136,8 @@ impl<'i, I: DeviceIdentity> SecureDelete<'i, I> {
     /// # Errors
     /// [`Error::SessionNotFound`]; [`Error::SessionNotPending`] for a session not removed yet;
     /// [`Error::BufferTooSmall`] with the size needed; the RNG's, the identity's and the store's
-    /// errors.
+    /// errors. The challenge is written into `out` in one pass: on an error, `out` is zeroed
+    /// (no partial challenge is left in it).
     pub fn generate_challenge<S: NorFlash, C: MonotonicCounter, const P: usize, R>(
         &self,
         store: &mut Store<S, C, P>,

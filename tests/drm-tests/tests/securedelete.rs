@@ -220,12 +220,17 @@ fn challenge_is_generated_again_after_a_reboot_and_a_lost_response() {
     assert_eq!(pending(&mut store), vec![s]);
     let sd = client(&w.identity, w.server_key);
     let len = sd.challenge_len(&mut store, &s).unwrap();
-    // Too small a buffer: the size needed, nothing written.
-    let mut small = vec![0u8; len - 1];
-    assert_eq!(
-        sd.generate_challenge(&mut store, &mut w.rng, &s, &mut small),
-        Err(Error::BufferTooSmall { needed: len })
-    );
+    // Too small a buffer, wherever the writing finds it out: the size needed, and no partial
+    // challenge left in the buffer (it is written in one pass, and zeroed when it is too short).
+    for short in [0, 1, 200, len / 2, len - 1] {
+        let mut small = vec![0xA5u8; short];
+        assert_eq!(
+            sd.generate_challenge(&mut store, &mut w.rng, &s, &mut small),
+            Err(Error::BufferTooSmall { needed: len }),
+            "{short} bytes"
+        );
+        assert!(small.iter().all(|&b| b == 0), "{short} bytes");
+    }
     let mut out = vec![0u8; len + 10];
     let n = sd
         .generate_challenge(&mut store, &mut w.rng, &s, &mut out)
