@@ -23,8 +23,9 @@ mod cm4;
 
 /// The P-256 operations every algorithm of this module is built from, as a backend computes
 /// them: the two scalar multiplications, ECDSA signing (RFC 6979 nonces) and verification,
-/// decompression (a square root) and the point addition of ElGamal. Encodings and point checks
-/// are RustCrypto's `p256` in every build.
+/// decompression (a square root), the point addition of ElGamal, and the point checks and
+/// encodings between them. Points stay in the backend's own form from the bytes they are read
+/// from to the bytes they are written as (no conversion between backends on the way).
 ///
 /// [`Soft`] (RustCrypto) is the default and the reference; with the feature `p256-cm4` on an
 /// ARMv7E-M or ARMv8-M Mainline target, the active backend is the assembly of P256-Cortex-M4
@@ -32,25 +33,30 @@ mod cm4;
 trait Ops {
     /// A secret scalar in `[1, n)` in the backend's own form (zeroized by its users).
     type Secret: Zeroize;
+    /// An affine point of the curve (never the identity) in the backend's own form; zeroized
+    /// by its users where it is secret (ElGamal's `d·C1` and `M`).
+    type Point: Zeroize;
     /// The scalar of 32 big-endian bytes, if it is in `[1, n)`.
     fn secret(bytes: &[u8; 32]) -> Option<Self::Secret>;
+    /// The point `X‖Y` (big-endian coordinates), if it is on the curve.
+    fn point(bytes: &[u8; 64]) -> Option<Self::Point>;
+    /// `X‖Y` of a point.
+    fn encode(p: &Self::Point) -> [u8; 64];
+    /// The big-endian x coordinate of a point.
+    fn x(p: &Self::Point) -> [u8; 32];
     /// `k·G` (never the identity: `k` is in `[1, n)`).
-    fn mul_base(k: &Self::Secret) -> Result<AffinePoint>;
+    fn mul_base(k: &Self::Secret) -> Result<Self::Point>;
     /// `k·P` for a point `P` of the curve (never the identity: the group has prime order).
-    fn mul(p: &AffinePoint, k: &Self::Secret) -> Result<AffinePoint>;
+    fn mul(p: &Self::Point, k: &Self::Secret) -> Result<Self::Point>;
     /// ECDSA over a SHA-256 digest, RFC 6979 nonce: `r‖s`.
     fn sign(d: &Self::Secret, digest: &[u8; 32]) -> Result<[u8; 64]>;
     /// ECDSA verification of `r‖s`; any failure is [`Error::VerificationFailed`].
-    fn verify(q: &AffinePoint, digest: &[u8; 32], signature: &[u8; 64]) -> Result<()>;
+    fn verify(q: &Self::Point, digest: &[u8; 32], signature: &[u8; 64]) -> Result<()>;
     /// The point with x coordinate `x` and an even `y`, if there is one.
-    fn decompress_even(x: &[u8; 32]) -> Option<AffinePoint> {
-        even_point_from_x(x)
-    }
-    /// `a + b`, or `a − b` when `negate`; the identity when they cancel. Complete: doubling
-    /// included.
-    fn add(a: &AffinePoint, b: &AffinePoint, negate: bool) -> AffinePoint {
-        add(a, b, negate)
-    }
+    fn decompress_even(x: &[u8; 32]) -> Option<Self::Point>;
+    /// `a + b`, or `a − b` when `negate`; `None` for the identity (when they cancel). Complete:
+    /// doubling included.
+    fn add(a: &Self::Point, b: &Self::Point, negate: bool) -> Option<Self::Point>;
 }
 
 /// RustCrypto's `p256` and `ecdsa`: the portable backend, the reference.
@@ -58,12 +64,34 @@ pub(crate) struct Soft;
 
 impl Ops for Soft {
     type Secret = NonZeroScalar;
+    type Point = AffinePoint;
 
     fn secret(bytes: &[u8; 32]) -> Option<NonZeroScalar> {
         let mut b = FieldBytes::from(*bytes);
         let scalar = NonZeroScalar::from_repr(b);
         b.zeroize();
         scalar.into_option()
+    }
+
+    fn point(bytes: &[u8; 64]) -> Option<AffinePoint> {
+        point_from_bytes(bytes)
+    }
+
+    fn encode(p: &AffinePoint) -> [u8; 64] {
+        point_to_bytes(p)
+    }
+
+    fn x(p: &AffinePoint) -> [u8; 32] {
+        p.x().into()
+    }
+
+    fn decompress_even(x: &[u8; 32]) -> Option<AffinePoint> {
+        even_point_from_x(x)
+    }
+
+    fn add(a: &AffinePoint, b: &AffinePoint, negate: bool) -> Option<AffinePoint> {
+        let sum = add(a, b, negate);
+        (!bool::from(sum.is_identity())).then_some(sum)
     }
 
     fn mul_base(k: &NonZeroScalar) -> Result<AffinePoint> {
@@ -159,7 +187,7 @@ fn even_point_from_x(x: &[u8; 32]) -> Option<AffinePoint> {
 /// Whether `public` (`X‖Y`) is a point of P-256 (and so usable as a public key).
 #[must_use]
 pub fn is_valid_public_key(public: &[u8; 64]) -> bool {
-    point_from_bytes(public).is_some()
+    Active::point(public).is_some()
 }
 
 /// The public key `X‖Y` of a private key; [`Error::InvalidArgument`] when the private key is
@@ -172,7 +200,7 @@ fn public_key_with<B: Ops>(key: &EccPrivateKey) -> Result<[u8; 64]> {
     let mut d = secret_scalar::<B>(key)?;
     let public = B::mul_base(&d);
     d.zeroize();
-    Ok(point_to_bytes(&public?))
+    Ok(B::encode(&public?))
 }
 
 /// A fresh P-256 key pair from `rng`: the private key and its public key `X‖Y`.
@@ -184,7 +212,7 @@ pub fn ecc_generate_key<R: TryCryptoRng + ?Sized>(
     d.zeroize();
     let key = EccPrivateKey::from_bytes(bytes);
     bytes.zeroize();
-    Ok((key, point_to_bytes(&public?)))
+    Ok((key, Active::encode(&public?)))
 }
 
 /// ECDSA-P256-SHA256 over `msg` with deterministic nonces (RFC 6979): the raw signature
@@ -227,7 +255,7 @@ fn verify_digest_with<B: Ops>(
     digest: &[u8; 32],
     signature: &[u8],
 ) -> Result<()> {
-    let q = point_from_bytes(public).ok_or(Error::VerificationFailed)?;
+    let q = B::point(public).ok_or(Error::VerificationFailed)?;
     let signature: &[u8; 64] = signature
         .try_into()
         .map_err(|_| Error::VerificationFailed)?;
@@ -272,7 +300,7 @@ fn mul_projective(p: &ProjectivePoint, k: &p256::Scalar) -> ProjectivePoint {
 /// point (about half of all values are not).
 pub fn point_from_x(x: &[u8; 32]) -> Result<[u8; 64]> {
     Active::decompress_even(x)
-        .map(|p| point_to_bytes(&p))
+        .map(|p| Active::encode(&p))
         .ok_or(Error::InvalidArgument)
 }
 
@@ -283,7 +311,9 @@ pub fn random_point_x<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<[u8; 32]>
 }
 
 /// A random x coordinate of a point and that point (even `y`).
-fn random_point<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<([u8; 32], AffinePoint)> {
+fn random_point<R: TryCryptoRng + ?Sized>(
+    rng: &mut R,
+) -> Result<([u8; 32], <Active as Ops>::Point)> {
     for _ in 0..MAX_DRAWS {
         let mut x = [0u8; 32];
         rng.try_fill_bytes(&mut x).map_err(|_| Error::Rng)?;
@@ -324,9 +354,11 @@ pub fn elgamal_encrypt<R: TryCryptoRng + ?Sized>(
     message_x: &[u8; 32],
     rng: &mut R,
 ) -> Result<[u8; 128]> {
-    let q = point_from_bytes(public).ok_or(Error::InvalidArgument)?;
-    let m = Active::decompress_even(message_x).ok_or(Error::InvalidArgument)?;
-    encrypt_point::<Active, R>(&q, &m, rng)
+    let q = Active::point(public).ok_or(Error::InvalidArgument)?;
+    let mut m = Active::decompress_even(message_x).ok_or(Error::InvalidArgument)?;
+    let ciphertext = encrypt_point::<Active, R>(&q, &m, rng);
+    m.zeroize();
+    ciphertext
 }
 
 /// [`random_point_x`] and [`elgamal_encrypt`] of that point to `public` in one: the secret x
@@ -338,19 +370,20 @@ pub fn elgamal_encrypt_random_point<R: TryCryptoRng + ?Sized>(
     public: &[u8; 64],
     rng: &mut R,
 ) -> Result<(Secret32, [u8; 128])> {
-    let q = point_from_bytes(public).ok_or(Error::InvalidArgument)?;
-    let (mut x, m) = random_point(rng)?;
+    let q = Active::point(public).ok_or(Error::InvalidArgument)?;
+    let (mut x, mut m) = random_point(rng)?;
     let secret = Secret32::from_bytes(x);
     x.zeroize();
-    let ciphertext = encrypt_point::<Active, R>(&q, &m, rng)?;
-    Ok((secret, ciphertext))
+    let ciphertext = encrypt_point::<Active, R>(&q, &m, rng);
+    m.zeroize();
+    Ok((secret, ciphertext?))
 }
 
 /// `k·G ‖ M + k·Q` for a fresh `k`. Each product in a frame of its own ([`mul_generator`],
 /// [`mul_point`], [`add`]): inlined together they made one frame of 4 KiB on the Cortex-M0.
 fn encrypt_point<B: Ops, R: TryCryptoRng + ?Sized>(
-    q: &AffinePoint,
-    m: &AffinePoint,
+    q: &B::Point,
+    m: &B::Point,
     rng: &mut R,
 ) -> Result<[u8; 128]> {
     let (mut k, mut bytes) = random_scalar::<B, R>(rng)?;
@@ -358,11 +391,14 @@ fn encrypt_point<B: Ops, R: TryCryptoRng + ?Sized>(
     let c1 = B::mul_base(&k);
     let kq = B::mul(q, &k);
     k.zeroize();
-    let c2 = B::add(&kq?, m, false);
+    let mut kq = kq?;
+    // k·Q = −M happens with probability 2⁻²⁵⁶ (k would be the discrete log): a broken RNG.
+    let c2 = B::add(&kq, m, false).ok_or(Error::Rng);
+    kq.zeroize();
     let mut out = [0u8; 128];
     let (a, b) = out.split_at_mut(64);
-    a.copy_from_slice(&point_to_bytes(&c1?));
-    b.copy_from_slice(&point_to_bytes(&c2));
+    a.copy_from_slice(&B::encode(&c1?));
+    b.copy_from_slice(&B::encode(&c2?));
     Ok(out)
 }
 
@@ -401,16 +437,17 @@ fn decrypt_with<B: Ops>(key: &EccPrivateKey, ciphertext: &[u8; 128]) -> Result<S
         .split_first_chunk::<64>()
         .ok_or(Error::LogicBug)?;
     let c2: &[u8; 64] = c2.try_into().map_err(|_| Error::LogicBug)?;
-    let c1 = point_from_bytes(c1).ok_or(Error::VerificationFailed)?;
-    let c2 = point_from_bytes(c2).ok_or(Error::VerificationFailed)?;
+    let c1 = B::point(c1).ok_or(Error::VerificationFailed)?;
+    let c2 = B::point(c2).ok_or(Error::VerificationFailed)?;
     let mut d = secret_scalar::<B>(key)?;
     let dc1 = B::mul(&c1, &d);
     d.zeroize();
-    let m = B::add(&c2, &dc1?, true);
-    if bool::from(m.is_identity()) {
-        return Err(Error::VerificationFailed);
-    }
-    let mut x: [u8; 32] = m.x().into();
+    let mut dc1 = dc1?;
+    let m = B::add(&c2, &dc1, true);
+    dc1.zeroize();
+    let mut m = m.ok_or(Error::VerificationFailed)?;
+    let mut x = B::x(&m);
+    m.zeroize();
     let secret = Secret32::from_bytes(x);
     x.zeroize();
     Ok(secret)

@@ -3,15 +3,17 @@
 //! the secret scalars by its design (fixed windows, no secret-dependent branches or addresses).
 //!
 //! Its numbers are eight little-endian 32-bit words; the kit's are 32 big-endian bytes.
-//! Signatures use the same RFC 6979 nonces as the RustCrypto backend (the `rfc6979` crate that
-//! `ecdsa` uses), so both give the same bytes for the same key and digest.
+//! Signatures use the same RFC 6979 nonces as the RustCrypto backend (computed here, [`Nonces`],
+//! with fewer hashes than the `rfc6979` crate `ecdsa` uses), so both give the same bytes for the
+//! same key and digest.
 
-use p256::elliptic_curve::Curve;
 use p256::elliptic_curve::point::AffineCoordinates;
-use p256::{AffinePoint, FieldBytes, NistP256};
+use p256::{AffinePoint, FieldBytes};
 use zeroize::Zeroize;
 
 use super::{Error, MAX_DRAWS, Ops, Result};
+use crate::crypto::HmacSha256;
+use crate::secret::HmacKey;
 
 /// The `p256-cm4` backend.
 pub(crate) struct Cm4;
@@ -41,20 +43,180 @@ fn bytes(words: &[u32; 8]) -> [u8; 32] {
     out
 }
 
-fn point_words(p: &AffinePoint) -> ([u32; 8], [u32; 8]) {
-    (words(&p.x().into()), words(&p.y().into()))
+/// An affine point as the assembly takes it: reduced little-endian words of `x` and `y`, checked
+/// to be on the curve wherever it is made (never the identity).
+pub(crate) struct Point {
+    x: [u32; 8],
+    y: [u32; 8],
 }
 
-/// The point `(x, y)` a multiplication returned (checked on the curve by `p256`).
-fn point(x: &[u32; 8], y: &[u32; 8]) -> Result<AffinePoint> {
-    AffinePoint::from_coordinates(&FieldBytes::from(bytes(x)), &FieldBytes::from(bytes(y)))
+impl Zeroize for Point {
+    fn zeroize(&mut self) {
+        self.x.zeroize();
+        self.y.zeroize();
+    }
+}
+
+impl Point {
+    /// `(x, y)` if it is a point of the curve: the assembly's own check (`04 ‖ X ‖ Y` decoded,
+    /// coordinates below p, the curve equation). Every point a multiplication, a decompression or
+    /// an addition returns goes through it too, so a wrong result is a [`Error::LogicBug`], never
+    /// a point off the curve.
+    fn checked(x: &[u32; 8], y: &[u32; 8]) -> Option<Self> {
+        let mut encoded = [0u8; 65];
+        let (prefix, rest) = encoded.split_at_mut(1);
+        prefix.fill(4);
+        let (ex, ey) = rest.split_at_mut(32);
+        ex.copy_from_slice(&bytes(x));
+        ey.copy_from_slice(&bytes(y));
+        let p = Self::decoded(&encoded);
+        encoded.zeroize();
+        p
+    }
+
+    /// The point of an encoding `04 ‖ X ‖ Y` or `02 ‖ X`, if it is valid and on the curve.
+    fn decoded(encoded: &[u8]) -> Option<Self> {
+        let mut p = Self {
+            x: [0; 8],
+            y: [0; 8],
+        };
+        if p256_cm4::octet_string_to_point(&mut p.x, &mut p.y, encoded) {
+            Some(p)
+        } else {
+            p.zeroize();
+            None
+        }
+    }
+
+    /// The same point for RustCrypto (the rare additions the assembly's formula cannot do).
+    fn to_soft(&self) -> Option<AffinePoint> {
+        AffinePoint::from_coordinates(
+            &FieldBytes::from(bytes(&self.x)),
+            &FieldBytes::from(bytes(&self.y)),
+        )
         .into_option()
-        .ok_or(Error::LogicBug)
+    }
+
+    fn from_soft(p: &AffinePoint) -> Option<Self> {
+        if bool::from(p.is_identity()) {
+            return None;
+        }
+        Self::checked(&words(&p.x().into()), &words(&p.y().into()))
+    }
+}
+
+/// The group order n of P-256, big-endian.
+const ORDER: [u8; 32] = [
+    0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51,
+];
+
+/// RFC 6979 §3.2 nonces for P-256 with SHA-256 (qlen = hlen = 256: one HMAC output is one
+/// candidate), the HMAC states keyed once per K (the `rfc6979` crate keys an HMAC afresh for
+/// every call and updates K and V once more after each output, which is only needed for the next
+/// one): 16 SHA-256 compressions for the first k instead of 30. The same k, bit for bit: the
+/// `p256_backends` suite compares the signatures with RustCrypto's and the `kat` suite checks
+/// RFC 6979 A.2.5.
+struct Nonces {
+    /// HMAC keyed with the current K.
+    mac: HmacSha256,
+    v: [u8; 32],
+    /// A k was handed out: the next one starts with `K = HMAC_K(V ‖ 00)`, `V = HMAC_K(V)`.
+    used: bool,
+}
+
+impl Nonces {
+    /// Steps b to g for the private key `x` and the message digest `h1`.
+    fn new(x: &[u8; 32], h1: &[u8; 32]) -> Self {
+        let mut h = bits2octets(h1);
+        let mut nonces = Self {
+            mac: keyed(&[0; 32]),
+            v: [1; 32],
+            used: false,
+        };
+        for separator in [0u8, 1] {
+            let mut mac = nonces.mac.clone();
+            mac.update(&nonces.v);
+            mac.update(&[separator]);
+            mac.update(x);
+            mac.update(&h);
+            nonces.rekey(mac);
+        }
+        h.zeroize();
+        nonces
+    }
+
+    /// `K = mac's tag`, then `V = HMAC_K(V)`.
+    fn rekey(&mut self, mac: HmacSha256) {
+        let mut k = mac.finalize();
+        self.mac = keyed(&k);
+        k.zeroize();
+        self.step_v();
+    }
+
+    /// `V = HMAC_K(V)`.
+    fn step_v(&mut self) {
+        let mut mac = self.mac.clone();
+        mac.update(&self.v);
+        self.v = mac.finalize();
+    }
+
+    /// Step h: the next candidate in `[1, n)`, as the assembly's words; `None` after
+    /// [`MAX_DRAWS`] candidates out of range (each is with probability about 2⁻³²).
+    fn next_k(&mut self) -> Option<[u32; 8]> {
+        for _ in 0..MAX_DRAWS {
+            if self.used {
+                let mut mac = self.mac.clone();
+                mac.update(&self.v);
+                mac.update(&[0]);
+                self.rekey(mac);
+            }
+            self.used = true;
+            self.step_v();
+            let mut k = words(&self.v);
+            if p256_cm4::check_range_n(&k) {
+                return Some(k);
+            }
+            k.zeroize();
+        }
+        None
+    }
+}
+
+impl Drop for Nonces {
+    fn drop(&mut self) {
+        self.v.zeroize();
+    }
+}
+
+/// An HMAC-SHA256 keyed with the 32-byte `key`.
+fn keyed(key: &[u8; 32]) -> HmacSha256 {
+    HmacSha256::new(&HmacKey::from_bytes(*key))
+}
+
+/// RFC 6979 §2.3.4 for a 256-bit digest and order: `h1 mod n` (h1 < 2n, so at most one
+/// subtraction). The digest is public; constant time anyway.
+fn bits2octets(h1: &[u8; 32]) -> [u8; 32] {
+    let mut diff = [0u8; 32];
+    let mut borrow = 0u16;
+    for ((d, &a), &b) in diff.iter_mut().zip(h1).zip(&ORDER).rev() {
+        let t = u16::from(a).wrapping_sub(u16::from(b)).wrapping_sub(borrow);
+        *d = t.to_le_bytes()[0];
+        borrow = (t >> 8) & 1;
+    }
+    // borrow = 1: h1 < n, keep it; else h1 − n.
+    let keep = 0u8.wrapping_sub(borrow.to_le_bytes()[0]);
+    let mut out = [0u8; 32];
+    for ((o, &a), &d) in out.iter_mut().zip(h1).zip(&diff) {
+        *o = (a & keep) | (d & !keep);
+    }
+    out
 }
 
 impl Ops for Cm4 {
     /// The scalar as the assembly takes it: little-endian words, checked to be in `[1, n)`.
     type Secret = [u32; 8];
+    type Point = Point;
 
     fn secret(bytes: &[u8; 32]) -> Option<[u32; 8]> {
         let mut w = words(bytes);
@@ -66,23 +228,42 @@ impl Ops for Cm4 {
         }
     }
 
+    fn point(encoded: &[u8; 64]) -> Option<Point> {
+        let mut with_prefix = [0u8; 65];
+        let (prefix, rest) = with_prefix.split_at_mut(1);
+        prefix.fill(4);
+        rest.copy_from_slice(encoded);
+        Point::decoded(&with_prefix)
+    }
+
+    fn encode(p: &Point) -> [u8; 64] {
+        let mut out = [0u8; 64];
+        let (x, y) = out.split_at_mut(32);
+        x.copy_from_slice(&bytes(&p.x));
+        y.copy_from_slice(&bytes(&p.y));
+        out
+    }
+
+    fn x(p: &Point) -> [u8; 32] {
+        bytes(&p.x)
+    }
+
     #[inline(never)]
-    fn mul_base(k: &[u32; 8]) -> Result<AffinePoint> {
+    fn mul_base(k: &[u32; 8]) -> Result<Point> {
         let (mut x, mut y) = ([0u32; 8], [0u32; 8]);
         if !p256_cm4::scalarmult_base(&mut x, &mut y, k) {
             return Err(Error::LogicBug);
         }
-        point(&x, &y)
+        Point::checked(&x, &y).ok_or(Error::LogicBug)
     }
 
     #[inline(never)]
-    fn mul(p: &AffinePoint, k: &[u32; 8]) -> Result<AffinePoint> {
-        let (px, py) = point_words(p);
+    fn mul(p: &Point, k: &[u32; 8]) -> Result<Point> {
         let (mut x, mut y) = ([0u32; 8], [0u32; 8]);
-        if !p256_cm4::scalarmult_generic(&mut x, &mut y, k, &px, &py) {
+        if !p256_cm4::scalarmult_generic(&mut x, &mut y, k, &p.x, &p.y) {
             return Err(Error::LogicBug);
         }
-        let out = point(&x, &y);
+        let out = Point::checked(&x, &y).ok_or(Error::LogicBug);
         x.zeroize();
         y.zeroize();
         out
@@ -90,24 +271,17 @@ impl Ops for Cm4 {
 
     #[inline(never)]
     fn sign(d: &[u32; 8], digest: &[u8; 32]) -> Result<[u8; 64]> {
-        let order = NistP256::ORDER;
-        let mut repr = bytes(d);
-        let mut kgen = rfc6979::KGenerator::<sha2::Sha256, <NistP256 as Curve>::Uint>::new(
-            &repr,
-            digest,
-            &[],
-            &order,
-        );
-        repr.zeroize();
+        let mut x = bytes(d);
+        let mut nonces = Nonces::new(&x, digest);
+        x.zeroize();
         let hash = AlignedDigest(*digest);
         let mut result = Err(Error::LogicBug);
         // RFC 6979 draws the next k when one is unusable (r or s zero: probability about
         // 2^-256), as `ecdsa::hazmat::sign_prehashed_rfc6979` does.
         for _ in 0..MAX_DRAWS {
-            let mut k = [0u8; 32];
-            kgen.fill_next_k(&mut k);
-            let mut kw = words(&k);
-            k.zeroize();
+            let Some(mut kw) = nonces.next_k() else {
+                break;
+            };
             let (mut r, mut s) = ([0u32; 8], [0u32; 8]);
             let ok = p256_cm4::sign(&mut r, &mut s, &hash.0, d, &kw);
             kw.zeroize();
@@ -125,46 +299,41 @@ impl Ops for Cm4 {
 
     /// The assembly's square root (`02 ‖ x`: the even `y`).
     #[inline(never)]
-    fn decompress_even(x: &[u8; 32]) -> Option<AffinePoint> {
+    fn decompress_even(x: &[u8; 32]) -> Option<Point> {
         let mut encoded = [0u8; 33];
         let (prefix, rest) = encoded.split_at_mut(1);
         prefix.fill(0x02);
         rest.copy_from_slice(x);
-        let (mut px, mut py) = ([0u32; 8], [0u32; 8]);
-        if !p256_cm4::octet_string_to_point(&mut px, &mut py, &encoded) {
-            encoded.zeroize();
-            return None;
-        }
+        let p = Point::decoded(&encoded);
         encoded.zeroize();
-        let p = point(&px, &py).ok();
-        px.zeroize();
-        py.zeroize();
         p
     }
 
     /// The assembly's mixed addition and inversion; where it cannot (the same x: a doubling or
     /// the identity) RustCrypto's complete addition, so the result is always the sum.
     #[inline(never)]
-    fn add(a: &AffinePoint, b: &AffinePoint, negate: bool) -> AffinePoint {
-        let (ax, ay) = point_words(a);
-        let (bx, by) = point_words(b);
+    fn add(a: &Point, b: &Point, negate: bool) -> Option<Point> {
         let (mut x, mut y) = ([0u32; 8], [0u32; 8]);
-        let fast = p256_cm4::add_affine(&mut x, &mut y, (&ax, &ay), (&bx, &by), negate);
-        let sum = if fast { point(&x, &y).ok() } else { None };
+        let fast = p256_cm4::add_affine(&mut x, &mut y, (&a.x, &a.y), (&b.x, &b.y), negate);
+        let sum = if fast {
+            Point::checked(&x, &y)
+        } else {
+            let (a, b) = (a.to_soft()?, b.to_soft()?);
+            Point::from_soft(&super::add(&a, &b, negate))
+        };
         x.zeroize();
         y.zeroize();
-        sum.unwrap_or_else(|| super::add(a, b, negate))
+        sum
     }
 
     #[inline(never)]
-    fn verify(q: &AffinePoint, digest: &[u8; 32], signature: &[u8; 64]) -> Result<()> {
-        let (qx, qy) = point_words(q);
+    fn verify(q: &Point, digest: &[u8; 32], signature: &[u8; 64]) -> Result<()> {
         let (r, s) = signature.split_at(32);
         let (Ok(r), Ok(s)) = (<&[u8; 32]>::try_from(r), <&[u8; 32]>::try_from(s)) else {
             return Err(Error::VerificationFailed);
         };
         let hash = AlignedDigest(*digest);
-        if p256_cm4::verify(&qx, &qy, &hash.0, &words(r), &words(s)) {
+        if p256_cm4::verify(&q.x, &q.y, &hash.0, &words(r), &words(s)) {
             Ok(())
         } else {
             Err(Error::VerificationFailed)
