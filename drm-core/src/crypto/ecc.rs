@@ -81,6 +81,11 @@ impl Ops for Soft {
         point_to_bytes(p)
     }
 
+    /// Not inlined. Inlined into ElGamal's decryption, where `p` is the secret `M`, the Cortex-M0
+    /// build took a number of instructions that depended on the secret by a few (the `ct_p256`
+    /// suite saw three tick values across its 32 secrets, a spread of 80, where a constant count
+    /// gives two); in a function of its own it does not.
+    #[inline(never)]
     fn x(p: &AffinePoint) -> [u8; 32] {
         p.x().into()
     }
