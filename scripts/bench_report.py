@@ -229,7 +229,7 @@ PAIRS = [
     ("prepare aes-cbc decrypt", UNWRAP, None),
     ("prepare hmac-sha256 sign", UNWRAP, None),
     ("prepare hmac-sha256 verify", UNWRAP, None),
-    ("prepare ecdsa-p256 sign", UNWRAP + ["raw p-256 d·G"], None),
+    ("prepare ecdsa-p256 sign", UNWRAP, None),
     ("prepare ecdsa-p256 verify", UNWRAP, None),
     ("challenge generation (secure delete)",
      ["raw elgamal encrypt", "raw p-256 point decompress of the rejected draws",
@@ -251,8 +251,8 @@ P("Each kit operation beside the raw RustCrypto calls it is made of, measured in
   "verifies the server's signature with the license's key, the raw line the firmware's own with "
   "another key (same message length); the cost does not depend on the key. Prepare (from the "
   "store, the anti-rollback clock saved) beside the license's unwrap: the ElGamal decryption of "
-  "its content key (C2 − d·C1) and the AES-128-CMAC of a license of the same size; for an ECDSA "
-  "signing key also d·G, which Prepare computes to check the unwrapped private key. Prepare's "
+  "its content key (C2 − d·C1) and the AES-128-CMAC of a license of the same size (an ECDSA "
+  "signing key is checked to be in [1, n) by a range check, not by computing d·G). Prepare's "
   "other work (parsing, the HDS reads and the clock's write with their HMACs) is in the ratio.\n")
 if have:
     P("| kit operation | raw primitives | " + " | ".join(f"kit \"{o}\" | raw \"{o}\" | ratio \"{o}\"" for o in have) + " | target |")

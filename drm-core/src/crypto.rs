@@ -35,8 +35,8 @@ pub use ecc::reference;
 pub use ecc::{
     P256_BACKEND, ecc_generate_key, ecc_public_key, ecdsa_p256_sign, ecdsa_p256_sign_digest,
     ecdsa_p256_verify, ecdsa_p256_verify_digest, elgamal_decrypt, elgamal_encrypt,
-    elgamal_encrypt_random_point, is_valid_public_key, point_from_x, random_point_x,
-    random_point_x_with_suffix,
+    elgamal_encrypt_random_point, is_valid_private_key, is_valid_public_key, point_from_x,
+    random_point_x, random_point_x_with_suffix,
 };
 
 /// Constant-time equality of two byte strings. The lengths are treated as public: strings of

@@ -195,6 +195,19 @@ pub fn is_valid_public_key(public: &[u8; 64]) -> bool {
     Active::point(public).is_some()
 }
 
+/// Whether `key` is a usable private scalar, in `[1, n)` (checked in constant time, without
+/// computing its public key: for a scalar in range `d·G` always exists).
+#[must_use]
+pub fn is_valid_private_key(key: &EccPrivateKey) -> bool {
+    match secret_scalar::<Active>(key) {
+        Ok(mut d) => {
+            d.zeroize();
+            true
+        }
+        Err(_) => false,
+    }
+}
+
 /// The public key `X‖Y` of a private key; [`Error::InvalidArgument`] when the private key is
 /// 0 or not below the group order.
 pub fn ecc_public_key(key: &EccPrivateKey) -> Result<[u8; 64]> {
@@ -529,6 +542,28 @@ mod tests {
             return false;
         };
         verify_separate(q, digest, &sig).is_ok()
+    }
+
+    /// The range check agrees with the public key's existence at the edges of `[1, n)`.
+    #[test]
+    fn private_key_range() {
+        let n: [u8; 32] = FieldBytes::from(p256::Scalar::ZERO - p256::Scalar::ONE).into();
+        let mut above = n;
+        above[31] += 1; // n itself (n − 1 ends in 0x50)
+        for (bytes, valid) in [
+            ([0u8; 32], false),
+            ([0xFF; 32], false),
+            (above, false),
+            (n, true),
+            ([0x11; 32], true),
+        ] {
+            let key = EccPrivateKey::from_bytes(bytes);
+            assert_eq!(is_valid_private_key(&key), valid);
+            assert_eq!(ecc_public_key(&key).is_ok(), valid);
+        }
+        let mut one = [0u8; 32];
+        one[31] = 1;
+        assert!(is_valid_private_key(&EccPrivateKey::from_bytes(one)));
     }
 
     /// `verify_separate` (feature `small-stack`) agrees with the joint form on good signatures,

@@ -150,7 +150,9 @@ pub(super) fn unwrap_kx_key(
         }
         (KxAlgorithm::EcdsaP256, _) => {
             let private = EccPrivateKey::try_from_slice(plain).ok_or(Error::LogicBug)?;
-            crypto::ecc_public_key(&private).map_err(|_| bad)?;
+            if !crypto::is_valid_private_key(&private) {
+                return Err(bad);
+            }
             LicenseKey::KxEcdsaPrivate(private)
         }
         (KxAlgorithm::AesCbc, _) => return Err(Error::LogicBug),
