@@ -2,6 +2,7 @@
 //! index entries and root records. No flash access here.
 
 use drm_core::crypto::{HmacSha256, Sha256};
+use drm_core::secret::HmacKey;
 use subtle::ConstantTimeEq;
 
 use crate::Namespace;
@@ -215,13 +216,12 @@ pub struct Row {
     pub generation: u32,
 }
 
-/// The keyed functions of the format, over the device-bound store key (an HMAC-SHA256 keyed
-/// with it, which each function copies).
-pub struct Keyed<'a>(pub &'a HmacSha256);
+/// The keyed functions of the format, over the device-bound store key.
+pub struct Keyed<'a>(pub &'a HmacKey);
 
 impl Keyed<'_> {
     fn mac(&self) -> HmacSha256 {
-        self.0.clone()
+        HmacSha256::new(self.0)
     }
 
     /// The bucket of `(ns, k1)`: HMAC(key, BUCKET ‖ ns ‖ k1) as a little-endian u32, mod `buckets`.

@@ -12,7 +12,6 @@
 
 use core::ops::ControlFlow;
 
-use drm_core::crypto::HmacSha256;
 use drm_core::platform::MonotonicCounter;
 use drm_core::secret::HmacKey;
 use embedded_storage::nor_flash::{MultiwriteNorFlash, NorFlash, NorFlashError};
@@ -234,9 +233,7 @@ struct CommitScratch<'a> {
 /// [`Store::release`].
 pub struct Store<S, C = NoCounter, const PAGES: usize = 32> {
     flash: S,
-    /// HMAC-SHA256 keyed with the store key once, at mount or format: every MAC of the format
-    /// starts from a copy of it (two SHA-256 compressions fewer per MAC than keying afresh).
-    key: HmacSha256,
+    key: HmacKey,
     counter: Option<C>,
     wear_threshold: u32,
     multiwrite: bool,
@@ -308,7 +305,6 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
 
     fn empty(flash: S, key: HmacKey, config: Config<C>, multiwrite: bool) -> Result<Self> {
         let geo = Geometry::new(&flash, PAGES)?;
-        let key = HmacSha256::new(&key);
         Ok(Self {
             flash,
             key,
