@@ -140,18 +140,15 @@ pub(crate) fn write_challenge<I: DeviceIdentity, R: TryCryptoRng + ?Sized>(
     rng: &mut R,
     out: &mut [u8],
 ) -> Result<usize> {
-    match write_to_sink(request, rng, SliceSink::new(out)) {
-        Ok(sink) => Ok(sink.len()),
-        Err(Error::Core(drm_core::Error::BufferTooSmall)) => {
-            out.zeroize();
-            Err(Error::BufferTooSmall {
-                needed: challenge_len(request)?,
-            })
-        }
-        Err(e) => {
-            out.zeroize();
-            Err(e)
-        }
+    let written = write_to_sink(request, rng, SliceSink::new(out)).map(|sink| sink.len());
+    if written.is_err() {
+        out.zeroize();
+    }
+    match written {
+        Err(Error::Core(drm_core::Error::BufferTooSmall)) => Err(Error::BufferTooSmall {
+            needed: challenge_len(request)?,
+        }),
+        written => written,
     }
 }
 

@@ -199,13 +199,9 @@ pub fn is_valid_public_key(public: &[u8; 64]) -> bool {
 /// computing its public key: for a scalar in range `d·G` always exists).
 #[must_use]
 pub fn is_valid_private_key(key: &EccPrivateKey) -> bool {
-    match secret_scalar::<Active>(key) {
-        Ok(mut d) => {
-            d.zeroize();
-            true
-        }
-        Err(_) => false,
-    }
+    secret_scalar::<Active>(key)
+        .map(|mut d| d.zeroize())
+        .is_ok()
 }
 
 /// The public key `X‖Y` of a private key; [`Error::InvalidArgument`] when the private key is

@@ -7,8 +7,10 @@
 //! with fewer hashes than the `rfc6979` crate `ecdsa` uses), so both give the same bytes for the
 //! same key and digest.
 
+use p256::elliptic_curve::PrimeField;
+use p256::elliptic_curve::ops::Reduce;
 use p256::elliptic_curve::point::AffineCoordinates;
-use p256::{AffinePoint, FieldBytes};
+use p256::{AffinePoint, FieldBytes, Scalar};
 use zeroize::Zeroize;
 
 use super::{Error, MAX_DRAWS, Ops, Result};
@@ -43,6 +45,15 @@ fn bytes(words: &[u32; 8]) -> [u8; 32] {
     out
 }
 
+/// `X ‖ Y` (big-endian) of the words `x` and `y`.
+fn xy_bytes(x: &[u32; 8], y: &[u32; 8]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    let (ox, oy) = out.split_at_mut(32);
+    ox.copy_from_slice(&bytes(x));
+    oy.copy_from_slice(&bytes(y));
+    out
+}
+
 /// An affine point as the assembly takes it: reduced little-endian words of `x` and `y`, checked
 /// to be on the curve wherever it is made (never the identity).
 pub(crate) struct Point {
@@ -63,12 +74,18 @@ impl Point {
     /// an addition returns goes through it too, so a wrong result is a [`Error::LogicBug`], never
     /// a point off the curve.
     fn checked(x: &[u32; 8], y: &[u32; 8]) -> Option<Self> {
+        let mut encoded = xy_bytes(x, y);
+        let p = Self::uncompressed(&encoded);
+        encoded.zeroize();
+        p
+    }
+
+    /// The point `X ‖ Y` (decoded as `04 ‖ X ‖ Y`), if it is on the curve.
+    fn uncompressed(xy: &[u8; 64]) -> Option<Self> {
         let mut encoded = [0u8; 65];
         let (prefix, rest) = encoded.split_at_mut(1);
         prefix.fill(4);
-        let (ex, ey) = rest.split_at_mut(32);
-        ex.copy_from_slice(&bytes(x));
-        ey.copy_from_slice(&bytes(y));
+        rest.copy_from_slice(xy);
         let p = Self::decoded(&encoded);
         encoded.zeroize();
         p
@@ -104,12 +121,6 @@ impl Point {
         Self::checked(&words(&p.x().into()), &words(&p.y().into()))
     }
 }
-
-/// The group order n of P-256, big-endian.
-const ORDER: [u8; 32] = [
-    0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51,
-];
 
 /// RFC 6979 §3.2 nonces for P-256 with SHA-256 (qlen = hlen = 256: one HMAC output is one
 /// candidate), the HMAC states keyed once per K (the `rfc6979` crate keys an HMAC afresh for
@@ -194,23 +205,12 @@ fn keyed(key: &[u8; 32]) -> HmacSha256 {
     HmacSha256::new(&HmacKey::from_bytes(*key))
 }
 
-/// RFC 6979 §2.3.4 for a 256-bit digest and order: `h1 mod n` (h1 < 2n, so at most one
-/// subtraction). The digest is public; constant time anyway.
+/// RFC 6979 §2.3.4 for a 256-bit digest and order: `h1 mod n`, by `p256`'s reduction (the one
+/// `ecdsa` uses for the digest).
 fn bits2octets(h1: &[u8; 32]) -> [u8; 32] {
-    let mut diff = [0u8; 32];
-    let mut borrow = 0u16;
-    for ((d, &a), &b) in diff.iter_mut().zip(h1).zip(&ORDER).rev() {
-        let t = u16::from(a).wrapping_sub(u16::from(b)).wrapping_sub(borrow);
-        *d = t.to_le_bytes()[0];
-        borrow = (t >> 8) & 1;
-    }
-    // borrow = 1: h1 < n, keep it; else h1 − n.
-    let keep = 0u8.wrapping_sub(borrow.to_le_bytes()[0]);
-    let mut out = [0u8; 32];
-    for ((o, &a), &d) in out.iter_mut().zip(h1).zip(&diff) {
-        *o = (a & keep) | (d & !keep);
-    }
-    out
+    <Scalar as Reduce<FieldBytes>>::reduce(&FieldBytes::from(*h1))
+        .to_repr()
+        .into()
 }
 
 impl Ops for Cm4 {
@@ -229,19 +229,11 @@ impl Ops for Cm4 {
     }
 
     fn point(encoded: &[u8; 64]) -> Option<Point> {
-        let mut with_prefix = [0u8; 65];
-        let (prefix, rest) = with_prefix.split_at_mut(1);
-        prefix.fill(4);
-        rest.copy_from_slice(encoded);
-        Point::decoded(&with_prefix)
+        Point::uncompressed(encoded)
     }
 
     fn encode(p: &Point) -> [u8; 64] {
-        let mut out = [0u8; 64];
-        let (x, y) = out.split_at_mut(32);
-        x.copy_from_slice(&bytes(&p.x));
-        y.copy_from_slice(&bytes(&p.y));
-        out
+        xy_bytes(&p.x, &p.y)
     }
 
     fn x(p: &Point) -> [u8; 32] {
