@@ -234,6 +234,10 @@ pub(crate) enum Identity {
 }
 
 impl DeviceIdentity for Identity {
+    type Crypto = drm_core::crypto::backend::DefaultCrypto;
+    fn crypto(&self) -> &Self::Crypto {
+        &drm_core::crypto::backend::DEFAULT
+    }
     fn certificate_chain(&self) -> &[u8] {
         match self {
             Identity::Software(s) => s.certificate_chain(),

@@ -30,6 +30,8 @@
 //! with the device's keys and store.
 
 use crate::bcert::{CertificateChain, USAGE_SIGN_RESPONSE};
+use crate::crypto::Sha256;
+use crate::crypto::backend::{Algorithms, Crypto, DEFAULT, Hasher, Sha256Engine};
 use crate::error::{Error, Result};
 use crate::ids::{Kid, SessionId};
 use crate::platform::DeviceIdentity;
@@ -129,7 +131,7 @@ pub struct PendingAcquisition {
 /// # Errors
 /// [`Error::InvalidArgument`] for bad parameters.
 pub fn challenge_sizes(params: &ChallengeParams<'_>, chain_len: usize) -> Result<ChallengeSizes> {
-    check_params(params)?;
+    check_params(&DEFAULT, params)?;
     let mut count = CountingSink::new();
     {
         let mut counter = Writer::new(&mut count as &mut dyn Sink);
@@ -158,6 +160,7 @@ pub fn challenge_sizes(params: &ChallengeParams<'_>, chain_len: usize) -> Result
             None,
             &[0; 64],
             &mut |_| Ok([0; 64]),
+            &Sha256::new,
         )?;
         finished(&counter)?;
     }
@@ -185,7 +188,8 @@ where
     I: DeviceIdentity + ?Sized,
     R: TryCryptoRng + ?Sized,
 {
-    check_params(params)?;
+    let crypto = identity.crypto();
+    check_params(crypto, params)?;
     let mut nonce = [0u8; 16];
     rng.try_fill_bytes(&mut nonce).map_err(|_| Error::Rng)?;
 
@@ -200,7 +204,7 @@ where
         finished(&plain)?;
     }
     let plaintext_len = sink.len();
-    let encrypted = dsig::encrypt_in_place(work, plaintext_len, params.server_key, rng)?;
+    let encrypted = dsig::encrypt_in_place(crypto, work, plaintext_len, params.server_key, rng)?;
     let ciphertext = work.get(..encrypted.len).ok_or(Error::LogicBug)?;
 
     let mut sink = SliceSink::new(out);
@@ -214,6 +218,7 @@ where
             Some(ciphertext),
             &identity.signing_public_key(),
             &mut |digest| identity.sign_digest(digest),
+            &|| crypto.sha().hasher(),
         )?;
         finished(&w)?;
     }
@@ -223,7 +228,7 @@ where
 
 /// [`Writer::finish`]'s check without moving the writer: a move copies the whole writer (its
 /// 1.1 KB of state with the default bounds) into the caller's frame.
-fn finished(w: &Writer<'_, &mut dyn Sink>) -> Result<()> {
+fn finished<H: Hasher>(w: &Writer<'_, &mut dyn Sink, 16, 24, H>) -> Result<()> {
     if w.is_finished() {
         Ok(())
     } else {
@@ -231,7 +236,7 @@ fn finished(w: &Writer<'_, &mut dyn Sink>) -> Result<()> {
     }
 }
 
-fn check_params(params: &ChallengeParams<'_>) -> Result<()> {
+fn check_params<X: Crypto>(crypto: &X, params: &ChallengeParams<'_>) -> Result<()> {
     let version_ok = !params.client_version.is_empty()
         && params
             .client_version
@@ -240,7 +245,7 @@ fn check_params(params: &ChallengeParams<'_>) -> Result<()> {
     if params.kids.is_empty() || params.kids.len() > MAX_KIDS || !version_ok {
         return Err(Error::InvalidArgument);
     }
-    if !crate::crypto::is_valid_public_key(params.server_key) {
+    if !crypto.is_valid_public_key(params.server_key) {
         return Err(Error::InvalidArgument);
     }
     Ok(())
@@ -275,19 +280,21 @@ fn write_plaintext(
 }
 
 /// The whole challenge. `ciphertext` is `None` when only counting (zeros of the same length).
-fn write_envelope<'p>(
-    w: &mut Writer<'p, &mut dyn Sink>,
+#[allow(clippy::too_many_arguments)]
+fn write_envelope<'p, H: Hasher>(
+    w: &mut Writer<'p, &mut dyn Sink, 16, 24, H>,
     params: &ChallengeParams<'p>,
     nonce: &[u8; 16],
     encrypted: &Encrypted,
     ciphertext: Option<&[u8]>,
     signing_public_key: &[u8; 64],
     sign: &mut dyn FnMut(&[u8; 32]) -> Result<[u8; 64]>,
+    new_hasher: &dyn Fn() -> H,
 ) -> Result<()> {
     let p = |local| Name::new(ns::PROTOCOLS, local);
     dsig::write_challenge_opening(w, "AcquireLicense")?;
 
-    w.begin_digest()?;
+    w.begin_digest_with(new_hasher())?;
     w.start_apex(
         p("LA"),
         &[
@@ -340,7 +347,7 @@ fn write_envelope<'p>(
     dsig::write_encrypted_data(w, &encrypted.wrapped_key, data)?;
     w.end()?;
     let digest = w.end_digest()?;
-    dsig::write_signature(w, &digest, signing_public_key, sign)?;
+    dsig::write_signature(w, new_hasher(), &digest, signing_public_key, sign)?;
     // Challenge, challenge, AcquireLicense, Body, Envelope.
     for _ in 0..5 {
         w.end()?;
@@ -673,6 +680,21 @@ pub fn process_response<'o>(
     now: Option<u64>,
     out: &'o mut [u8],
 ) -> Result<AcquiredLicenses<'o>> {
+    process_response_with(&DEFAULT, response, pending, root, now, out)
+}
+
+/// [`process_response`] computing with `crypto` (the device's backend: `identity.crypto()`).
+///
+/// # Errors
+/// As [`process_response`].
+pub fn process_response_with<'o, X: Crypto>(
+    crypto: &X,
+    response: &[u8],
+    pending: &PendingAcquisition,
+    root: &[u8; 64],
+    now: Option<u64>,
+    out: &'o mut [u8],
+) -> Result<AcquiredLicenses<'o>> {
     let f = Parts::read(response)?;
     if let Some(fault) = f.fault {
         return Err(fault);
@@ -681,8 +703,8 @@ pub fn process_response<'o>(
     f.license_response?;
 
     // The server's chain, verified to the root; its sign-response key. Then the signature.
-    let key = server_key(f.chain?, root, now, out)?;
-    f.signature?.verify(&key)?;
+    let key = server_key(crypto, f.chain?, root, now, out)?;
+    f.signature?.verify_with(crypto, &key)?;
 
     if f.version? != "1" {
         return Err(Error::Unsupported);
@@ -721,11 +743,17 @@ pub fn process_response<'o>(
 /// The sign-response key of the server's chain `text` (base64), decoded into `out` and verified
 /// to `root`. Never inlined (see [`Parts::read`]).
 #[inline(never)]
-fn server_key(text: &str, root: &[u8; 64], now: Option<u64>, out: &mut [u8]) -> Result<[u8; 64]> {
+fn server_key<X: Crypto>(
+    crypto: &X,
+    text: &str,
+    root: &[u8; 64],
+    now: Option<u64>,
+    out: &mut [u8],
+) -> Result<[u8; 64]> {
     let chain_len = decode_into(text, out)?;
     let chain_bytes = out.get(..chain_len).ok_or(Error::LogicBug)?;
     Ok(*CertificateChain::parse(chain_bytes)?
-        .verify(root, now)?
+        .verify_with(crypto, root, now)?
         .leaf_key(USAGE_SIGN_RESPONSE)?)
 }
 

@@ -12,7 +12,7 @@
 
 use core::fmt;
 
-use crate::crypto;
+use crate::crypto::backend::{Algorithms, Crypto, DEFAULT};
 use crate::error::{Error, Result};
 use crate::wire::{self, Reader, exact};
 
@@ -448,12 +448,13 @@ impl<'a> Certificate<'a> {
     /// digest is the SHA-256 of the first key. Not inlined: the P-256 verification's stack frame
     /// then exists only while it runs (Cortex-M0 boards have a few KiB of stack).
     #[inline(never)]
-    fn check_signature_and_digest(&self) -> Result<()> {
+    fn check_signature_and_digest<X: Crypto>(&self, crypto: &X) -> Result<()> {
         let bad = Error::InvalidCertificate;
-        crypto::ecdsa_p256_verify(self.issuer_key(), self.signed_bytes(), self.signature())
+        crypto
+            .ecdsa_p256_verify(self.issuer_key(), self.signed_bytes(), self.signature())
             .map_err(|_| bad)?;
         let first = self.keys().next().ok_or(bad)?;
-        if crypto::sha256(first.public) != *self.public_key_digest() {
+        if crypto.sha256(first.public) != *self.public_key_digest() {
             return Err(bad);
         }
         Ok(())
@@ -564,17 +565,30 @@ impl<'a> CertificateChain<'a> {
     /// # Errors
     /// [`Error::InvalidCertificate`].
     pub fn verify(self, root: &[u8; 64], now: Option<u64>) -> Result<VerifiedChain<'a>> {
-        self.check(root, now)?;
+        self.verify_with(&DEFAULT, root, now)
+    }
+
+    /// [`Self::verify`] computing with `crypto`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidCertificate`].
+    pub fn verify_with<X: Crypto>(
+        self,
+        crypto: &X,
+        root: &[u8; 64],
+        now: Option<u64>,
+    ) -> Result<VerifiedChain<'a>> {
+        self.check(crypto, root, now)?;
         Ok(VerifiedChain(self))
     }
 
     /// The checks of [`CertificateChain::verify`]. Not inlined, and by reference: on a
     /// Cortex-M0 with a few KiB of stack, no copy of the chain may sit under the P-256 frames.
     #[inline(never)]
-    fn check(&self, root: &[u8; 64], now: Option<u64>) -> Result<()> {
+    fn check<X: Crypto>(&self, crypto: &X, root: &[u8; 64], now: Option<u64>) -> Result<()> {
         let bad = Error::InvalidCertificate;
         for (i, cert) in self.certs.iter().enumerate() {
-            cert.check_signature_and_digest()?;
+            cert.check_signature_and_digest(crypto)?;
             if let Some(now) = now
                 && cert.expiration() != NO_EXPIRATION
                 && now >= u64::from(cert.expiration())

@@ -6,6 +6,7 @@
 //! traits below.
 
 use crate::crypto;
+use crate::crypto::backend::{Algorithms, Crypto, DEFAULT, DefaultCrypto};
 use crate::error::{Error, Result};
 use crate::secret::{EccPrivateKey, HmacKey, Secret32};
 
@@ -23,6 +24,12 @@ pub trait Clock {
 /// kit never sees them. [`SoftwareIdentity`] keeps them in memory (hosts, tests, and devices
 /// without key protection).
 pub trait DeviceIdentity {
+    /// The crypto the kit computes with on this device (its engines, or
+    /// [`DefaultCrypto`](crate::crypto::backend::DefaultCrypto)): everything of a flow that is
+    /// not done with the identity's own keys below goes through it.
+    type Crypto: Crypto;
+    /// The device's crypto backend.
+    fn crypto(&self) -> &Self::Crypto;
     /// The device's BCert chain, leaf first, as bytes.
     fn certificate_chain(&self) -> &[u8];
     /// The device's security level (150, 2000 or 3000), as in its leaf certificate.
@@ -58,7 +65,8 @@ pub trait MonotonicCounter {
 /// For hosts, tests and devices without key protection. It offers no protection of the keys
 /// beyond zeroizing them when dropped; a real device should keep them in a TEE or secure
 /// element behind its own [`DeviceIdentity`].
-pub struct SoftwareIdentity<C: AsRef<[u8]>> {
+pub struct SoftwareIdentity<C: AsRef<[u8]>, X: Crypto = DefaultCrypto> {
+    crypto: X,
     signing: EccPrivateKey,
     signing_public: [u8; 64],
     encryption: EccPrivateKey,
@@ -84,6 +92,7 @@ impl<C: AsRef<[u8]>> SoftwareIdentity<C> {
         let signing_public = crypto::ecc_public_key(&signing)?;
         let encryption_public = crypto::ecc_public_key(&encryption)?;
         Ok(Self {
+            crypto: DEFAULT,
             signing,
             signing_public,
             encryption,
@@ -93,20 +102,38 @@ impl<C: AsRef<[u8]>> SoftwareIdentity<C> {
             security_level,
         })
     }
+}
+
+impl<C: AsRef<[u8]>, X: Crypto> SoftwareIdentity<C, X> {
+    /// The same identity computing with `crypto` (its own keys included).
+    pub fn with_crypto<Y: Crypto>(self, crypto: Y) -> SoftwareIdentity<C, Y> {
+        self.rebuild(|chain, _| (chain, crypto))
+    }
 
     /// Replaces the certificate chain (for example once the chain for these keys is issued)
     /// and returns the identity with the new chain.
-    pub fn with_chain<D: AsRef<[u8]>>(self, chain: D) -> SoftwareIdentity<D> {
+    pub fn with_chain<D: AsRef<[u8]>>(self, chain: D) -> SoftwareIdentity<D, X> {
+        self.rebuild(|_, crypto| (chain, crypto))
+    }
+
+    /// The same keys with the chain and the crypto `f` makes of the old ones.
+    fn rebuild<D: AsRef<[u8]>, Y: Crypto>(
+        self,
+        f: impl FnOnce(C, X) -> (D, Y),
+    ) -> SoftwareIdentity<D, Y> {
         let Self {
+            crypto,
             signing,
             signing_public,
             encryption,
             encryption_public,
             device_secret,
-            chain: _,
+            chain,
             security_level,
         } = self;
+        let (chain, crypto) = f(chain, crypto);
         SoftwareIdentity {
+            crypto,
             signing,
             signing_public,
             encryption,
@@ -118,7 +145,7 @@ impl<C: AsRef<[u8]>> SoftwareIdentity<C> {
     }
 }
 
-impl<C: AsRef<[u8]>> core::fmt::Debug for SoftwareIdentity<C> {
+impl<C: AsRef<[u8]>, X: Crypto> core::fmt::Debug for SoftwareIdentity<C, X> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("SoftwareIdentity")
             .field("security_level", &self.security_level)
@@ -127,7 +154,11 @@ impl<C: AsRef<[u8]>> core::fmt::Debug for SoftwareIdentity<C> {
     }
 }
 
-impl<C: AsRef<[u8]>> DeviceIdentity for SoftwareIdentity<C> {
+impl<C: AsRef<[u8]>, X: Crypto> DeviceIdentity for SoftwareIdentity<C, X> {
+    type Crypto = X;
+    fn crypto(&self) -> &X {
+        &self.crypto
+    }
     fn certificate_chain(&self) -> &[u8] {
         self.chain.as_ref()
     }
@@ -141,17 +172,17 @@ impl<C: AsRef<[u8]>> DeviceIdentity for SoftwareIdentity<C> {
         self.encryption_public
     }
     fn sign_digest(&self, digest: &[u8; 32]) -> Result<[u8; 64]> {
-        crypto::ecdsa_p256_sign_digest(&self.signing, digest)
+        self.crypto.ecdsa_p256_sign_digest(&self.signing, digest)
     }
     fn elgamal_decrypt(&self, ciphertext: &[u8; 128]) -> Result<Secret32> {
-        crypto::elgamal_decrypt(&self.encryption, ciphertext)
+        self.crypto.elgamal_decrypt(&self.encryption, ciphertext)
     }
     /// HMAC-SHA256 keyed with the device secret over `purpose`.
     fn derive_key(&self, purpose: &[u8]) -> Result<HmacKey> {
         if purpose.is_empty() {
             return Err(Error::InvalidArgument);
         }
-        let mut key = crypto::hmac_sha256(&self.device_secret, purpose);
+        let mut key = self.crypto.hmac_sha256(&self.device_secret, purpose);
         let derived = HmacKey::from_bytes(key);
         zeroize::Zeroize::zeroize(&mut key);
         Ok(derived)

@@ -7,12 +7,15 @@
 //! [`Error::VerificationFailed`] at the first wrong answer ([`Error::Malformed`] if a vector
 //! file cannot be read).
 //!
+//! Each takes the [`Crypto`] to check: a port runs them on its own backend at power-on.
+//!
 //! File format: blocks of `name = value` lines separated by blank lines, `#` comments. A value
 //! is hex, `"quoted ASCII"`, or `HH x N` (the byte `HH` repeated `N` times).
 
 use rand_core::TryCryptoRng;
 
-use crate::crypto;
+use crate::crypto::backend::{Algorithms, Crypto, Hasher, Hmac, Sha256Engine};
+use crate::crypto::constant_time_eq;
 use crate::error::{Error, Result};
 use crate::secret::{Aes128Key, EccPrivateKey};
 
@@ -54,31 +57,32 @@ pub struct Report {
 /// Runs every known-answer test, at most `wycheproof_max` of the Wycheproof ECDSA vectors
 /// (there are 218; each costs one verification, slow on small cores), and `elgamal_rounds`
 /// ElGamal round trips with keys and points drawn from `rng`.
-pub fn run_all<R: TryCryptoRng + ?Sized>(
+pub fn run_all<X: Crypto, R: TryCryptoRng + ?Sized>(
+    c: &X,
     rng: &mut R,
     wycheproof_max: usize,
     elgamal_rounds: usize,
 ) -> Result<Report> {
     Ok(Report {
-        sha256: sha256()?,
-        hmac_sha256: hmac_sha256()?,
-        aes128: aes128()?,
-        aes128_cbc: aes128_cbc()?,
-        aes128_cmac: aes128_cmac()?,
-        ecdsa_rfc6979: ecdsa_rfc6979()?,
-        ecdsa_wycheproof: ecdsa_wycheproof(wycheproof_max)?,
-        elgamal: elgamal_round_trips(rng, elgamal_rounds)?,
+        sha256: sha256(c)?,
+        hmac_sha256: hmac_sha256(c)?,
+        aes128: aes128(c)?,
+        aes128_cbc: aes128_cbc(c)?,
+        aes128_cmac: aes128_cmac(c)?,
+        ecdsa_rfc6979: ecdsa_rfc6979(c)?,
+        ecdsa_wycheproof: ecdsa_wycheproof(c, wycheproof_max)?,
+        elgamal: elgamal_round_trips(c, rng, elgamal_rounds)?,
     })
 }
 
 /// SHA-256 (FIPS 180-2 examples, including one million `a`).
-pub fn sha256() -> Result<usize> {
-    sha256_in(SHA256)
+pub fn sha256<X: Crypto>(c: &X) -> Result<usize> {
+    sha256_in(c, SHA256)
 }
 
-fn sha256_in(text: &str) -> Result<usize> {
+fn sha256_in<X: Crypto>(c: &X, text: &str) -> Result<usize> {
     for_each_block(text, |b| {
-        let mut h = crypto::Sha256::new();
+        let mut h = c.sha().hasher();
         feed(b.get("msg")?, |chunk| h.update(chunk))?;
         let mut md = [0u8; 32];
         expect(&h.finalize(), b.bytes("md", &mut md)?)
@@ -86,14 +90,14 @@ fn sha256_in(text: &str) -> Result<usize> {
 }
 
 /// HMAC-SHA256 (RFC 4231 test cases 1-7; case 5 compares the 128-bit truncation).
-pub fn hmac_sha256() -> Result<usize> {
-    hmac_sha256_in(HMAC_SHA256)
+pub fn hmac_sha256<X: Crypto>(c: &X) -> Result<usize> {
+    hmac_sha256_in(c, HMAC_SHA256)
 }
 
-fn hmac_sha256_in(text: &str) -> Result<usize> {
+fn hmac_sha256_in<X: Crypto>(c: &X, text: &str) -> Result<usize> {
     for_each_block(text, |b| {
         let (mut key, mut data, mut mac) = ([0u8; MAX_FIELD], [0u8; MAX_FIELD], [0u8; 32]);
-        let mut m = crypto::HmacSha256::new_from_slice(b.bytes("key", &mut key)?)?;
+        let mut m = Hmac::with_key(c.sha(), b.bytes("key", &mut key)?);
         m.update(b.bytes("data", &mut data)?);
         let expected = b.bytes("mac", &mut mac)?;
         let tag = m.finalize();
@@ -102,28 +106,28 @@ fn hmac_sha256_in(text: &str) -> Result<usize> {
 }
 
 /// AES-128 single blocks, both directions (FIPS 197).
-pub fn aes128() -> Result<usize> {
-    aes128_in(AES128)
+pub fn aes128<X: Crypto>(c: &X) -> Result<usize> {
+    aes128_in(c, AES128)
 }
 
-fn aes128_in(text: &str) -> Result<usize> {
+fn aes128_in<X: Crypto>(c: &X, text: &str) -> Result<usize> {
     for_each_block(text, |b| {
         let key = Aes128Key::from_bytes(b.array("key")?);
         let pt: [u8; 16] = b.array("plaintext")?;
         let mut block = pt;
-        crypto::aes128_encrypt_block(&key, &mut block);
+        c.aes128_encrypt_block(&key, &mut block);
         expect(&block, &b.array::<16>("ciphertext")?)?;
-        crypto::aes128_decrypt_block(&key, &mut block);
+        c.aes128_decrypt_block(&key, &mut block);
         expect(&block, &pt)
     })
 }
 
 /// AES-128-CBC without padding, both directions (SP 800-38A F.2.1/F.2.2).
-pub fn aes128_cbc() -> Result<usize> {
-    aes128_cbc_in(AES128_CBC)
+pub fn aes128_cbc<X: Crypto>(c: &X) -> Result<usize> {
+    aes128_cbc_in(c, AES128_CBC)
 }
 
-fn aes128_cbc_in(text: &str) -> Result<usize> {
+fn aes128_cbc_in<X: Crypto>(c: &X, text: &str) -> Result<usize> {
     for_each_block(text, |b| {
         let key = Aes128Key::from_bytes(b.array("key")?);
         let iv: [u8; 16] = b.array("iv")?;
@@ -133,39 +137,39 @@ fn aes128_cbc_in(text: &str) -> Result<usize> {
         let mut buf = [0u8; MAX_FIELD];
         let buf = buf.get_mut(..pt.len()).ok_or(Error::Malformed)?;
         buf.copy_from_slice(pt);
-        crypto::aes128_cbc_encrypt(&key, &iv, buf)?;
+        c.aes128_cbc_encrypt(&key, &iv, buf)?;
         expect(buf, ct)?;
-        crypto::aes128_cbc_decrypt(&key, &iv, buf)?;
+        c.aes128_cbc_decrypt(&key, &iv, buf)?;
         expect(buf, pt)
     })
 }
 
-/// AES-128-CMAC (RFC 4493 examples 1-4), one-shot and through [`crypto::cmac_verify`].
-pub fn aes128_cmac() -> Result<usize> {
-    aes128_cmac_in(AES128_CMAC)
+/// AES-128-CMAC (RFC 4493 examples 1-4), one-shot and through [`Algorithms::cmac_verify`].
+pub fn aes128_cmac<X: Crypto>(c: &X) -> Result<usize> {
+    aes128_cmac_in(c, AES128_CMAC)
 }
 
-fn aes128_cmac_in(text: &str) -> Result<usize> {
+fn aes128_cmac_in<X: Crypto>(c: &X, text: &str) -> Result<usize> {
     for_each_block(text, |b| {
         let key = Aes128Key::from_bytes(b.array("key")?);
         let mut msg = [0u8; MAX_FIELD];
         let msg = b.bytes("msg", &mut msg)?;
         let mac: [u8; 16] = b.array("mac")?;
-        expect(&crypto::aes128_cmac(&key, msg), &mac)?;
-        crypto::cmac_verify(&key, msg, &mac)
+        expect(&c.aes128_cmac(&key, msg), &mac)?;
+        c.cmac_verify(&key, msg, &mac)
     })
 }
 
 /// Deterministic ECDSA-P256-SHA256 signatures and public keys (RFC 6979 A.2.5).
-pub fn ecdsa_rfc6979() -> Result<usize> {
-    ecdsa_rfc6979_in(ECDSA_RFC6979)
+pub fn ecdsa_rfc6979<X: Crypto>(c: &X) -> Result<usize> {
+    ecdsa_rfc6979_in(c, ECDSA_RFC6979)
 }
 
-fn ecdsa_rfc6979_in(text: &str) -> Result<usize> {
+fn ecdsa_rfc6979_in<X: Crypto>(c: &X, text: &str) -> Result<usize> {
     for_each_block(text, |b| {
-        rfc6979_public_key(b)?;
-        let sig = rfc6979_sign(b)?;
-        rfc6979_verify(b, &sig)
+        rfc6979_public_key(c, b)?;
+        let sig = rfc6979_sign(c, b)?;
+        rfc6979_verify(c, b, &sig)
     })
 }
 
@@ -174,35 +178,35 @@ fn ecdsa_rfc6979_in(text: &str) -> Result<usize> {
 // operation's stack peak (the QEMU microbit, a Cortex-M0, has a 12 KiB stack; 7 KiB when this was written).
 
 #[inline(never)]
-fn rfc6979_public_key(b: &Block<'_>) -> Result<()> {
+fn rfc6979_public_key<X: Crypto>(c: &X, b: &Block<'_>) -> Result<()> {
     let key = EccPrivateKey::from_bytes(b.array("x")?);
     let public = concat(&b.array("ux")?, &b.array("uy")?);
-    expect(&crypto::ecc_public_key(&key)?, &public)
+    expect(&c.ecc_public_key(&key)?, &public)
 }
 
 #[inline(never)]
-fn rfc6979_sign(b: &Block<'_>) -> Result<[u8; 64]> {
+fn rfc6979_sign<X: Crypto>(c: &X, b: &Block<'_>) -> Result<[u8; 64]> {
     let key = EccPrivateKey::from_bytes(b.array("x")?);
     let mut msg = [0u8; MAX_FIELD];
-    let sig = crypto::ecdsa_p256_sign(&key, b.bytes("msg", &mut msg)?)?;
+    let sig = c.ecdsa_p256_sign(&key, b.bytes("msg", &mut msg)?)?;
     expect(&sig, &concat(&b.array("r")?, &b.array("s")?))?;
     Ok(sig)
 }
 
 #[inline(never)]
-fn rfc6979_verify(b: &Block<'_>, sig: &[u8; 64]) -> Result<()> {
+fn rfc6979_verify<X: Crypto>(c: &X, b: &Block<'_>, sig: &[u8; 64]) -> Result<()> {
     let public = concat(&b.array("ux")?, &b.array("uy")?);
     let mut msg = [0u8; MAX_FIELD];
-    crypto::ecdsa_p256_verify(&public, b.bytes("msg", &mut msg)?, sig)
+    c.ecdsa_p256_verify(&public, b.bytes("msg", &mut msg)?, sig)
 }
 
 /// ECDSA-P256-SHA256 verification of the first `max` Wycheproof vectors: valid ones must
 /// verify, invalid ones must be refused.
-pub fn ecdsa_wycheproof(max: usize) -> Result<usize> {
-    ecdsa_wycheproof_in(ECDSA_WYCHEPROOF, max)
+pub fn ecdsa_wycheproof<X: Crypto>(c: &X, max: usize) -> Result<usize> {
+    ecdsa_wycheproof_in(c, ECDSA_WYCHEPROOF, max)
 }
 
-fn ecdsa_wycheproof_in(text: &str, max: usize) -> Result<usize> {
+fn ecdsa_wycheproof_in<X: Crypto>(c: &X, text: &str, max: usize) -> Result<usize> {
     let mut done = 0usize;
     for_each_block(text, |b| {
         if done >= max {
@@ -213,7 +217,7 @@ fn ecdsa_wycheproof_in(text: &str, max: usize) -> Result<usize> {
         let (mut msg, mut sig) = ([0u8; MAX_FIELD], [0u8; MAX_FIELD]);
         let msg = b.bytes("msg", &mut msg)?;
         let sig = b.bytes("sig", &mut sig)?;
-        let verdict = crypto::ecdsa_p256_verify(&public, msg, sig);
+        let verdict = c.ecdsa_p256_verify(&public, msg, sig);
         match (b.get("result")?, verdict) {
             ("1", Ok(())) | ("0", Err(Error::VerificationFailed)) => Ok(()),
             ("1" | "0", _) => Err(Error::VerificationFailed),
@@ -226,17 +230,21 @@ fn ecdsa_wycheproof_in(text: &str, max: usize) -> Result<usize> {
 /// `rounds` ElGamal round trips (PROTOCOL §2): a fresh key pair and a random point x each time,
 /// encrypt to the public key, decrypt with the private key, compare; and a decryption with
 /// another key must not give the message back.
-pub fn elgamal_round_trips<R: TryCryptoRng + ?Sized>(rng: &mut R, rounds: usize) -> Result<usize> {
+pub fn elgamal_round_trips<X: Crypto, R: TryCryptoRng + ?Sized>(
+    c: &X,
+    rng: &mut R,
+    rounds: usize,
+) -> Result<usize> {
     for _ in 0..rounds {
-        let (key, public) = crypto::ecc_generate_key(rng)?;
-        let (other, _) = crypto::ecc_generate_key(rng)?;
-        let x = crypto::random_point_x(rng)?;
-        let ct = crypto::elgamal_encrypt(&public, &x, rng)?;
-        if !crypto::constant_time_eq(crypto::elgamal_decrypt(&key, &ct)?.expose_secret(), &x) {
+        let (key, public) = c.ecc_generate_key(rng)?;
+        let (other, _) = c.ecc_generate_key(rng)?;
+        let x = c.random_point_x(rng)?;
+        let ct = c.elgamal_encrypt(&public, &x, rng)?;
+        if !constant_time_eq(c.elgamal_decrypt(&key, &ct)?.expose_secret(), &x) {
             return Err(Error::VerificationFailed);
         }
-        if let Ok(wrong) = crypto::elgamal_decrypt(&other, &ct)
-            && crypto::constant_time_eq(wrong.expose_secret(), &x)
+        if let Ok(wrong) = c.elgamal_decrypt(&other, &ct)
+            && constant_time_eq(wrong.expose_secret(), &x)
         {
             return Err(Error::VerificationFailed);
         }
@@ -379,6 +387,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     extern crate std;
     use super::*;
+    use crate::crypto::backend::RustCrypto;
     use std::string::String;
 
     /// `text` with the first occurrence of `from` replaced by `to`.
@@ -390,7 +399,7 @@ mod tests {
     #[test]
     fn a_wrong_answer_is_caught() {
         // Flip one hex digit of an expected value in each family.
-        type Check = fn(&str) -> Result<usize>;
+        type Check = fn(&RustCrypto, &str) -> Result<usize>;
         let cases: [(Check, &str, &str, &str); 6] = [
             (sha256_in, SHA256, "md = ba78", "md = ba79"),
             (hmac_sha256_in, HMAC_SHA256, "mac = b034", "mac = b035"),
@@ -405,9 +414,9 @@ mod tests {
             (ecdsa_rfc6979_in, ECDSA_RFC6979, "r = efd4", "r = efd5"),
         ];
         for (check, text, from, to) in cases {
-            assert!(check(text).is_ok());
+            assert!(check(&RustCrypto, text).is_ok());
             assert_eq!(
-                check(&edit(text, from, to)),
+                check(&RustCrypto, &edit(text, from, to)),
                 Err(Error::VerificationFailed),
                 "{to}"
             );
@@ -415,7 +424,7 @@ mod tests {
         // A valid Wycheproof signature marked invalid, and the reverse, are both caught.
         let flipped = edit(ECDSA_WYCHEPROOF, "result = 1", "result = 0");
         assert_eq!(
-            ecdsa_wycheproof_in(&flipped, 5),
+            ecdsa_wycheproof_in(&RustCrypto, &flipped, 5),
             Err(Error::VerificationFailed)
         );
     }
@@ -430,10 +439,18 @@ mod tests {
             "key = 2b7e151628aed2a6abf7158809cf4f3c\nmsg = 0\nmac = bb1d6929e95937287fa37d129b756746\n",
             "key = 2b7e151628aed2a6abf7158809cf4f3c\nno equals sign\n",
         ] {
-            assert_eq!(aes128_cmac_in(bad), Err(Error::Malformed), "{bad:?}");
+            assert_eq!(
+                aes128_cmac_in(&RustCrypto, bad),
+                Err(Error::Malformed),
+                "{bad:?}"
+            );
         }
         assert_eq!(
-            ecdsa_wycheproof_in(&edit(ECDSA_WYCHEPROOF, "result = 1", "result = 2"), 1),
+            ecdsa_wycheproof_in(
+                &RustCrypto,
+                &edit(ECDSA_WYCHEPROOF, "result = 1", "result = 2"),
+                1
+            ),
             Err(Error::Malformed)
         );
     }

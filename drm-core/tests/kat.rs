@@ -202,7 +202,13 @@ fn ecdsa_p256_wycheproof() {
 fn no_std_selftest_runs_every_vector() {
     use drm_core::selftest::{self, Report};
     let mut rng = common::TestRng::seeded(99);
-    let report = selftest::run_all(&mut rng, usize::MAX, 4).unwrap();
+    let report = selftest::run_all(
+        &drm_core::crypto::backend::RustCrypto,
+        &mut rng,
+        usize::MAX,
+        4,
+    )
+    .unwrap();
     assert_eq!(
         report,
         Report {
@@ -216,5 +222,8 @@ fn no_std_selftest_runs_every_vector() {
             elgamal: 4,
         }
     );
-    assert_eq!(selftest::ecdsa_wycheproof(10), Ok(10));
+    assert_eq!(
+        selftest::ecdsa_wycheproof(&drm_core::crypto::backend::RustCrypto, 10),
+        Ok(10)
+    );
 }

@@ -1,7 +1,7 @@
 //! The on-flash layout (`FORMAT.md`): constants and the pure encoders/decoders of page headers,
 //! index entries and root records. No flash access here.
 
-use drm_core::crypto::{HmacSha256, Sha256};
+use drm_core::crypto::backend::{Hasher, Hmac, Sha256Engine};
 use drm_core::secret::HmacKey;
 use subtle::ConstantTimeEq;
 
@@ -217,11 +217,12 @@ pub struct Row {
 }
 
 /// The keyed functions of the format, over the device-bound store key.
-pub struct Keyed<'a>(pub &'a HmacKey);
+/// with the SHA-256 engine `H`.
+pub struct Keyed<'a, H>(pub &'a HmacKey, pub &'a H);
 
-impl Keyed<'_> {
-    fn mac(&self) -> HmacSha256 {
-        HmacSha256::new(self.0)
+impl<H: Sha256Engine> Keyed<'_, H> {
+    fn mac(&self) -> Hmac<H> {
+        Hmac::new(self.1, self.0)
     }
 
     /// The bucket of `(ns, k1)`: HMAC(key, BUCKET ‖ ns ‖ k1) as a little-endian u32, mod `buckets`.
@@ -251,7 +252,7 @@ impl Keyed<'_> {
 
     /// A record MAC in progress, bound to its place and length; feed `ns ‖ k1 ‖ k2 ‖ payload`.
     #[must_use]
-    pub fn record_mac(&self, bucket: u16, generation: u32, slot: u16, len: u16) -> HmacSha256 {
+    pub fn record_mac(&self, bucket: u16, generation: u32, slot: u16, len: u16) -> Hmac<H> {
         let mut m = self.mac();
         m.update(label::RECORD);
         m.update(&bucket.to_le_bytes());
@@ -263,7 +264,7 @@ impl Keyed<'_> {
 
     /// A root tag in progress; feed the root record's bytes before the tag.
     #[must_use]
-    pub fn root_mac(&self) -> HmacSha256 {
+    pub fn root_mac(&self) -> Hmac<H> {
         let mut m = self.mac();
         m.update(label::ROOT);
         m
@@ -272,8 +273,13 @@ impl Keyed<'_> {
 
 /// The digest of a bucket's committed index bytes, bound to bucket and generation.
 #[must_use]
-pub fn index_digest(bucket: u16, generation: u32, index: &[u8]) -> [u8; DIGEST_LEN] {
-    let mut d = IndexDigest::new(bucket, generation);
+pub fn index_digest<H: Sha256Engine>(
+    sha: &H,
+    bucket: u16,
+    generation: u32,
+    index: &[u8],
+) -> [u8; DIGEST_LEN] {
+    let mut d = IndexDigest::new(sha, bucket, generation);
     d.update(index);
     d.finish()
 }
@@ -317,8 +323,8 @@ pub fn root_row(row: &Row) -> [u8; ROOT_ROW_LEN] {
 
 /// The root tag of a root record made of `root_fixed`, the rows and the combined hash.
 #[must_use]
-pub fn root_record_tag(
-    key: &Keyed<'_>,
+pub fn root_record_tag<H: Sha256Engine>(
+    key: &Keyed<'_, H>,
     head: RootHead,
     rows: &[Row],
     combined: &[u8; ROOT_HASH_LEN],
@@ -336,13 +342,13 @@ pub fn root_record_tag(
 }
 
 /// Streaming [`index_digest`].
-pub struct IndexDigest(Sha256);
+pub struct IndexDigest<H: Sha256Engine>(H::Hasher);
 
-impl IndexDigest {
+impl<H: Sha256Engine> IndexDigest<H> {
     /// Starts the digest of bucket `bucket`, generation `generation`.
     #[must_use]
-    pub fn new(bucket: u16, generation: u32) -> Self {
-        let mut h = Sha256::new();
+    pub fn new(sha: &H, bucket: u16, generation: u32) -> Self {
+        let mut h = sha.hasher();
         h.update(label::INDEX);
         h.update(&bucket.to_le_bytes());
         h.update(&generation.to_le_bytes());

@@ -22,6 +22,7 @@
 //! worst turn one refusal into another, never a refusal into a success.
 
 use core::ops::ControlFlow;
+use drm_core::crypto::backend::Sha256Engine;
 
 use drm_core::Kid;
 use drm_core::platform::{Clock, DeviceIdentity, MonotonicCounter};
@@ -53,13 +54,14 @@ pub const ANTI_ROLLBACK: AntiRollbackClock =
 
 /// The time the anti-rollback clock vouches for: the clock's time, or `None` when the clock does
 /// not know the time or was found rolled back. Reads the store; writes nothing.
-fn trusted_time<S, C, const PAGES: usize, K>(
-    store: &mut Store<S, C, PAGES>,
+fn trusted_time<S, C, const PAGES: usize, H, K>(
+    store: &mut Store<S, C, PAGES, H>,
     clock: &K,
 ) -> Result<TrustedTime>
 where
     S: NorFlash,
     C: MonotonicCounter,
+    H: Sha256Engine,
     K: Clock + ?Sized,
 {
     Ok(ANTI_ROLLBACK.status(store, clock)?.trusted_now().ok())
@@ -150,14 +152,14 @@ pub fn bind<'s, Op: Operation, I: DeviceIdentity + ?Sized>(
     license: &[u8],
     identity: &I,
     now: TrustedTime,
-) -> Result<Context<'s, Op>> {
+) -> Result<Context<'s, Op, I::Crypto>> {
     let (kid, key, _) = unwrap_key_exchange(
         license,
         identity,
         (now, FirstUse::NotKept),
         (Op::ALGORITHM, Op::OPERATION),
     )?;
-    Context::new(slot, kid, key)
+    Context::new(slot, kid, key, identity.crypto().clone())
 }
 
 /// Every check of [`bind`], then the unwrapped key. Never inlined: its frame (the parsed license,
@@ -184,13 +186,14 @@ fn starts_first_use(license: &ParsedLicense<'_>, first: FirstUse) -> bool {
 /// The LIDs of the stored licenses of `kid` (at most [`MAX_LICENSES_PER_KID`]). Never inlined: the
 /// store walk's buffers are gone before a license is verified (a small Cortex-M0 stack needs it).
 #[inline(never)]
-fn lids_of<S, C, const PAGES: usize>(
-    store: &mut Store<S, C, PAGES>,
+fn lids_of<S, C, const PAGES: usize, H>(
+    store: &mut Store<S, C, PAGES, H>,
     kid: &Kid,
 ) -> Result<heapless::Vec<[u8; 16], MAX_LICENSES_PER_KID>>
 where
     S: NorFlash,
     C: MonotonicCounter,
+    H: Sha256Engine,
 {
     let mut lids = heapless::Vec::new();
     store.for_each(&LICENSES, Some(kid.as_bytes()), |_, lid, _| {
@@ -204,8 +207,8 @@ where
 
 /// Reads one license into `buf`. Never inlined (see [`lids_of`]).
 #[inline(never)]
-fn read_license<'b, S, C, const PAGES: usize>(
-    store: &mut Store<S, C, PAGES>,
+fn read_license<'b, S, C, const PAGES: usize, H>(
+    store: &mut Store<S, C, PAGES, H>,
     kid: &Kid,
     lid: &[u8; 16],
     buf: &'b mut [u8; MAX_LICENSE_LEN],
@@ -213,6 +216,7 @@ fn read_license<'b, S, C, const PAGES: usize>(
 where
     S: NorFlash,
     C: MonotonicCounter,
+    H: Sha256Engine,
 {
     match store.get(&LICENSES, kid.as_bytes(), lid, buf) {
         Ok(len) => buf.get(..len).ok_or(Error::LogicBug),
@@ -225,14 +229,15 @@ where
 /// [`MAX_LICENSES_PER_KID`]) and what the store knows of its first use, until it returns `Ok`;
 /// returns that and the license's LID, or the first error, or [`Error::LicenseNotFound`] when
 /// the store has no license for `kid`.
-fn first_usable<S, C, const PAGES: usize, T>(
-    store: &mut Store<S, C, PAGES>,
+fn first_usable<S, C, const PAGES: usize, H, T>(
+    store: &mut Store<S, C, PAGES, H>,
     kid: &Kid,
     mut f: impl FnMut(&[u8], FirstUse) -> Result<T>,
 ) -> Result<(T, [u8; 16])>
 where
     S: NorFlash,
     C: MonotonicCounter,
+    H: Sha256Engine,
 {
     let lids = lids_of(store, kid)?;
     let mut first_error = None;
@@ -261,15 +266,16 @@ where
 ///
 /// ```no_run
 /// # use drm_keyexchange::{prepare, AesCbcDecryptor, KeySlot};
-/// # fn f<S: embedded_storage::nor_flash::NorFlash>(
+/// # fn f<S: embedded_storage::nor_flash::NorFlash, I: drm_core::platform::DeviceIdentity>(
 /// #     store: &mut drm_hds::Store<S>,
-/// #     identity: &impl drm_core::platform::DeviceIdentity,
+/// #     identity: &I,
 /// #     clock: &impl drm_core::platform::Clock,
 /// #     kid: drm_core::Kid,
 /// # ) -> drm_keyexchange::Result<()> {
 /// let mut slot = KeySlot::new();
-/// // The type asked for is the operation asked for.
-/// let decryptor: AesCbcDecryptor<'_> = prepare(&mut slot, store, identity, clock, &kid)?;
+/// // The type asked for is the operation asked for; the context computes with the identity's
+/// // crypto backend.
+/// let decryptor: AesCbcDecryptor<'_, I::Crypto> = prepare(&mut slot, store, identity, clock, &kid)?;
 /// let mut data = [0u8; 32];
 /// decryptor.decrypt(&[0; 16], &mut data)?; // Perform, as often as wanted
 /// decryptor.close(); // Close: the key is zeroized
@@ -280,17 +286,18 @@ where
 /// # Errors
 /// [`Error::LicenseNotFound`]; the refusals of the module documentation; [`Error::Store`].
 #[inline(never)]
-pub fn prepare<'s, Op, S, C, const PAGES: usize, I, K>(
+pub fn prepare<'s, Op, S, C, const PAGES: usize, H, I, K>(
     slot: &'s mut KeySlot,
-    store: &mut Store<S, C, PAGES>,
+    store: &mut Store<S, C, PAGES, H>,
     identity: &I,
     clock: &K,
     kid: &Kid,
-) -> Result<Context<'s, Op>>
+) -> Result<Context<'s, Op, I::Crypto>>
 where
     Op: Operation,
     S: NorFlash,
     C: MonotonicCounter,
+    H: Sha256Engine,
     I: DeviceIdentity + ?Sized,
     K: Clock + ?Sized,
 {
@@ -302,7 +309,7 @@ where
         kid,
         (Op::ALGORITHM, Op::OPERATION),
     )?;
-    Ok(Context::loaded(slot, kid))
+    Ok(Context::loaded(slot, kid, identity.crypto().clone()))
 }
 
 /// [`prepare`] but for the typed context, compiled once for every `Op`: the trusted time, the
@@ -310,9 +317,9 @@ where
 /// the anti-rollback clock moved forward (on its failure the slot is cleared again, so a refusal
 /// leaves the slot clear and the store as it was).
 #[inline(never)]
-fn bind_stored<S, C, const PAGES: usize, I, K>(
+fn bind_stored<S, C, const PAGES: usize, H, I, K>(
     slot: &mut KeySlot,
-    store: &mut Store<S, C, PAGES>,
+    store: &mut Store<S, C, PAGES, H>,
     identity: &I,
     clock: &K,
     kid: &Kid,
@@ -321,6 +328,7 @@ fn bind_stored<S, C, const PAGES: usize, I, K>(
 where
     S: NorFlash,
     C: MonotonicCounter,
+    H: Sha256Engine,
     I: DeviceIdentity + ?Sized,
     K: Clock + ?Sized,
 {
@@ -348,8 +356,8 @@ where
 ///
 /// # Errors
 /// [`Error::LicenseNotFound`]; the refusals of [`bind_content_key`]; [`Error::Store`].
-pub fn content_key<S, C, const PAGES: usize, I, K>(
-    store: &mut Store<S, C, PAGES>,
+pub fn content_key<S, C, const PAGES: usize, H, I, K>(
+    store: &mut Store<S, C, PAGES, H>,
     identity: &I,
     clock: &K,
     kid: &Kid,
@@ -357,6 +365,7 @@ pub fn content_key<S, C, const PAGES: usize, I, K>(
 where
     S: NorFlash,
     C: MonotonicCounter,
+    H: Sha256Engine,
     I: DeviceIdentity + ?Sized,
     K: Clock + ?Sized,
 {

@@ -17,6 +17,7 @@
 //! small items keyed by two 16-byte keys, authenticated with the device-bound store key like every
 //! slot, for per-license state such as the first-use time.
 
+use drm_core::crypto::backend::Sha256Engine;
 use drm_core::platform::{Clock, MonotonicCounter};
 use embedded_storage::nor_flash::NorFlash;
 
@@ -135,9 +136,9 @@ impl AntiRollbackClock {
     /// now is reported but not recorded. For callers that must not write on a refusal (and
     /// that call [`AntiRollbackClock::advance`] after a success).
     #[inline(never)]
-    pub fn status<S: NorFlash, C: MonotonicCounter, const P: usize>(
+    pub fn status<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
         &self,
-        store: &mut Store<S, C, P>,
+        store: &mut Store<S, C, P, H>,
         clock: &(impl Clock + ?Sized),
     ) -> Result<ClockStatus> {
         Ok(self.evaluate(load(store)?, clock.now()))
@@ -145,9 +146,9 @@ impl AntiRollbackClock {
 
     /// Checks the device clock against the last known time, records a rollback or forward
     /// progress, and says whether time-bound licenses may be used.
-    pub fn check<S: NorFlash, C: MonotonicCounter, const P: usize>(
+    pub fn check<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
         &self,
-        store: &mut Store<S, C, P>,
+        store: &mut Store<S, C, P, H>,
         clock: &(impl Clock + ?Sized),
     ) -> Result<ClockStatus> {
         let state = load(store)?;
@@ -180,9 +181,9 @@ impl AntiRollbackClock {
     /// time when it is at least the save interval past it. Never moves the time backward and
     /// never clears a recorded rollback (that is [`AntiRollbackClock::set_trusted_time`]).
     #[inline(never)]
-    pub fn advance<S: NorFlash, C: MonotonicCounter, const P: usize>(
+    pub fn advance<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
         &self,
-        store: &mut Store<S, C, P>,
+        store: &mut Store<S, C, P, H>,
         now: u64,
     ) -> Result<()> {
         let state = load(store)?;
@@ -222,9 +223,9 @@ impl AntiRollbackClock {
 
     /// Sets the time from a trusted source: clears a detected rollback and makes `now` the last
     /// known time (even when it is earlier than the saved one).
-    pub fn set_trusted_time<S: NorFlash, C: MonotonicCounter, const P: usize>(
+    pub fn set_trusted_time<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
         &self,
-        store: &mut Store<S, C, P>,
+        store: &mut Store<S, C, P, H>,
         now: u64,
     ) -> Result<()> {
         save(
@@ -237,15 +238,15 @@ impl AntiRollbackClock {
     }
 
     /// The last known time, if any was saved.
-    pub fn last_known<S: NorFlash, C: MonotonicCounter, const P: usize>(
-        store: &mut Store<S, C, P>,
+    pub fn last_known<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
+        store: &mut Store<S, C, P, H>,
     ) -> Result<Option<u64>> {
         Ok(load(store)?.map(|s| s.last_known))
     }
 }
 
-fn load<S: NorFlash, C: MonotonicCounter, const P: usize>(
-    store: &mut Store<S, C, P>,
+fn load<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
+    store: &mut Store<S, C, P, H>,
 ) -> Result<Option<State>> {
     let mut b = [0u8; CLOCK_LEN];
     let mut found = store.get(&CLOCK, &CLOCK_K1, &CLOCK_K2, &mut b);
@@ -268,8 +269,8 @@ fn load<S: NorFlash, C: MonotonicCounter, const P: usize>(
     }))
 }
 
-fn save<S: NorFlash, C: MonotonicCounter, const P: usize>(
-    store: &mut Store<S, C, P>,
+fn save<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
+    store: &mut Store<S, C, P, H>,
     state: State,
 ) -> Result<()> {
     let mut b = [0u8; CLOCK_LEN];
@@ -292,13 +293,15 @@ fn save<S: NorFlash, C: MonotonicCounter, const P: usize>(
 
 /// The secure store (PROTOCOL §5): the store restricted to [`SECURE_STORE`].
 #[derive(Debug)]
-pub struct SecureStore<'s, S, C, const P: usize> {
-    store: &'s mut Store<S, C, P>,
+pub struct SecureStore<'s, S, C, const P: usize, H> {
+    store: &'s mut Store<S, C, P, H>,
 }
 
-impl<'s, S: NorFlash, C: MonotonicCounter, const P: usize> SecureStore<'s, S, C, P> {
+impl<'s, S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>
+    SecureStore<'s, S, C, P, H>
+{
     /// The secure store of `store`.
-    pub fn new(store: &'s mut Store<S, C, P>) -> Self {
+    pub fn new(store: &'s mut Store<S, C, P, H>) -> Self {
         Self { store }
     }
 

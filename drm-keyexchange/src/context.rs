@@ -61,7 +61,7 @@ use core::fmt;
 use core::marker::PhantomData;
 
 use drm_core::Kid;
-use drm_core::crypto;
+use drm_core::crypto::backend::{Algorithms, Crypto, DefaultCrypto};
 use drm_core::secret::{Aes128Key, EccPrivateKey, HmacKey};
 use drm_core::xmr::{KxAlgorithm, KxOperation, LicenseKey};
 use zeroize::Zeroize;
@@ -161,7 +161,7 @@ macro_rules! operation {
             const KEY_LEN: usize = $len;
         }
         #[doc = concat!("A context that can only do [`", stringify!($name), "`].")]
-        pub type $alias<'s> = Context<'s, $name>;
+        pub type $alias<'s, X = DefaultCrypto> = Context<'s, $name, X>;
     };
 }
 
@@ -242,25 +242,31 @@ pub(crate) fn load_key(
 /// `Perform` is the method named after the operation (`encrypt`, `decrypt`, `sign`, `verify`),
 /// callable as often as wanted; `Close` is [`Context::close`] (or dropping the context). Both
 /// zeroize the key slot.
-pub struct Context<'s, Op: Operation> {
+///
+/// `X` is the crypto it performs with: the identity's ([`DeviceIdentity::crypto`]).
+///
+/// [`DeviceIdentity::crypto`]: drm_core::platform::DeviceIdentity::crypto
+pub struct Context<'s, Op: Operation, X: Crypto = DefaultCrypto> {
     slot: &'s mut KeySlot,
     kid: Kid,
+    crypto: X,
     op: PhantomData<Op>,
 }
 
-impl<'s, Op: Operation> Context<'s, Op> {
+impl<'s, Op: Operation, X: Crypto> Context<'s, Op, X> {
     /// Moves the verified key into `slot`. The caller has checked that the license's policy is
     /// `Op`; a key of another kind is a [`Error::LogicBug`] (and the slot is left clear).
-    pub(crate) fn new(slot: &'s mut KeySlot, kid: Kid, key: LicenseKey) -> Result<Self> {
+    pub(crate) fn new(slot: &'s mut KeySlot, kid: Kid, key: LicenseKey, crypto: X) -> Result<Self> {
         load_key(slot, key, (Op::ALGORITHM, Op::OPERATION))?;
-        Ok(Self::loaded(slot, kid))
+        Ok(Self::loaded(slot, kid, crypto))
     }
 
     /// The context over a slot [`load_key`] filled for `Op`.
-    pub(crate) fn loaded(slot: &'s mut KeySlot, kid: Kid) -> Self {
+    pub(crate) fn loaded(slot: &'s mut KeySlot, kid: Kid, crypto: X) -> Self {
         Self {
             slot,
             kid,
+            crypto,
             op: PhantomData,
         }
     }
@@ -285,13 +291,13 @@ impl<'s, Op: Operation> Context<'s, Op> {
     }
 }
 
-impl<Op: Operation> Drop for Context<'_, Op> {
+impl<Op: Operation, X: Crypto> Drop for Context<'_, Op, X> {
     fn drop(&mut self) {
         self.slot.bytes.zeroize();
     }
 }
 
-impl<Op: Operation> fmt::Debug for Context<'_, Op> {
+impl<Op: Operation, X: Crypto> fmt::Debug for Context<'_, Op, X> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Context")
             .field("kid", &self.kid)
@@ -301,7 +307,7 @@ impl<Op: Operation> fmt::Debug for Context<'_, Op> {
     }
 }
 
-impl Context<'_, AesCbcEncrypt> {
+impl<X: Crypto> Context<'_, AesCbcEncrypt, X> {
     /// `Perform`: AES-128-CBC encryption of `data` in place, no padding, with the caller's `iv`.
     ///
     /// # Errors
@@ -309,12 +315,12 @@ impl Context<'_, AesCbcEncrypt> {
     /// multiple of 16 (`data` unchanged).
     #[inline(never)]
     pub fn encrypt(&self, iv: &[u8; 16], data: &mut [u8]) -> Result<()> {
-        crypto::aes128_cbc_encrypt(&self.aes_key()?, iv, data)?;
+        self.crypto.aes128_cbc_encrypt(&self.aes_key()?, iv, data)?;
         Ok(())
     }
 }
 
-impl Context<'_, AesCbcDecrypt> {
+impl<X: Crypto> Context<'_, AesCbcDecrypt, X> {
     /// `Perform`: AES-128-CBC decryption of `data` in place, no padding, with the caller's `iv`.
     ///
     /// # Errors
@@ -322,23 +328,23 @@ impl Context<'_, AesCbcDecrypt> {
     /// multiple of 16 (`data` unchanged).
     #[inline(never)]
     pub fn decrypt(&self, iv: &[u8; 16], data: &mut [u8]) -> Result<()> {
-        crypto::aes128_cbc_decrypt(&self.aes_key()?, iv, data)?;
+        self.crypto.aes128_cbc_decrypt(&self.aes_key()?, iv, data)?;
         Ok(())
     }
 }
 
-impl Context<'_, HmacSign> {
+impl<X: Crypto> Context<'_, HmacSign, X> {
     /// `Perform`: the HMAC-SHA256 tag of `data`.
     ///
     /// # Errors
     /// Only [`Error::LogicBug`] (never expected).
     #[inline(never)]
     pub fn sign(&self, data: &[u8]) -> Result<[u8; 32]> {
-        Ok(crypto::hmac_sha256(&self.hmac_key()?, data))
+        Ok(self.crypto.hmac_sha256(&self.hmac_key()?, data))
     }
 }
 
-impl Context<'_, HmacVerify> {
+impl<X: Crypto> Context<'_, HmacVerify, X> {
     /// `Perform`: checks a 32-byte HMAC-SHA256 `tag` of `data`, in constant time.
     ///
     /// # Errors
@@ -346,14 +352,14 @@ impl Context<'_, HmacVerify> {
     /// that is not 32 bytes).
     #[inline(never)]
     pub fn verify(&self, data: &[u8], tag: &[u8]) -> Result<()> {
-        let mut mac = crypto::HmacSha256::new(&self.hmac_key()?);
+        let mut mac = self.crypto.hmac(&self.hmac_key()?);
         mac.update(data);
         mac.verify(tag)?;
         Ok(())
     }
 }
 
-impl Context<'_, EcdsaSign> {
+impl<X: Crypto> Context<'_, EcdsaSign, X> {
     /// `Perform`: the ECDSA-P256-SHA256 signature of `msg` (raw `r ‖ s`, RFC 6979 nonces).
     ///
     /// # Errors
@@ -361,18 +367,21 @@ impl Context<'_, EcdsaSign> {
     #[inline(never)]
     pub fn sign(&self, msg: &[u8]) -> Result<[u8; 64]> {
         let key = EccPrivateKey::from_bytes(*self.slot.head::<32>()?);
-        crypto::ecdsa_p256_sign(&key, msg).map_err(|_| Error::LogicBug)
+        self.crypto
+            .ecdsa_p256_sign(&key, msg)
+            .map_err(|_| Error::LogicBug)
     }
 }
 
-impl Context<'_, EcdsaVerify> {
+impl<X: Crypto> Context<'_, EcdsaVerify, X> {
     /// `Perform`: checks a raw `r ‖ s` ECDSA-P256-SHA256 `signature` of `msg`.
     ///
     /// # Errors
     /// [`Error::Core`] with [`drm_core::Error::VerificationFailed`] for a bad signature.
     #[inline(never)]
     pub fn verify(&self, msg: &[u8], signature: &[u8]) -> Result<()> {
-        crypto::ecdsa_p256_verify(self.slot.head::<64>()?, msg, signature)?;
+        self.crypto
+            .ecdsa_p256_verify(self.slot.head::<64>()?, msg, signature)?;
         Ok(())
     }
 }

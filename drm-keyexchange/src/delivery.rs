@@ -20,6 +20,7 @@
 //! [`crate::bind`].
 
 use drm_core::acquire::AcquiredLicenses;
+use drm_core::crypto::backend::Sha256Engine;
 use drm_core::platform::DeviceIdentity;
 use drm_core::xmr::{self, ParsedLicense};
 use drm_core::{Kid, Lid};
@@ -211,8 +212,8 @@ fn refused(parsed: Option<ParsedLicense<'_>>, error: Error) -> LicenseReport {
 /// # Errors
 /// The errors of [`stage`]; [`Error::Store`] when the commit fails (then none is stored, and the
 /// reports' [`Outcome::Stored`] entries did not happen).
-pub fn deliver<'a, S, C, const PAGES: usize, I, L, const N: usize>(
-    store: &mut Store<S, C, PAGES>,
+pub fn deliver<'a, S, C, const PAGES: usize, H, I, L, const N: usize>(
+    store: &mut Store<S, C, PAGES, H>,
     identity: &I,
     licenses: L,
     report: &mut Report<N>,
@@ -220,6 +221,7 @@ pub fn deliver<'a, S, C, const PAGES: usize, I, L, const N: usize>(
 where
     S: NorFlash,
     C: drm_core::platform::MonotonicCounter,
+    H: Sha256Engine,
     I: DeviceIdentity + ?Sized,
     L: IntoIterator<Item = &'a [u8]> + Clone,
 {
@@ -231,8 +233,8 @@ where
 ///
 /// # Errors
 /// The errors of [`deliver`].
-pub fn deliver_acquired<S, C, const PAGES: usize, I, const N: usize>(
-    store: &mut Store<S, C, PAGES>,
+pub fn deliver_acquired<S, C, const PAGES: usize, H, I, const N: usize>(
+    store: &mut Store<S, C, PAGES, H>,
     identity: &I,
     acquired: &AcquiredLicenses<'_>,
     report: &mut Report<N>,
@@ -240,6 +242,7 @@ pub fn deliver_acquired<S, C, const PAGES: usize, I, const N: usize>(
 where
     S: NorFlash,
     C: drm_core::platform::MonotonicCounter,
+    H: Sha256Engine,
     I: DeviceIdentity + ?Sized,
 {
     deliver(
@@ -252,14 +255,15 @@ where
 
 /// One commit of the licenses `report` marks stored. Never inlined (see [`deliver`]).
 #[inline(never)]
-fn commit_stored<'a, S, C, const PAGES: usize, L, const N: usize>(
-    store: &mut Store<S, C, PAGES>,
+fn commit_stored<'a, S, C, const PAGES: usize, H, L, const N: usize>(
+    store: &mut Store<S, C, PAGES, H>,
     licenses: L,
     report: &Report<N>,
 ) -> Result<()>
 where
     S: NorFlash,
     C: drm_core::platform::MonotonicCounter,
+    H: Sha256Engine,
     L: IntoIterator<Item = &'a [u8]>,
 {
     let mut txn = Transaction::new();

@@ -2,6 +2,7 @@
 //! delivery (which writes licenses) and the calls (which read them) share, owned here so that
 //! neither module imports the other.
 
+use drm_core::crypto::backend::Sha256Engine;
 use drm_core::platform::MonotonicCounter;
 use drm_hds::{Namespace, Store};
 use embedded_storage::nor_flash::NorFlash;
@@ -35,14 +36,15 @@ pub enum FirstUse {
 }
 
 /// The first use recorded for the stored license (`kid`, `lid`).
-pub(crate) fn first_use<S, C, const PAGES: usize>(
-    store: &mut Store<S, C, PAGES>,
+pub(crate) fn first_use<S, C, const PAGES: usize, H>(
+    store: &mut Store<S, C, PAGES, H>,
     kid: &[u8; 16],
     lid: &[u8; 16],
 ) -> Result<FirstUse>
 where
     S: NorFlash,
     C: MonotonicCounter,
+    H: Sha256Engine,
 {
     let mut buf = [0u8; 8];
     match store.get(&FIRST_USE, kid, lid, &mut buf) {
@@ -54,8 +56,8 @@ where
 }
 
 /// Records `now` as the first use of the stored license (`kid`, `lid`), in one commit.
-pub(crate) fn record_first_use<S, C, const PAGES: usize>(
-    store: &mut Store<S, C, PAGES>,
+pub(crate) fn record_first_use<S, C, const PAGES: usize, H>(
+    store: &mut Store<S, C, PAGES, H>,
     kid: &[u8; 16],
     lid: &[u8; 16],
     now: u64,
@@ -63,6 +65,7 @@ pub(crate) fn record_first_use<S, C, const PAGES: usize>(
 where
     S: NorFlash,
     C: MonotonicCounter,
+    H: Sha256Engine,
 {
     Ok(store.put(&FIRST_USE, kid, lid, &now.to_le_bytes())?)
 }

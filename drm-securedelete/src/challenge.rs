@@ -18,7 +18,9 @@
 //! written. The same code runs on a [`CountingSink`] with placeholder values of the same lengths
 //! to tell the size first.
 
-use drm_core::crypto;
+use drm_core::crypto::backend::{
+    Algorithms, BlockCipher, CbcEncryptor, Crypto, Hasher, HasherOf, Sha256Engine,
+};
 use drm_core::platform::{DeviceIdentity, TryCryptoRng};
 use drm_core::secret::Secret32;
 use drm_core::xml::dsig;
@@ -46,12 +48,17 @@ pub(crate) struct Request<'a, I: DeviceIdentity> {
 /// device ([`Real`]), or placeholders of the same lengths for sizing ([`Placeholder`]).
 trait Values {
     /// The secret point's x (`IV ‖ key`) and its ElGamal encryption to `server_key`.
-    fn point(&mut self, server_key: &[u8; 64]) -> Result<(Secret32, [u8; 128])>;
+    fn point<X: Crypto>(
+        &mut self,
+        crypto: &X,
+        server_key: &[u8; 64],
+    ) -> Result<(Secret32, [u8; 128])>;
     /// Writes `EncryptedData` with `wrapped` and `IV ‖ ciphertext`: `chain` in the `Data` shape
     /// encrypted with `point`.
-    fn write_data<S: Sink>(
+    fn write_data<S: Sink, X: Crypto>(
         &self,
-        w: &mut ChallengeWriter<'_, S>,
+        crypto: &X,
+        w: &mut ChallengeWriter<'_, S, HasherOf<X>>,
         wrapped: &[u8; 128],
         point: &Secret32,
         chain: &[u8],
@@ -67,13 +74,14 @@ trait Values {
 struct Placeholder;
 
 impl Values for Placeholder {
-    fn point(&mut self, _: &[u8; 64]) -> Result<(Secret32, [u8; 128])> {
+    fn point<X: Crypto>(&mut self, _: &X, _: &[u8; 64]) -> Result<(Secret32, [u8; 128])> {
         Ok((Secret32::from_bytes([0; 32]), [0; 128]))
     }
     /// Zeros of the length of the real data (nothing encrypted: only the length counts).
-    fn write_data<S: Sink>(
+    fn write_data<S: Sink, X: Crypto>(
         &self,
-        w: &mut ChallengeWriter<'_, S>,
+        _: &X,
+        w: &mut ChallengeWriter<'_, S, HasherOf<X>>,
         wrapped: &[u8; 128],
         _: &Secret32,
         chain: &[u8],
@@ -99,17 +107,22 @@ impl<R: TryCryptoRng + ?Sized> Values for Real<'_, R> {
     /// Not inlined: its stack (the deepest of the challenge on a Cortex-M0) is not below the
     /// writer's (see [`write_document`]).
     #[inline(never)]
-    fn point(&mut self, server_key: &[u8; 64]) -> Result<(Secret32, [u8; 128])> {
-        Ok(crypto::elgamal_encrypt_random_point(server_key, self.0)?)
+    fn point<X: Crypto>(
+        &mut self,
+        crypto: &X,
+        server_key: &[u8; 64],
+    ) -> Result<(Secret32, [u8; 128])> {
+        Ok(crypto.elgamal_encrypt_random_point(server_key, self.0)?)
     }
-    fn write_data<S: Sink>(
+    fn write_data<S: Sink, X: Crypto>(
         &self,
-        w: &mut ChallengeWriter<'_, S>,
+        crypto: &X,
+        w: &mut ChallengeWriter<'_, S, HasherOf<X>>,
         wrapped: &[u8; 128],
         point: &Secret32,
         chain: &[u8],
     ) -> Result<()> {
-        let data = CbcIter::new(point, Plaintext::new(chain));
+        let data = CbcIter::new(crypto, point, Plaintext::new(chain));
         Ok(dsig::write_encrypted_data(w, wrapped, data)?)
     }
     #[inline(never)]
@@ -124,7 +137,7 @@ impl<R: TryCryptoRng + ?Sized> Values for Real<'_, R> {
 
 /// The exact length of the challenge for `request`.
 pub(crate) fn challenge_len<I: DeviceIdentity>(request: &Request<'_, I>) -> Result<usize> {
-    let point = Placeholder.point(request.server_key)?;
+    let point = Placeholder.point(request.identity.crypto(), request.server_key)?;
     Ok(write_document(CountingSink::new(), request, &point, &mut Placeholder)?.len())
 }
 
@@ -160,7 +173,7 @@ pub(crate) fn write_to_sink<I: DeviceIdentity, R: TryCryptoRng + ?Sized, S: Sink
     sink: S,
 ) -> Result<S> {
     let mut values = Real(rng);
-    let point = values.point(request.server_key)?;
+    let point = values.point(request.identity.crypto(), request.server_key)?;
     write_document(sink, request, &point, &mut values)
 }
 
@@ -172,7 +185,7 @@ const NS: usize = 12;
 
 /// The challenge's writer: smaller than the default `Writer` (624 bytes of state instead of
 /// 1,120 on a 32-bit target), since it is on the stack while the signature is computed.
-type ChallengeWriter<'s, S> = Writer<'s, S, NS, DEPTH>;
+type ChallengeWriter<'s, S, H> = Writer<'s, S, NS, DEPTH, H>;
 
 /// The whole document into `sink`. The stack of a challenge is the deepest of three calls made
 /// one after the other, none below another: the secret point and its encryption (by the caller,
@@ -191,7 +204,7 @@ fn write_document<S: Sink, I: DeviceIdentity, V: Values>(
     // moving it (into `finish`, or `drop`) copies its 760 bytes into this frame, which is below
     // the signature.
     {
-        let mut w = ChallengeWriter::new(&mut sink);
+        let mut w = ChallengeWriter::<_, HasherOf<I::Crypto>>::new(&mut sink);
         let info_digest = write_signed_part(&mut w, request, point, values)?;
         let signature = values.sign(request.identity, &info_digest)?;
         write_end(&mut w, &signature, request.identity)?;
@@ -204,8 +217,8 @@ fn write_document<S: Sink, I: DeviceIdentity, V: Values>(
 
 /// The rest of the document after `SignedInfo`, in a frame of its own (see [`write_document`]).
 #[inline(never)]
-fn write_end<S: Sink, I: DeviceIdentity>(
-    w: &mut ChallengeWriter<'_, S>,
+fn write_end<S: Sink, I: DeviceIdentity, H: Hasher>(
+    w: &mut ChallengeWriter<'_, S, H>,
     signature: &[u8; 64],
     identity: &I,
 ) -> Result<()> {
@@ -223,7 +236,7 @@ const fn p(local: &'static str) -> Name<'static> {
 /// The document up to the end of `SignedInfo`; the digest of `SignedInfo`, to sign.
 #[inline(never)]
 fn write_signed_part<S: Sink, I: DeviceIdentity, V: Values>(
-    w: &mut ChallengeWriter<'_, S>,
+    w: &mut ChallengeWriter<'_, S, HasherOf<I::Crypto>>,
     request: &Request<'_, I>,
     (point, wrapped): &(Secret32, [u8; 128]),
     values: &V,
@@ -231,7 +244,8 @@ fn write_signed_part<S: Sink, I: DeviceIdentity, V: Values>(
     dsig::write_challenge_opening(w, "ProcessDeleteLicenseData")?;
 
     // The signed element, hashed as it is written.
-    w.begin_digest()?;
+    let crypto = request.identity.crypto();
+    w.begin_digest_with(crypto.sha().hasher())?;
     w.start_apex(p("DeleteLicenseData"), &[Attr::new("Id", dsig::SIGNED_ID)])?;
     w.leaf(p("Version"), &[], "1")?;
     w.start(p("SessionID"), &[])?;
@@ -244,10 +258,16 @@ fn write_signed_part<S: Sink, I: DeviceIdentity, V: Values>(
         w.end()?;
     }
     w.end()?;
-    values.write_data(w, wrapped, point, request.identity.certificate_chain())?;
+    values.write_data(
+        crypto,
+        w,
+        wrapped,
+        point,
+        request.identity.certificate_chain(),
+    )?;
     w.end()?;
     let digest = w.end_digest()?;
-    Ok(dsig::write_signed_info(w, &digest)?)
+    Ok(dsig::write_signed_info(w, crypto.sha().hasher(), &digest)?)
 }
 
 /// The bytes of `DATA_OPEN ‖ base64(chain) ‖ DATA_CLOSE`, produced 48 chain bytes (64 symbols)
@@ -307,8 +327,8 @@ impl Iterator for Plaintext<'_> {
 
 /// `IV ‖ AES-128-CBC(key, IV, PKCS#7(plaintext))` as a byte iterator, one block at a time (the
 /// key schedule once). The key and the open block are zeroized when it is dropped.
-struct CbcIter<P: Iterator<Item = u8>> {
-    cipher: crypto::Aes128CbcEncryptor,
+struct CbcIter<C: BlockCipher, P: Iterator<Item = u8>> {
+    cipher: CbcEncryptor<C>,
     plaintext: P,
     /// The block being handed out (the IV first, then each ciphertext block).
     block: [u8; 16],
@@ -317,11 +337,15 @@ struct CbcIter<P: Iterator<Item = u8>> {
     done: bool,
 }
 
-impl<P: Iterator<Item = u8>> CbcIter<P> {
-    fn new(point: &Secret32, plaintext: P) -> Self {
+impl<C: BlockCipher, P: Iterator<Item = u8>> CbcIter<C, P> {
+    fn new<X: Crypto<Aes: drm_core::crypto::backend::AesEngine<Cipher = C>>>(
+        crypto: &X,
+        point: &Secret32,
+        plaintext: P,
+    ) -> Self {
         let (iv, key) = point.split_aes128();
         Self {
-            cipher: crypto::Aes128CbcEncryptor::new(&key, iv.expose_secret()),
+            cipher: crypto.cbc_encryptor(&key, iv.expose_secret()),
             plaintext,
             block: *iv.expose_secret(),
             pos: 0,
@@ -361,7 +385,7 @@ impl<P: Iterator<Item = u8>> CbcIter<P> {
     }
 }
 
-impl<P: Iterator<Item = u8>> Iterator for CbcIter<P> {
+impl<C: BlockCipher, P: Iterator<Item = u8>> Iterator for CbcIter<C, P> {
     type Item = u8;
 
     fn next(&mut self) -> Option<u8> {
@@ -374,7 +398,7 @@ impl<P: Iterator<Item = u8>> Iterator for CbcIter<P> {
     }
 }
 
-impl<P: Iterator<Item = u8>> Drop for CbcIter<P> {
+impl<C: BlockCipher, P: Iterator<Item = u8>> Drop for CbcIter<C, P> {
     fn drop(&mut self) {
         self.block.zeroize();
     }
@@ -387,6 +411,7 @@ mod tests {
     use std::vec::Vec;
 
     use super::*;
+    use drm_core::crypto::backend::RustCrypto;
 
     #[test]
     fn cbc_iterator_equals_the_buffered_cbc_for_every_length() {
@@ -394,11 +419,13 @@ mod tests {
         let (iv, key) = point.split_aes128();
         for len in 0..70usize {
             let msg: Vec<u8> = (0..len).map(|i| (i * 31) as u8).collect();
-            let streamed: Vec<u8> = CbcIter::new(&point, msg.iter().copied()).collect();
+            let streamed: Vec<u8> =
+                CbcIter::new(&RustCrypto, &point, msg.iter().copied()).collect();
             let mut buf = msg.clone();
             buf.resize(dsig::padded_len(len), 0);
             let n =
-                crypto::aes128_cbc_encrypt_pkcs7(&key, iv.expose_secret(), &mut buf, len).unwrap();
+                drm_core::crypto::aes128_cbc_encrypt_pkcs7(&key, iv.expose_secret(), &mut buf, len)
+                    .unwrap();
             assert_eq!(&streamed[..16], iv.expose_secret());
             assert_eq!(&streamed[16..], &buf[..n], "length {len}");
         }

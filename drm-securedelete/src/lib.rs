@@ -9,8 +9,8 @@ pub mod response;
 pub mod session;
 
 use core::ops::ControlFlow;
+use drm_core::crypto::backend::{Algorithms, Sha256Engine};
 
-use drm_core::crypto;
 use drm_core::platform::{DeviceIdentity, MonotonicCounter, TryCryptoRng};
 use drm_core::xml::writer::Sink;
 use drm_core::{Kid, SessionId};
@@ -60,7 +60,7 @@ impl<'i, I: DeviceIdentity> SecureDelete<'i, I> {
     /// # Errors
     /// [`drm_core::Error::InvalidArgument`] when it is not a P-256 point.
     pub fn with_server_key(mut self, server_key: [u8; 64]) -> Result<Self> {
-        if !crypto::is_valid_public_key(&server_key) {
+        if !self.identity.crypto().is_valid_public_key(&server_key) {
             return Err(Error::Core(drm_core::Error::InvalidArgument));
         }
         self.server_key = server_key;
@@ -78,9 +78,9 @@ impl<'i, I: DeviceIdentity> SecureDelete<'i, I> {
     ///
     /// # Errors
     /// [`Error::SessionNotFound`]; the store's errors.
-    pub fn challenge_len<S: NorFlash, C: MonotonicCounter, const P: usize>(
+    pub fn challenge_len<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
         &self,
-        store: &mut Store<S, C, P>,
+        store: &mut Store<S, C, P, H>,
         id: &SessionId,
     ) -> Result<usize> {
         let record = session::load(store, id)?.ok_or(Error::SessionNotFound)?;
@@ -99,9 +99,15 @@ impl<'i, I: DeviceIdentity> SecureDelete<'i, I> {
     /// # Errors
     /// [`Error::SessionNotFound`]; [`Error::SessionPending`] when it was already removed;
     /// [`Error::TooManyLicenses`]; the store's errors (a failed commit changes nothing).
-    pub fn remove<S: NorFlash, C: MonotonicCounter, const P: usize, R: TryCryptoRng + ?Sized>(
+    pub fn remove<
+        S: NorFlash,
+        C: MonotonicCounter,
+        const P: usize,
+        H: Sha256Engine,
+        R: TryCryptoRng + ?Sized,
+    >(
         &self,
-        store: &mut Store<S, C, P>,
+        store: &mut Store<S, C, P, H>,
         rng: &mut R,
         id: &SessionId,
         out: &mut [u8],
@@ -121,9 +127,9 @@ impl<'i, I: DeviceIdentity> SecureDelete<'i, I> {
     ///
     /// # Errors
     /// As [`Self::remove`], without [`Error::BufferTooSmall`].
-    pub fn delete_licenses<S: NorFlash, C: MonotonicCounter, const P: usize>(
+    pub fn delete_licenses<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
         &self,
-        store: &mut Store<S, C, P>,
+        store: &mut Store<S, C, P, H>,
         id: &SessionId,
     ) -> Result<()> {
         delete_licenses(store, id)
@@ -138,9 +144,15 @@ impl<'i, I: DeviceIdentity> SecureDelete<'i, I> {
     /// [`Error::BufferTooSmall`] with the size needed; the RNG's, the identity's and the store's
     /// errors. The challenge is written into `out` in one pass: on an error, `out` is zeroed
     /// (no partial challenge is left in it).
-    pub fn generate_challenge<S: NorFlash, C: MonotonicCounter, const P: usize, R>(
+    pub fn generate_challenge<
+        S: NorFlash,
+        C: MonotonicCounter,
+        const P: usize,
+        H: Sha256Engine,
+        R,
+    >(
         &self,
-        store: &mut Store<S, C, P>,
+        store: &mut Store<S, C, P, H>,
         rng: &mut R,
         id: &SessionId,
         out: &mut [u8],
@@ -158,9 +170,16 @@ impl<'i, I: DeviceIdentity> SecureDelete<'i, I> {
     ///
     /// # Errors
     /// As [`Self::generate_challenge`]; the sink's errors.
-    pub fn write_challenge<S: NorFlash, C: MonotonicCounter, const P: usize, R, W: Sink>(
+    pub fn write_challenge<
+        S: NorFlash,
+        C: MonotonicCounter,
+        const P: usize,
+        H: Sha256Engine,
+        R,
+        W: Sink,
+    >(
         &self,
-        store: &mut Store<S, C, P>,
+        store: &mut Store<S, C, P, H>,
         rng: &mut R,
         id: &SessionId,
         sink: W,
@@ -181,9 +200,9 @@ impl<'i, I: DeviceIdentity> SecureDelete<'i, I> {
     /// [`Error::InvalidResponse`] (`0x8004DFA0`) for another version, a SessionID that is not
     /// pending, or a document that is not a response; [`Error::SoapFault`]; the XML reader's
     /// errors as [`Error::Core`] (malformed, too large or too deep, a DTD); the store's errors.
-    pub fn process_response<S: NorFlash, C: MonotonicCounter, const P: usize>(
+    pub fn process_response<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
         &self,
-        store: &mut Store<S, C, P>,
+        store: &mut Store<S, C, P, H>,
         response: &[u8],
     ) -> Result<SessionId> {
         process_response(store, response)
@@ -214,8 +233,8 @@ impl<'i, I: DeviceIdentity> SecureDelete<'i, I> {
 /// [`Error::Delivery`] (too many licenses for one commit); [`Error::SessionPending`] for a
 /// session already removed; [`Error::TooManyKids`]; the store's errors. On error nothing is
 /// stored.
-pub fn store_session_licenses<'a, S, C, const P: usize, I, L>(
-    store: &mut Store<S, C, P>,
+pub fn store_session_licenses<'a, S, C, const P: usize, H, I, L>(
+    store: &mut Store<S, C, P, H>,
     identity: &I,
     id: &SessionId,
     licenses: L,
@@ -224,6 +243,7 @@ pub fn store_session_licenses<'a, S, C, const P: usize, I, L>(
 where
     S: NorFlash,
     C: MonotonicCounter,
+    H: Sha256Engine,
     I: DeviceIdentity + ?Sized,
     L: IntoIterator<Item = &'a [u8]>,
 {
@@ -256,8 +276,8 @@ where
 /// The commit of [`store_session_licenses`]: the puts of the licenses `report` marks stored and
 /// the session record with `kids`. Never inlined (see there).
 #[inline(never)]
-fn commit_session_licenses<S, C, const P: usize>(
-    store: &mut Store<S, C, P>,
+fn commit_session_licenses<S, C, const P: usize, H>(
+    store: &mut Store<S, C, P, H>,
     id: &SessionId,
     licenses: &[&[u8]],
     report: &drm_keyexchange::Report,
@@ -266,6 +286,7 @@ fn commit_session_licenses<S, C, const P: usize>(
 where
     S: NorFlash,
     C: MonotonicCounter,
+    H: Sha256Engine,
 {
     let mut record = [0u8; session::RECORD_MAX_LEN];
     let mut txn = Transaction::new();
@@ -280,8 +301,8 @@ where
 ///
 /// # Errors
 /// As [`SecureDelete::delete_licenses`].
-pub fn delete_licenses<S: NorFlash, C: MonotonicCounter, const P: usize>(
-    store: &mut Store<S, C, P>,
+pub fn delete_licenses<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
+    store: &mut Store<S, C, P, H>,
     id: &SessionId,
 ) -> Result<()> {
     let record = record_in(store, id, SessionState::Active)?.into_pending();
@@ -319,8 +340,8 @@ pub fn delete_licenses<S: NorFlash, C: MonotonicCounter, const P: usize>(
 
 /// The record of session `id`, which must be in state `want`: [`Error::SessionPending`] or
 /// [`Error::SessionNotPending`] when it is in the other one.
-fn record_in<S: NorFlash, C: MonotonicCounter, const P: usize>(
-    store: &mut Store<S, C, P>,
+fn record_in<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
+    store: &mut Store<S, C, P, H>,
     id: &SessionId,
     want: SessionState,
 ) -> Result<SessionRecord> {
@@ -337,8 +358,8 @@ fn record_in<S: NorFlash, C: MonotonicCounter, const P: usize>(
 ///
 /// # Errors
 /// As [`SecureDelete::process_response`].
-pub fn process_response<S: NorFlash, C: MonotonicCounter, const P: usize>(
-    store: &mut Store<S, C, P>,
+pub fn process_response<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
+    store: &mut Store<S, C, P, H>,
     response: &[u8],
 ) -> Result<SessionId> {
     let id = response::parse(response)?;

@@ -14,6 +14,7 @@
 //! index alone, without reading any record.
 
 use core::ops::ControlFlow;
+use drm_core::crypto::backend::Sha256Engine;
 
 use drm_core::platform::MonotonicCounter;
 use drm_core::{Kid, SessionId};
@@ -165,8 +166,8 @@ impl SessionRecord {
 ///
 /// # Errors
 /// The store's errors; [`Error::CorruptRecord`].
-pub fn load<S: NorFlash, C: MonotonicCounter, const P: usize>(
-    store: &mut Store<S, C, P>,
+pub fn load<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
+    store: &mut Store<S, C, P, H>,
     id: &SessionId,
 ) -> Result<Option<SessionRecord>> {
     let mut buf = [0u8; RECORD_MAX_LEN];
@@ -191,8 +192,8 @@ pub fn load<S: NorFlash, C: MonotonicCounter, const P: usize>(
 /// # Errors
 /// [`Error::SessionPending`] when the session was already removed; [`Error::TooManyKids`];
 /// [`Error::InvalidArgument`](drm_core::Error::InvalidArgument) for no KIDs; the store's errors.
-pub fn stage_kids<'t, S: NorFlash, C: MonotonicCounter, const P: usize>(
-    store: &mut Store<S, C, P>,
+pub fn stage_kids<'t, S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
+    store: &mut Store<S, C, P, H>,
     txn: &mut Transaction<'t>,
     id: &SessionId,
     kids: &[Kid],
@@ -219,8 +220,8 @@ pub fn stage_kids<'t, S: NorFlash, C: MonotonicCounter, const P: usize>(
 ///
 /// # Errors
 /// The store's errors.
-pub fn pending_sessions<S: NorFlash, C: MonotonicCounter, const P: usize>(
-    store: &mut Store<S, C, P>,
+pub fn pending_sessions<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
+    store: &mut Store<S, C, P, H>,
     out: &mut [SessionId],
 ) -> Result<usize> {
     let mut total = 0usize;
@@ -241,8 +242,8 @@ pub fn pending_sessions<S: NorFlash, C: MonotonicCounter, const P: usize>(
 ///
 /// # Errors
 /// The store's errors.
-pub fn all_sessions<S: NorFlash, C: MonotonicCounter, const P: usize>(
-    store: &mut Store<S, C, P>,
+pub fn all_sessions<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
+    store: &mut Store<S, C, P, H>,
     out: &mut [SessionId],
 ) -> Result<usize> {
     let mut total = 0usize;

@@ -3,7 +3,7 @@
 //! ElGamal here is the textbook scheme on points: to encrypt a point `M` to the public key
 //! `Q = d·G`, draw `k` and output `C1 = k·G`, `C2 = M + k·Q` as `C1.x‖C1.y‖C2.x‖C2.y` (128
 //! bytes); decryption is `M = C2 − d·C1`. The message is carried in `x(M)`: a 32-byte value
-//! becomes a point through [`point_from_x`], which picks the **even** `y` of the two (the same
+//! becomes a point through `point_from_x`, which picks the **even** `y` of the two (the same
 //! choice as the simulated servers in `tests/drm-tests`; a receiver reads `x(M)` only, so the
 //! choice does not matter to it).
 
@@ -15,105 +15,69 @@ use p256::{AffinePoint, FieldBytes, NistP256, NonZeroScalar, ProjectivePoint};
 use rand_core::TryCryptoRng;
 use zeroize::Zeroize;
 
+use super::backend::{P256Engine, RustCrypto};
 use crate::error::{Error, Result};
 use crate::secret::{EccPrivateKey, Secret32};
 
 #[cfg(all(feature = "p256-cm4", target_arch = "arm"))]
 mod cm4;
-
-/// The P-256 operations every algorithm of this module is built from, as a backend computes
-/// them: the two scalar multiplications, ECDSA signing (RFC 6979 nonces) and verification,
-/// decompression (a square root), the point addition of ElGamal, and the point checks and
-/// encodings between them. Points stay in the backend's own form from the bytes they are read
-/// from to the bytes they are written as (no conversion between backends on the way).
-///
-/// [`Soft`] (RustCrypto) is the default and the reference; with the feature `p256-cm4` on an
-/// ARMv7E-M or ARMv8-M Mainline target, the active backend is the assembly of P256-Cortex-M4
-/// (`p256-cm4`), and [`reference`] keeps the RustCrypto forms callable for cross-checks.
-trait Ops {
-    /// A secret scalar in `[1, n)` in the backend's own form (zeroized by its users).
-    type Secret: Zeroize;
-    /// An affine point of the curve (never the identity) in the backend's own form; zeroized
-    /// by its users where it is secret (ElGamal's `d·C1` and `M`).
-    type Point: Zeroize;
-    /// The scalar of 32 big-endian bytes, if it is in `[1, n)`.
-    fn secret(bytes: &[u8; 32]) -> Option<Self::Secret>;
-    /// The point `X‖Y` (big-endian coordinates), if it is on the curve.
-    fn point(bytes: &[u8; 64]) -> Option<Self::Point>;
-    /// `X‖Y` of a point.
-    fn encode(p: &Self::Point) -> [u8; 64];
-    /// The big-endian x coordinate of a point.
-    fn x(p: &Self::Point) -> [u8; 32];
-    /// `k·G` (never the identity: `k` is in `[1, n)`).
-    fn mul_base(k: &Self::Secret) -> Result<Self::Point>;
-    /// `k·P` for a point `P` of the curve (never the identity: the group has prime order).
-    fn mul(p: &Self::Point, k: &Self::Secret) -> Result<Self::Point>;
-    /// ECDSA over a SHA-256 digest, RFC 6979 nonce: `r‖s`.
-    fn sign(d: &Self::Secret, digest: &[u8; 32]) -> Result<[u8; 64]>;
-    /// ECDSA verification of `r‖s`; any failure is [`Error::VerificationFailed`].
-    fn verify(q: &Self::Point, digest: &[u8; 32], signature: &[u8; 64]) -> Result<()>;
-    /// The point with x coordinate `x` and an even `y`, if there is one.
-    fn decompress_even(x: &[u8; 32]) -> Option<Self::Point>;
-    /// `a + b`, or `a − b` when `negate`; `None` for the identity (when they cancel). Complete:
-    /// doubling included.
-    fn add(a: &Self::Point, b: &Self::Point, negate: bool) -> Option<Self::Point>;
-}
+#[cfg(all(feature = "p256-cm4", target_arch = "arm"))]
+pub use cm4::P256Cm4;
 
 /// RustCrypto's `p256` and `ecdsa`: the portable backend, the reference.
-pub(crate) struct Soft;
-
-impl Ops for Soft {
+impl P256Engine for RustCrypto {
     type Secret = NonZeroScalar;
     type Point = AffinePoint;
 
-    fn secret(bytes: &[u8; 32]) -> Option<NonZeroScalar> {
+    fn secret(&self, bytes: &[u8; 32]) -> Option<NonZeroScalar> {
         let mut b = FieldBytes::from(*bytes);
         let scalar = NonZeroScalar::from_repr(b);
         b.zeroize();
         scalar.into_option()
     }
 
-    fn point(bytes: &[u8; 64]) -> Option<AffinePoint> {
+    fn point(&self, bytes: &[u8; 64]) -> Option<AffinePoint> {
         point_from_bytes(bytes)
     }
 
-    fn encode(p: &AffinePoint) -> [u8; 64] {
+    fn encode(&self, p: &AffinePoint) -> [u8; 64] {
         point_to_bytes(p)
     }
 
-    /// Not inlined. Inlined into ElGamal's decryption, where `p` is the secret `M`, the Cortex-M0
-    /// build took a number of instructions that depended on the secret by a few (the `ct_p256`
-    /// suite saw three tick values across its 32 secrets, a spread of 80, where a constant count
-    /// gives two); in a function of its own it does not.
+    /// Not inlined (a frame of its own, as the other point operations). A Cortex-M0 build once
+    /// showed a secret-dependent count when it was inlined; the exact trace check
+    /// (`targets/qemu/scripts/ct-trace`) later found the cause elsewhere, a branch in
+    /// crypto-bigint's inversion (fixed in `third_party/crypto-bigint`), which the 40-instruction
+    /// ticks of `ct_p256` show or hide depending on where the measurements fall.
     #[inline(never)]
-    fn x(p: &AffinePoint) -> [u8; 32] {
+    fn x(&self, p: &AffinePoint) -> [u8; 32] {
         p.x().into()
     }
 
-    fn decompress_even(x: &[u8; 32]) -> Option<AffinePoint> {
+    fn decompress_even(&self, x: &[u8; 32]) -> Option<AffinePoint> {
         even_point_from_x(x)
     }
 
-    fn add(a: &AffinePoint, b: &AffinePoint, negate: bool) -> Option<AffinePoint> {
+    fn add(&self, a: &AffinePoint, b: &AffinePoint, negate: bool) -> Option<AffinePoint> {
         let sum = add(a, b, negate);
         (!bool::from(sum.is_identity())).then_some(sum)
     }
 
-    fn mul_base(k: &NonZeroScalar) -> Result<AffinePoint> {
+    fn mul_base(&self, k: &NonZeroScalar) -> Result<AffinePoint> {
         Ok(mul_generator(k))
     }
 
-    fn mul(p: &AffinePoint, k: &NonZeroScalar) -> Result<AffinePoint> {
+    fn mul(&self, p: &AffinePoint, k: &NonZeroScalar) -> Result<AffinePoint> {
         Ok(mul_point(p, k))
     }
 
-    fn sign(d: &NonZeroScalar, digest: &[u8; 32]) -> Result<[u8; 64]> {
+    fn sign(&self, d: &NonZeroScalar, digest: &[u8; 32]) -> Result<[u8; 64]> {
         let (signature, _) =
             ecdsa::hazmat::sign_prehashed_rfc6979::<NistP256, sha2::Sha256>(d, digest, &[]);
         Ok(signature.to_bytes().into())
     }
 
-    fn verify(q: &AffinePoint, digest: &[u8; 32], signature: &[u8; 64]) -> Result<()> {
+    fn verify(&self, q: &AffinePoint, digest: &[u8; 32], signature: &[u8; 64]) -> Result<()> {
         let signature = Signature::from_slice(signature).map_err(|_| Error::VerificationFailed)?;
         #[cfg(not(feature = "small-stack"))]
         return ecdsa::hazmat::verify_prehashed::<NistP256>(
@@ -127,14 +91,8 @@ impl Ops for Soft {
     }
 }
 
-/// The backend this build uses.
-#[cfg(not(all(feature = "p256-cm4", target_arch = "arm")))]
-type Active = Soft;
-/// The backend this build uses.
-#[cfg(all(feature = "p256-cm4", target_arch = "arm"))]
-type Active = cm4::Cm4;
-
-/// The name of the P-256 backend this build uses (`"rustcrypto"` or `"p256-cm4"`), for reports.
+/// The name of the P-256 backend of [`DEFAULT`](super::backend::DEFAULT) in this build
+/// (`"rustcrypto"` or `"p256-cm4"`), for reports.
 pub const P256_BACKEND: &str = if cfg!(all(feature = "p256-cm4", target_arch = "arm")) {
     "p256-cm4"
 } else {
@@ -144,21 +102,27 @@ pub const P256_BACKEND: &str = if cfg!(all(feature = "p256-cm4", target_arch = "
 /// How many draws a rejection-sampling loop makes before it reports [`Error::Rng`]. Each draw
 /// succeeds with probability about 1/2 (point x) or 1 − 2⁻³² (scalar), so reaching the limit
 /// means the generator is broken.
-const MAX_DRAWS: usize = 128;
+pub(super) const MAX_DRAWS: usize = 128;
 
 /// The private scalar of `key`; [`Error::InvalidArgument`] when it is 0 or not below the
 /// group order.
-fn secret_scalar<B: Ops>(key: &EccPrivateKey) -> Result<B::Secret> {
-    B::secret(key.expose_secret()).ok_or(Error::InvalidArgument)
+pub(super) fn secret_scalar<E: P256Engine + ?Sized>(
+    e: &E,
+    key: &EccPrivateKey,
+) -> Result<E::Secret> {
+    e.secret(key.expose_secret()).ok_or(Error::InvalidArgument)
 }
 
 /// A uniformly random non-zero scalar (rejection sampling of 32-byte strings, the same draws
-/// accepted by every backend): the scalar and its bytes.
-fn random_scalar<B: Ops, R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<(B::Secret, [u8; 32])> {
+/// accepted by every engine): the scalar and its bytes.
+fn random_scalar<E: P256Engine + ?Sized, R: TryCryptoRng + ?Sized>(
+    e: &E,
+    rng: &mut R,
+) -> Result<(E::Secret, [u8; 32])> {
     for _ in 0..MAX_DRAWS {
         let mut bytes = [0u8; 32];
         rng.try_fill_bytes(&mut bytes).map_err(|_| Error::Rng)?;
-        if let Some(scalar) = B::secret(&bytes) {
+        if let Some(scalar) = e.secret(&bytes) {
             return Ok((scalar, bytes));
         }
         bytes.zeroize();
@@ -189,91 +153,51 @@ fn even_point_from_x(x: &[u8; 32]) -> Option<AffinePoint> {
     AffinePoint::decompress(&FieldBytes::from(*x), Choice::from(0)).into_option()
 }
 
-/// Whether `public` (`X‖Y`) is a point of P-256 (and so usable as a public key).
-#[must_use]
-pub fn is_valid_public_key(public: &[u8; 64]) -> bool {
-    Active::point(public).is_some()
-}
-
-/// Whether `key` is a usable private scalar, in `[1, n)` (checked in constant time, without
-/// computing its public key: for a scalar in range `d·G` always exists).
-#[must_use]
-pub fn is_valid_private_key(key: &EccPrivateKey) -> bool {
-    secret_scalar::<Active>(key)
-        .map(|mut d| d.zeroize())
-        .is_ok()
-}
-
-/// The public key `X‖Y` of a private key; [`Error::InvalidArgument`] when the private key is
-/// 0 or not below the group order.
-pub fn ecc_public_key(key: &EccPrivateKey) -> Result<[u8; 64]> {
-    public_key_with::<Active>(key)
-}
-
-fn public_key_with<B: Ops>(key: &EccPrivateKey) -> Result<[u8; 64]> {
-    let mut d = secret_scalar::<B>(key)?;
-    let public = B::mul_base(&d);
+/// The public key `X‖Y` of a private key.
+pub(super) fn public_key<E: P256Engine + ?Sized>(e: &E, key: &EccPrivateKey) -> Result<[u8; 64]> {
+    let mut d = secret_scalar(e, key)?;
+    let public = e.mul_base(&d);
     d.zeroize();
-    Ok(B::encode(&public?))
+    Ok(e.encode(&public?))
 }
 
-/// A fresh P-256 key pair from `rng`: the private key and its public key `X‖Y`.
-pub fn ecc_generate_key<R: TryCryptoRng + ?Sized>(
+/// A fresh key pair from `rng`.
+pub(super) fn generate_key<E: P256Engine + ?Sized, R: TryCryptoRng + ?Sized>(
+    e: &E,
     rng: &mut R,
 ) -> Result<(EccPrivateKey, [u8; 64])> {
-    let (mut d, mut bytes) = random_scalar::<Active, R>(rng)?;
-    let public = Active::mul_base(&d);
+    let (mut d, mut bytes) = random_scalar(e, rng)?;
+    let public = e.mul_base(&d);
     d.zeroize();
     let key = EccPrivateKey::from_bytes(bytes);
     bytes.zeroize();
-    Ok((key, Active::encode(&public?)))
+    Ok((key, e.encode(&public?)))
 }
 
-/// ECDSA-P256-SHA256 over `msg` with deterministic nonces (RFC 6979): the raw signature
-/// `r‖s` (32 bytes each, big-endian).
-pub fn ecdsa_p256_sign(key: &EccPrivateKey, msg: &[u8]) -> Result<[u8; 64]> {
-    ecdsa_p256_sign_digest(key, &super::sha256(msg))
-}
-
-/// ECDSA-P256 over a SHA-256 `digest` with deterministic nonces (RFC 6979 §3.2): the raw
-/// signature `r‖s`.
-pub fn ecdsa_p256_sign_digest(key: &EccPrivateKey, digest: &[u8; 32]) -> Result<[u8; 64]> {
-    sign_digest_with::<Active>(key, digest)
-}
-
-fn sign_digest_with<B: Ops>(key: &EccPrivateKey, digest: &[u8; 32]) -> Result<[u8; 64]> {
-    let mut d = secret_scalar::<B>(key)?;
-    let signature = B::sign(&d, digest);
+/// ECDSA over a SHA-256 digest (RFC 6979 nonce).
+pub(super) fn sign_digest<E: P256Engine + ?Sized>(
+    e: &E,
+    key: &EccPrivateKey,
+    digest: &[u8; 32],
+) -> Result<[u8; 64]> {
+    let mut d = secret_scalar(e, key)?;
+    let signature = e.sign(&d, digest);
     d.zeroize();
     signature
 }
 
-/// Verifies a raw `r‖s` ECDSA-P256-SHA256 signature over `msg` with the public key `X‖Y`.
-pub fn ecdsa_p256_verify(public: &[u8; 64], msg: &[u8], signature: &[u8]) -> Result<()> {
-    ecdsa_p256_verify_digest(public, &super::sha256(msg), signature)
-}
-
-/// Verifies a raw `r‖s` ECDSA-P256 signature over a SHA-256 `digest`. Any failure (a public key
-/// off the curve, a signature that is not 64 bytes, `r` or `s` outside `[1, n)`, a wrong
-/// signature) is the opaque [`Error::VerificationFailed`].
-pub fn ecdsa_p256_verify_digest(
+/// ECDSA verification over a SHA-256 digest; every failure is [`Error::VerificationFailed`].
+pub(super) fn verify_digest<E: P256Engine + ?Sized>(
+    e: &E,
     public: &[u8; 64],
     digest: &[u8; 32],
     signature: &[u8],
 ) -> Result<()> {
-    verify_digest_with::<Active>(public, digest, signature)
-}
-
-fn verify_digest_with<B: Ops>(
-    public: &[u8; 64],
-    digest: &[u8; 32],
-    signature: &[u8],
-) -> Result<()> {
-    let q = B::point(public).ok_or(Error::VerificationFailed)?;
+    let q = e.point(public).ok_or(Error::VerificationFailed)?;
     let signature: &[u8; 64] = signature
         .try_into()
         .map_err(|_| Error::VerificationFailed)?;
-    B::verify(&q, digest, signature)
+    e.verify(&q, digest, signature)
 }
 
 /// ECDSA verification as `ecdsa::hazmat::verify_prehashed` computes it (`z` the digest reduced
@@ -309,29 +233,15 @@ fn mul_projective(p: &ProjectivePoint, k: &p256::Scalar) -> ProjectivePoint {
     *p * k
 }
 
-/// The point `X‖Y` whose x coordinate is `x`, with the even `y` of the two (`y` is the square
-/// root for p ≡ 3 mod 4). [`Error::InvalidArgument`] when `x` is not the x coordinate of a
-/// point (about half of all values are not).
-pub fn point_from_x(x: &[u8; 32]) -> Result<[u8; 64]> {
-    Active::decompress_even(x)
-        .map(|p| Active::encode(&p))
-        .ok_or(Error::InvalidArgument)
-}
-
-/// A random 32-byte value that is the x coordinate of a point: the secret of an ElGamal
-/// message (Secure Delete and license challenges use it as `IV ‖ key`).
-pub fn random_point_x<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<[u8; 32]> {
-    random_point(rng).map(|(x, _)| x)
-}
-
 /// A random x coordinate of a point and that point (even `y`).
-fn random_point<R: TryCryptoRng + ?Sized>(
+pub(super) fn random_point<E: P256Engine + ?Sized, R: TryCryptoRng + ?Sized>(
+    e: &E,
     rng: &mut R,
-) -> Result<([u8; 32], <Active as Ops>::Point)> {
+) -> Result<([u8; 32], E::Point)> {
     for _ in 0..MAX_DRAWS {
         let mut x = [0u8; 32];
         rng.try_fill_bytes(&mut x).map_err(|_| Error::Rng)?;
-        if let Some(point) = Active::decompress_even(&x) {
+        if let Some(point) = e.decompress_even(&x) {
             return Ok((x, point));
         }
         x.zeroize();
@@ -341,7 +251,8 @@ fn random_point<R: TryCryptoRng + ?Sized>(
 
 /// A 32-byte x coordinate of a point whose last 16 bytes are `suffix` and whose first 16 are
 /// random: how an issuer wraps `CI‖CK` for a given content key `CK` (PROTOCOL §2, "retry CI").
-pub fn random_point_x_with_suffix<R: TryCryptoRng + ?Sized>(
+pub(super) fn random_point_x_with_suffix<E: P256Engine + ?Sized, R: TryCryptoRng + ?Sized>(
+    e: &E,
     suffix: &[u8; 16],
     rng: &mut R,
 ) -> Result<[u8; 32]> {
@@ -350,7 +261,8 @@ pub fn random_point_x_with_suffix<R: TryCryptoRng + ?Sized>(
         let (head, tail) = x.split_at_mut(16);
         rng.try_fill_bytes(head).map_err(|_| Error::Rng)?;
         tail.copy_from_slice(suffix);
-        if Active::decompress_even(&x).is_some() {
+        if let Some(mut p) = e.decompress_even(&x) {
+            p.zeroize();
             return Ok(x);
         }
         x.zeroize();
@@ -359,60 +271,58 @@ pub fn random_point_x_with_suffix<R: TryCryptoRng + ?Sized>(
 }
 
 /// ElGamal encryption (PROTOCOL §2) of the point with x coordinate `message_x` (even `y`) to
-/// the public key `public`: `C1.x‖C1.y‖C2.x‖C2.y`.
-///
-/// [`Error::InvalidArgument`] when `public` is not a point or `message_x` is not the x of a
-/// point (use [`random_point_x`] or [`random_point_x_with_suffix`] to pick one).
-pub fn elgamal_encrypt<R: TryCryptoRng + ?Sized>(
+/// `public`: `C1.x‖C1.y‖C2.x‖C2.y`. [`Error::InvalidArgument`] when `public` is not a point or
+/// `message_x` is not the x of one.
+pub(super) fn encrypt<E: P256Engine + ?Sized, R: TryCryptoRng + ?Sized>(
+    e: &E,
     public: &[u8; 64],
     message_x: &[u8; 32],
     rng: &mut R,
 ) -> Result<[u8; 128]> {
-    let q = Active::point(public).ok_or(Error::InvalidArgument)?;
-    let mut m = Active::decompress_even(message_x).ok_or(Error::InvalidArgument)?;
-    let ciphertext = encrypt_point::<Active, R>(&q, &m, rng);
+    let q = e.point(public).ok_or(Error::InvalidArgument)?;
+    let mut m = e.decompress_even(message_x).ok_or(Error::InvalidArgument)?;
+    let ciphertext = encrypt_point(e, &q, &m, rng);
     m.zeroize();
     ciphertext
 }
 
-/// [`random_point_x`] and [`elgamal_encrypt`] of that point to `public` in one: the secret x
-/// and its ciphertext `C1.x‖C1.y‖C2.x‖C2.y`. The point found by the draw is the one encrypted
-/// (one square root fewer than the two calls).
-///
-/// [`Error::InvalidArgument`] when `public` is not a point; [`Error::Rng`].
-pub fn elgamal_encrypt_random_point<R: TryCryptoRng + ?Sized>(
+/// A random point's x and its ElGamal encryption to `public`: the point found by the draw is
+/// the one encrypted (one square root fewer than drawing and encrypting apart).
+pub(super) fn encrypt_random_point<E: P256Engine + ?Sized, R: TryCryptoRng + ?Sized>(
+    e: &E,
     public: &[u8; 64],
     rng: &mut R,
 ) -> Result<(Secret32, [u8; 128])> {
-    let q = Active::point(public).ok_or(Error::InvalidArgument)?;
-    let (mut x, mut m) = random_point(rng)?;
+    let q = e.point(public).ok_or(Error::InvalidArgument)?;
+    let (mut x, mut m) = random_point(e, rng)?;
     let secret = Secret32::from_bytes(x);
     x.zeroize();
-    let ciphertext = encrypt_point::<Active, R>(&q, &m, rng);
+    let ciphertext = encrypt_point(e, &q, &m, rng);
     m.zeroize();
     Ok((secret, ciphertext?))
 }
 
 /// `k·G ‖ M + k·Q` for a fresh `k`. Each product in a frame of its own ([`mul_generator`],
 /// [`mul_point`], [`add`]): inlined together they made one frame of 4 KiB on the Cortex-M0.
-fn encrypt_point<B: Ops, R: TryCryptoRng + ?Sized>(
-    q: &B::Point,
-    m: &B::Point,
+fn encrypt_point<E: P256Engine + ?Sized, R: TryCryptoRng + ?Sized>(
+    e: &E,
+    q: &E::Point,
+    m: &E::Point,
     rng: &mut R,
 ) -> Result<[u8; 128]> {
-    let (mut k, mut bytes) = random_scalar::<B, R>(rng)?;
+    let (mut k, mut bytes) = random_scalar(e, rng)?;
     bytes.zeroize();
-    let c1 = B::mul_base(&k);
-    let kq = B::mul(q, &k);
+    let c1 = e.mul_base(&k);
+    let kq = e.mul(q, &k);
     k.zeroize();
     let mut kq = kq?;
     // k·Q = −M happens with probability 2⁻²⁵⁶ (k would be the discrete log): a broken RNG.
-    let c2 = B::add(&kq, m, false).ok_or(Error::Rng);
+    let c2 = e.add(&kq, m, false).ok_or(Error::Rng);
     kq.zeroize();
     let mut out = [0u8; 128];
     let (a, b) = out.split_at_mut(64);
-    a.copy_from_slice(&B::encode(&c1?));
-    b.copy_from_slice(&B::encode(&c2?));
+    a.copy_from_slice(&e.encode(&c1?));
+    b.copy_from_slice(&e.encode(&c2?));
     Ok(out)
 }
 
@@ -430,98 +340,46 @@ fn mul_point(p: &AffinePoint, k: &NonZeroScalar) -> AffinePoint {
 
 /// `a + b`, or `a − b` when `negate` (the identity when they cancel).
 #[inline(never)]
-fn add(a: &AffinePoint, b: &AffinePoint, negate: bool) -> AffinePoint {
+pub(super) fn add(a: &AffinePoint, b: &AffinePoint, negate: bool) -> AffinePoint {
     let b = ProjectivePoint::from(*b);
     let b = if negate { -b } else { b };
     (ProjectivePoint::from(*a) + b).to_affine()
 }
 
 /// ElGamal decryption (PROTOCOL §2): the x coordinate of `M = C2 − d·C1` from
-/// `C1.x‖C1.y‖C2.x‖C2.y`.
-///
-/// [`Error::VerificationFailed`] when `C1` or `C2` is not a point or `M` is the identity;
-/// [`Error::InvalidArgument`] when the private key is invalid.
+/// `C1.x‖C1.y‖C2.x‖C2.y`. [`Error::VerificationFailed`] when `C1` or `C2` is not a point or `M`
+/// is the identity; [`Error::InvalidArgument`] when the private key is invalid.
 #[inline(never)]
-pub fn elgamal_decrypt(key: &EccPrivateKey, ciphertext: &[u8; 128]) -> Result<Secret32> {
-    decrypt_with::<Active>(key, ciphertext)
-}
-
-fn decrypt_with<B: Ops>(key: &EccPrivateKey, ciphertext: &[u8; 128]) -> Result<Secret32> {
+pub(super) fn decrypt<E: P256Engine + ?Sized>(
+    e: &E,
+    key: &EccPrivateKey,
+    ciphertext: &[u8; 128],
+) -> Result<Secret32> {
     let (c1, c2) = ciphertext
         .split_first_chunk::<64>()
         .ok_or(Error::LogicBug)?;
     let c2: &[u8; 64] = c2.try_into().map_err(|_| Error::LogicBug)?;
-    let c1 = B::point(c1).ok_or(Error::VerificationFailed)?;
-    let c2 = B::point(c2).ok_or(Error::VerificationFailed)?;
-    let mut d = secret_scalar::<B>(key)?;
-    let dc1 = B::mul(&c1, &d);
+    let c1 = e.point(c1).ok_or(Error::VerificationFailed)?;
+    let c2 = e.point(c2).ok_or(Error::VerificationFailed)?;
+    let mut d = secret_scalar(e, key)?;
+    let dc1 = e.mul(&c1, &d);
     d.zeroize();
     let mut dc1 = dc1?;
-    let m = B::add(&c2, &dc1, true);
+    let m = e.add(&c2, &dc1, true);
     dc1.zeroize();
     let mut m = m.ok_or(Error::VerificationFailed)?;
-    let mut x = B::x(&m);
+    let mut x = e.x(&m);
     m.zeroize();
     let secret = Secret32::from_bytes(x);
     x.zeroize();
     Ok(secret)
 }
 
-/// The RustCrypto forms of the operations a faster backend replaces, callable beside it for
-/// cross-checks (feature `p256-cm4`): the same inputs must give the same bytes.
-#[cfg(feature = "p256-cm4")]
-pub mod reference {
-    use super::{Result, Soft, TryCryptoRng};
-    use crate::secret::{EccPrivateKey, Secret32};
-
-    /// [`super::ecc_public_key`] with RustCrypto.
-    pub fn ecc_public_key(key: &EccPrivateKey) -> Result<[u8; 64]> {
-        super::public_key_with::<Soft>(key)
-    }
-
-    /// [`super::ecdsa_p256_sign_digest`] with RustCrypto.
-    pub fn ecdsa_p256_sign_digest(key: &EccPrivateKey, digest: &[u8; 32]) -> Result<[u8; 64]> {
-        super::sign_digest_with::<Soft>(key, digest)
-    }
-
-    /// [`super::ecdsa_p256_verify_digest`] with RustCrypto.
-    pub fn ecdsa_p256_verify_digest(
-        public: &[u8; 64],
-        digest: &[u8; 32],
-        signature: &[u8],
-    ) -> Result<()> {
-        super::verify_digest_with::<Soft>(public, digest, signature)
-    }
-
-    /// [`super::elgamal_decrypt`] with RustCrypto.
-    pub fn elgamal_decrypt(key: &EccPrivateKey, ciphertext: &[u8; 128]) -> Result<Secret32> {
-        super::decrypt_with::<Soft>(key, ciphertext)
-    }
-
-    /// [`super::point_from_x`] with RustCrypto.
-    pub fn point_from_x(x: &[u8; 32]) -> Result<[u8; 64]> {
-        super::even_point_from_x(x)
-            .map(|p| super::point_to_bytes(&p))
-            .ok_or(super::Error::InvalidArgument)
-    }
-
-    /// [`super::elgamal_encrypt`] with RustCrypto (the same `rng` stream gives the same bytes).
-    pub fn elgamal_encrypt<R: TryCryptoRng + ?Sized>(
-        public: &[u8; 64],
-        message_x: &[u8; 32],
-        rng: &mut R,
-    ) -> Result<[u8; 128]> {
-        use super::{Error, even_point_from_x, point_from_bytes};
-        let q = point_from_bytes(public).ok_or(Error::InvalidArgument)?;
-        let m = even_point_from_x(message_x).ok_or(Error::InvalidArgument)?;
-        super::encrypt_point::<Soft, R>(&q, &m, rng)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+    use crate::crypto::{ecc_public_key, ecdsa_p256_sign_digest, is_valid_private_key};
     use p256::elliptic_curve::PrimeField;
 
     /// The joint multiplication's verdict (`ecdsa::hazmat`), the reference.

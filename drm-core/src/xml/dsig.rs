@@ -16,7 +16,8 @@
 //! through the one read of a response, then checks them, given the key that must have signed.
 
 use crate::base64;
-use crate::crypto;
+use crate::crypto::backend::{Algorithms, Crypto, DEFAULT, Hasher};
+use crate::crypto::constant_time_eq;
 use crate::error::{Error, Result};
 use crate::xml::ns;
 use crate::xml::path::{Field, Step};
@@ -81,19 +82,20 @@ pub const fn padded_len(len: usize) -> usize {
 /// # Errors
 /// [`Error::InvalidArgument`] if `server_key` is not a P-256 point or `len > buf.len()`;
 /// [`Error::BufferTooSmall`]; [`Error::Rng`].
-pub fn encrypt_in_place<R: TryCryptoRng + ?Sized>(
+pub fn encrypt_in_place<X: Crypto, R: TryCryptoRng + ?Sized>(
+    crypto: &X,
     buf: &mut [u8],
     len: usize,
     server_key: &[u8; 64],
     rng: &mut R,
 ) -> Result<Encrypted> {
-    if !crypto::is_valid_public_key(server_key) {
+    if !crypto.is_valid_public_key(server_key) {
         return Err(Error::InvalidArgument);
     }
-    let (x, wrapped_key) = crypto::elgamal_encrypt_random_point(server_key, rng)?;
+    let (x, wrapped_key) = crypto.elgamal_encrypt_random_point(server_key, rng)?;
     let (iv_key, key) = x.split_aes128();
     let iv = *iv_key.expose_secret();
-    let len = crypto::aes128_cbc_encrypt_pkcs7(&key, &iv, buf, len)?;
+    let len = crypto.aes128_cbc_encrypt_pkcs7(&key, &iv, buf, len)?;
     Ok(Encrypted {
         wrapped_key,
         iv,
@@ -113,8 +115,9 @@ pub fn write_encrypted_data<
     I: IntoIterator<Item = u8>,
     const NS: usize,
     const DEPTH: usize,
+    H: Hasher,
 >(
-    w: &mut Writer<'s, S, NS, DEPTH>,
+    w: &mut Writer<'s, S, NS, DEPTH, H>,
     wrapped_key: &[u8; 128],
     iv_and_ciphertext: I,
 ) -> Result<()> {
@@ -156,8 +159,8 @@ pub fn write_encrypted_data<
 ///
 /// # Errors
 /// The writer's errors.
-pub fn write_challenge_opening<'s, S: Sink, const NS: usize, const DEPTH: usize>(
-    w: &mut Writer<'s, S, NS, DEPTH>,
+pub fn write_challenge_opening<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher>(
+    w: &mut Writer<'s, S, NS, DEPTH, H>,
     operation: &'s str,
 ) -> Result<()> {
     w.declaration()?;
@@ -178,30 +181,32 @@ pub fn write_challenge_opening<'s, S: Sink, const NS: usize, const DEPTH: usize>
 ///
 /// # Errors
 /// The writer's errors; `sign`'s error.
-pub fn write_signature<'s, S: Sink, const NS: usize, const DEPTH: usize>(
-    w: &mut Writer<'s, S, NS, DEPTH>,
+pub fn write_signature<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher>(
+    w: &mut Writer<'s, S, NS, DEPTH, H>,
+    hasher: H,
     digest: &[u8; 32],
     signing_public_key: &[u8; 64],
     sign: &mut dyn FnMut(&[u8; 32]) -> Result<[u8; 64]>,
 ) -> Result<()> {
-    let info_digest = write_signed_info(w, digest)?;
+    let info_digest = write_signed_info(w, hasher, digest)?;
     let signature = sign(&info_digest)?;
     write_signature_end(w, &signature, signing_public_key)
 }
 
 /// The first half of [`write_signature`]: opens `Signature` and writes `SignedInfo` (an apex,
 /// hashed as it is written) over the signed element's `digest`. Returns the SHA-256 of the
-/// canonical `SignedInfo`, the digest to sign.
+/// canonical `SignedInfo`, the digest to sign; `hasher` is a fresh SHA-256 to compute it with.
 ///
 /// # Errors
 /// The writer's errors.
-pub fn write_signed_info<'s, S: Sink, const NS: usize, const DEPTH: usize>(
-    w: &mut Writer<'s, S, NS, DEPTH>,
+pub fn write_signed_info<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher>(
+    w: &mut Writer<'s, S, NS, DEPTH, H>,
+    hasher: H,
     digest: &[u8; 32],
 ) -> Result<[u8; 32]> {
     let d = |local| Name::new(ns::DSIG, local);
     w.start(d("Signature"), &[])?;
-    w.begin_digest()?;
+    w.begin_digest_with(hasher)?;
     w.start_apex(d("SignedInfo"), &[])?;
     w.empty(
         d("CanonicalizationMethod"),
@@ -227,8 +232,8 @@ pub fn write_signed_info<'s, S: Sink, const NS: usize, const DEPTH: usize>(
 ///
 /// # Errors
 /// The writer's errors.
-pub fn write_signature_end<'s, S: Sink, const NS: usize, const DEPTH: usize>(
-    w: &mut Writer<'s, S, NS, DEPTH>,
+pub fn write_signature_end<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher>(
+    w: &mut Writer<'s, S, NS, DEPTH, H>,
     signature: &[u8; 64],
     signing_public_key: &[u8; 64],
 ) -> Result<()> {
@@ -369,12 +374,20 @@ impl SignedParts<'_> {
     ///
     /// # Errors
     /// [`Error::VerificationFailed`] when the digest or the signature does not verify.
-    #[inline(never)]
     pub fn verify(&self, public_key: &[u8; 64]) -> Result<()> {
-        if !crypto::constant_time_eq(&self.digest, &crypto::sha256(self.signed)) {
+        self.verify_with(&DEFAULT, public_key)
+    }
+
+    /// [`Self::verify`] computing with `crypto`.
+    ///
+    /// # Errors
+    /// [`Error::VerificationFailed`] when the digest or the signature does not verify.
+    #[inline(never)]
+    pub fn verify_with<X: Crypto>(&self, crypto: &X, public_key: &[u8; 64]) -> Result<()> {
+        if !constant_time_eq(&self.digest, &crypto.sha256(self.signed)) {
             return Err(Error::VerificationFailed);
         }
-        crypto::ecdsa_p256_verify(public_key, self.info, &self.value)
+        crypto.ecdsa_p256_verify(public_key, self.info, &self.value)
     }
 }
 

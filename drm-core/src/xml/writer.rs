@@ -23,6 +23,7 @@
 //! [`CountingSink`] (only counts, to size the buffer first).
 
 use crate::crypto::Sha256;
+use crate::crypto::backend::Hasher;
 use crate::error::{Error, Result};
 use crate::xml::{is_ncname, is_xml_char, ns};
 
@@ -208,25 +209,26 @@ const EMPTY_FRAME: Frame<'static> = Frame {
 
 /// The canonical XML writer. `NS` bounds the namespace bindings in force at once, `DEPTH` the
 /// element nesting.
-pub struct Writer<'s, S: Sink, const NS: usize = 16, const DEPTH: usize = 24> {
+pub struct Writer<'s, S: Sink, const NS: usize = 16, const DEPTH: usize = 24, H: Hasher = Sha256> {
     sink: S,
     bindings: [NsDecl<'s>; NS],
     stack: [Frame<'s>; DEPTH],
-    state: State,
+    state: State<H>,
 }
 
 /// A [`Writer`]'s state but its sink and its two fixed stacks. Its methods write through
 /// `&mut dyn Sink` and see the stacks as slices, so the writing code is compiled once for all
 /// sinks and bounds, not once per `Writer` type (a counting pass and a writing pass, or two
-/// documents with other bounds, would otherwise carry copies of it in a firmware).
-struct State {
+/// documents with other bounds, would otherwise carry copies of it in a firmware). `H` is the
+/// SHA-256 of the device's backend; a firmware has one.
+struct State<H> {
     ns_len: usize,
     /// Bindings below this index are invisible (inside an apex region).
     floor: usize,
     depth: usize,
     /// Whether an apex element is open (another apex or extra declarations are refused inside).
     in_apex: bool,
-    digest: Option<Sha256>,
+    digest: Option<H>,
 }
 
 /// A [`Writer`]'s namespace bindings and open elements, as slices.
@@ -235,9 +237,9 @@ struct Stacks<'a, 's> {
     frames: &'a mut [Frame<'s>],
 }
 
-impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> {
+impl<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher> Writer<'s, S, NS, DEPTH, H> {
     /// The state, the sink and the stacks, borrowed apart for `State`'s methods.
-    fn parts(&mut self) -> (&mut State, &mut S, Stacks<'_, 's>) {
+    fn parts(&mut self) -> (&mut State<H>, &mut S, Stacks<'_, 's>) {
         (
             &mut self.state,
             &mut self.sink,
@@ -317,15 +319,27 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
         )
     }
 
-    /// Starts hashing every byte written from now on (SHA-256).
+    /// Starts hashing every byte written from now on with a fresh `H` (SHA-256).
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] if a digest is already running.
-    pub fn begin_digest(&mut self) -> Result<()> {
+    pub fn begin_digest(&mut self) -> Result<()>
+    where
+        H: Default,
+    {
+        self.begin_digest_with(H::default())
+    }
+
+    /// Starts hashing every byte written from now on into `hasher` (a fresh SHA-256 of the
+    /// device's backend).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] if a digest is already running.
+    pub fn begin_digest_with(&mut self, hasher: H) -> Result<()> {
         if self.state.digest.is_some() {
             return Err(Error::InvalidArgument);
         }
-        self.state.digest = Some(Sha256::new());
+        self.state.digest = Some(hasher);
         Ok(())
     }
 
@@ -337,7 +351,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
         self.state
             .digest
             .take()
-            .map(Sha256::finalize)
+            .map(H::finalize)
             .ok_or(Error::InvalidArgument)
     }
 
@@ -441,7 +455,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize> Writer<'s, S, NS, DEPTH> 
     }
 }
 
-impl State {
+impl<H: Hasher> State<H> {
     fn emit(&mut self, sink: &mut dyn Sink, bytes: &[u8]) -> Result<()> {
         sink.write(bytes)?;
         if let Some(h) = self.digest.as_mut() {

@@ -4,7 +4,7 @@ use core::fmt;
 
 use zeroize::Zeroizing;
 
-use crate::crypto;
+use crate::crypto::backend::{Algorithms, Crypto};
 use crate::error::{Error, Result};
 use crate::platform::DeviceIdentity;
 use crate::secret::{Aes128Key, EccPrivateKey, HmacKey};
@@ -110,7 +110,8 @@ pub fn verify<'a, I: DeviceIdentity + ?Sized>(
     let (ci, ck) = identity
         .elgamal_decrypt(parsed.content_key.encrypted)?
         .split_aes128();
-    crypto::cmac_verify(&ci, parsed.signed_bytes(), parsed.signature)?;
+    let crypto = identity.crypto();
+    crypto.cmac_verify(&ci, parsed.signed_bytes(), parsed.signature)?;
     drop(ci);
 
     let key = match (parsed.key_exchange_policy, parsed.key_exchange_key) {
@@ -118,7 +119,7 @@ pub fn verify<'a, I: DeviceIdentity + ?Sized>(
         (Some(policy), None) if policy.algorithm == KxAlgorithm::AesCbc => {
             LicenseKey::KxAes128Cbc(ck)
         }
-        (Some(policy), Some(object)) => unwrap_kx_key(&policy, &object, &ck)?,
+        (Some(policy), Some(object)) => unwrap_kx_key(crypto, &policy, &object, &ck)?,
         // The parser refuses a non-AES policy without a key object.
         (Some(_), None) => return Err(Error::LogicBug),
     };
@@ -126,7 +127,8 @@ pub fn verify<'a, I: DeviceIdentity + ?Sized>(
 }
 
 /// Decrypts the `0x7E02` key object with `CK` and checks the key (KEY-EXCHANGE-FORMAT §3.1).
-pub(super) fn unwrap_kx_key(
+pub(super) fn unwrap_kx_key<X: Crypto>(
+    crypto: &X,
     policy: &KeyExchangePolicy,
     object: &KeyExchangeKeyObject<'_>,
     ck: &Aes128Key,
@@ -134,7 +136,9 @@ pub(super) fn unwrap_kx_key(
     let mut buf = Zeroizing::new([0u8; 64]);
     let plain = buf.get_mut(..object.wrapped.len()).ok_or(Error::LogicBug)?;
     plain.copy_from_slice(object.wrapped);
-    crypto::aes128_cbc_decrypt(ck, object.iv, plain).map_err(|_| Error::LogicBug)?;
+    crypto
+        .aes128_cbc_decrypt(ck, object.iv, plain)
+        .map_err(|_| Error::LogicBug)?;
     let plain: &[u8] = plain;
     let bad = Error::VerificationFailed;
     Ok(match (policy.algorithm, policy.operation) {
@@ -143,14 +147,14 @@ pub(super) fn unwrap_kx_key(
         }
         (KxAlgorithm::EcdsaP256, KxOperation::Verify) => {
             let public: [u8; 64] = plain.try_into().map_err(|_| Error::LogicBug)?;
-            if !crypto::is_valid_public_key(&public) {
+            if !crypto.is_valid_public_key(&public) {
                 return Err(bad);
             }
             LicenseKey::KxEcdsaPublic(public)
         }
         (KxAlgorithm::EcdsaP256, _) => {
             let private = EccPrivateKey::try_from_slice(plain).ok_or(Error::LogicBug)?;
-            if !crypto::is_valid_private_key(&private) {
+            if !crypto.is_valid_private_key(&private) {
                 return Err(bad);
             }
             LicenseKey::KxEcdsaPrivate(private)

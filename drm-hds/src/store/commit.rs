@@ -1,5 +1,6 @@
 //! Commit: a transaction's records written, the new root made current, stale records erased.
 
+use drm_core::crypto::backend::Sha256Engine;
 use drm_core::platform::MonotonicCounter;
 use embedded_storage::nor_flash::NorFlash;
 
@@ -11,7 +12,7 @@ use super::io::ChunkWriter;
 use super::lookup::header_matches;
 use super::{CommitScratch, Found, Pending, Stale, Store};
 
-impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
+impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Store<S, C, PAGES, H> {
     #[inline(never)]
     /// The scratch arrays of a commit, sized for the transaction's capacity `N`, around
     /// [`Self::commit_ops`], which is compiled once for every capacity.
@@ -51,7 +52,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
             fps,
             changes,
         } = scratch;
-        let keyed = Keyed(&self.key);
+        let keyed = Keyed(&self.key, &self.sha);
         // (a) Buckets and room needed, without flash access.
         let mut npend = 0usize;
         for (i, op) in txn.ops().enumerate() {
@@ -243,7 +244,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
         data: &[u8],
     ) -> Result<()> {
         let len = u16::try_from(data.len()).map_err(|_| Error::InvalidArgument)?;
-        let mut mac = Keyed(&self.key).record_mac(b, generation, slot, len);
+        let mut mac = Keyed(&self.key, &self.sha).record_mac(b, generation, slot, len);
         mac.update(ns.as_bytes());
         mac.update(k1);
         mac.update(k2);

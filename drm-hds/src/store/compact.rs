@@ -1,6 +1,7 @@
 //! Compaction and wear: a bucket rewritten into the spare page, and the coldest bucket moved
 //! when erase counts drift apart.
 
+use drm_core::crypto::backend::Sha256Engine;
 use drm_core::platform::MonotonicCounter;
 use embedded_storage::nor_flash::NorFlash;
 
@@ -13,7 +14,7 @@ use super::io::copy_part;
 use super::lookup::is_superseded;
 use super::{CHUNK, INDEX_BUF, Store};
 
-impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
+impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Store<S, C, PAGES, H> {
     /// Copies bucket `b`'s live records into the spare page (a new generation), commits, and
     /// erases the old page, which becomes the spare.
     #[inline(never)]
@@ -84,7 +85,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
     ) -> Result<()> {
         let (b, old_gen, old_slot, src) = from;
         let (new_gen, new_slot, dst) = to;
-        let keyed = Keyed(&self.key);
+        let keyed = Keyed(&self.key, &self.sha);
         let mut old_mac = keyed.record_mac(b, old_gen, old_slot, len);
         let mut new_mac = keyed.record_mac(b, new_gen, new_slot, len);
         let total = layout::record_len(usize::from(len));

@@ -2,6 +2,7 @@
 //! needs it), writes, page erases and headers, fill checks, and the chunked record writer the
 //! commit and compaction paths share.
 
+use drm_core::crypto::backend::Sha256Engine;
 use drm_core::platform::MonotonicCounter;
 use embedded_storage::nor_flash::NorFlash;
 
@@ -10,7 +11,7 @@ use crate::layout::PageHeader;
 
 use super::{CHUNK, Store, fl};
 
-impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
+impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Store<S, C, PAGES, H> {
     pub(super) fn read(&mut self, addr: u32, buf: &mut [u8]) -> Result<()> {
         let rs = S::READ_SIZE;
         if rs == 1 || ((addr as usize).is_multiple_of(rs) && buf.len().is_multiple_of(rs)) {
@@ -160,9 +161,9 @@ impl ChunkWriter {
         }
     }
 
-    pub(super) fn push<S: NorFlash, C: MonotonicCounter, const P: usize>(
+    pub(super) fn push<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
         &mut self,
-        store: &mut Store<S, C, P>,
+        store: &mut Store<S, C, P, H>,
         mut data: &[u8],
     ) -> Result<()> {
         while !data.is_empty() {
@@ -182,9 +183,9 @@ impl ChunkWriter {
         Ok(())
     }
 
-    pub(super) fn flush<S: NorFlash, C: MonotonicCounter, const P: usize>(
+    pub(super) fn flush<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
         &mut self,
-        store: &mut Store<S, C, P>,
+        store: &mut Store<S, C, P, H>,
     ) -> Result<()> {
         if self.fill == 0 {
             return Ok(());

@@ -3,6 +3,7 @@
 
 use core::ops::ControlFlow;
 
+use drm_core::crypto::backend::Sha256Engine;
 use drm_core::platform::MonotonicCounter;
 use embedded_storage::nor_flash::NorFlash;
 use subtle::ConstantTimeEq;
@@ -14,7 +15,7 @@ use crate::txn::Namespace;
 use super::io::{copy_part, move_down};
 use super::{CHUNK, Found, INDEX_BUF, Located, SlotVisitor, Store};
 
-impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
+impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Store<S, C, PAGES, H> {
     /// Reads bucket `b`'s committed index into `buf` and checks it against the root; returns
     /// its length in bytes. One flash read (none for an empty bucket).
     pub(super) fn read_index(&mut self, b: u16, buf: &mut [u8; INDEX_BUF]) -> Result<usize> {
@@ -25,7 +26,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
         if n > 0 {
             self.read(self.geo.page_addr(row.phys) + HEADER_LEN as u32, ib)?;
         }
-        let d = layout::index_digest(b, row.generation, ib);
+        let d = layout::index_digest(&self.sha, b, row.generation, ib);
         if !bool::from(d.ct_eq(&st.digest)) {
             return Err(Error::Integrity);
         }
@@ -39,7 +40,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
         k1: &[u8; 16],
         k2: &[u8; 16],
     ) -> Result<Located> {
-        let keyed = Keyed(&self.key);
+        let keyed = Keyed(&self.key, &self.sha);
         let bucket = keyed.bucket(ns, k1, self.geo.buckets);
         let fp = keyed.fingerprint(ns, k1, k2);
         let mut idx = [0u8; INDEX_BUF];
@@ -86,8 +87,12 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
         let rec_len = layout::record_len(len);
         let content = RECORD_HEADER_LEN + len;
         let tag_at = rec_len - RECORD_TAG_LEN;
-        let mut mac =
-            Keyed(&self.key).record_mac(loc.bucket, row.generation, found.slot, found.entry.len);
+        let mut mac = Keyed(&self.key, &self.sha).record_mac(
+            loc.bucket,
+            row.generation,
+            found.slot,
+            found.entry.len,
+        );
         let mut header = [0u8; RECORD_HEADER_LEN];
         let mut tag = [0u8; RECORD_TAG_LEN];
         if let Some(whole) = buf.get_mut(..rec_len) {
@@ -161,7 +166,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
         addr: u32,
         len: u16,
     ) -> Result<[u8; RECORD_HEADER_LEN]> {
-        let mut mac = Keyed(&self.key).record_mac(b, generation, slot, len);
+        let mut mac = Keyed(&self.key, &self.sha).record_mac(b, generation, slot, len);
         let mut header = [0u8; RECORD_HEADER_LEN];
         let mut tag = [0u8; RECORD_TAG_LEN];
         self.stream(addr, len, |pos, chunk, content| {

@@ -12,6 +12,7 @@
 
 use core::ops::ControlFlow;
 
+use drm_core::crypto::backend::{RustCrypto, Sha256Engine};
 use drm_core::platform::MonotonicCounter;
 use drm_core::secret::HmacKey;
 use embedded_storage::nor_flash::{MultiwriteNorFlash, NorFlash, NorFlashError};
@@ -54,10 +55,14 @@ impl MonotonicCounter for NoCounter {
 
 /// Options of a store. `Config::new()` (no monotonic counter, default wear threshold) suits most
 /// uses; add a counter with [`Config::with_counter`].
+///
+/// The store's MACs and digests are computed with a SHA-256 engine `H`: RustCrypto's by default,
+/// a device's own with [`Config::with_sha`].
 #[derive(Debug)]
-pub struct Config<C = NoCounter> {
+pub struct Config<C = NoCounter, H = RustCrypto> {
     counter: Option<C>,
     wear_threshold: u32,
+    sha: H,
 }
 
 impl Config<NoCounter> {
@@ -67,6 +72,7 @@ impl Config<NoCounter> {
         Self {
             counter: None,
             wear_threshold: 64,
+            sha: RustCrypto,
         }
     }
 }
@@ -77,15 +83,28 @@ impl Default for Config<NoCounter> {
     }
 }
 
-impl<C> Config<C> {
+impl<C, H> Config<C, H> {
     /// Anchors the store to a monotonic counter (OTP, RPMB, secure element): every commit that
     /// changes slots increments it, and mounting an older whole image fails with
     /// [`Error::Rollback`].
     #[must_use]
-    pub fn with_counter<D: MonotonicCounter>(self, counter: D) -> Config<D> {
+    pub fn with_counter<D: MonotonicCounter>(self, counter: D) -> Config<D, H> {
         Config {
             counter: Some(counter),
             wear_threshold: self.wear_threshold,
+            sha: self.sha,
+        }
+    }
+
+    /// Computes the store's MACs and digests with the SHA-256 engine `sha` (a device's hash
+    /// engine, [`drm_core::crypto::backend`]). The format is the same whatever the engine: a
+    /// store written with one mounts with any other.
+    #[must_use]
+    pub fn with_sha<G: Sha256Engine>(self, sha: G) -> Config<C, G> {
+        Config {
+            counter: self.counter,
+            wear_threshold: self.wear_threshold,
+            sha,
         }
     }
 
@@ -231,9 +250,10 @@ struct CommitScratch<'a> {
 /// it manages (RAM use grows with it, about 40 bytes per page; see `FORMAT.md` "RAM").
 /// Construct with [`Store::format`] or [`Store::mount`]; hand the flash back with
 /// [`Store::release`].
-pub struct Store<S, C = NoCounter, const PAGES: usize = 32> {
+pub struct Store<S, C = NoCounter, const PAGES: usize = 32, H = RustCrypto> {
     flash: S,
     key: HmacKey,
+    sha: H,
     counter: Option<C>,
     wear_threshold: u32,
     multiwrite: bool,
@@ -259,7 +279,7 @@ pub enum Opened {
     FormattedBlank,
 }
 
-impl<S, C, const PAGES: usize> core::fmt::Debug for Store<S, C, PAGES> {
+impl<S, C, const PAGES: usize, H> core::fmt::Debug for Store<S, C, PAGES, H> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Store")
             .field("pages", &self.geo.pages)
@@ -290,24 +310,25 @@ pub struct Stats {
     pub max_bucket_entries: u16,
 }
 
-impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
+impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Store<S, C, PAGES, H> {
     /// Erases the flash and writes an empty store. Not atomic: after a power cut during format,
     /// mount fails and the caller formats again.
-    pub fn format(flash: S, store_key: HmacKey, config: Config<C>) -> Result<Self> {
+    pub fn format(flash: S, store_key: HmacKey, config: Config<C, H>) -> Result<Self> {
         Self::format_inner(flash, store_key, config, false)
     }
 
     /// Mounts the store on `flash`: finds the newest valid root, checks every bucket's index
     /// against it, checks the monotonic counter, and finishes any interrupted secure erase.
-    pub fn mount(flash: S, store_key: HmacKey, config: Config<C>) -> Result<Self> {
+    pub fn mount(flash: S, store_key: HmacKey, config: Config<C, H>) -> Result<Self> {
         Self::mount_inner(flash, store_key, config, false)
     }
 
-    fn empty(flash: S, key: HmacKey, config: Config<C>, multiwrite: bool) -> Result<Self> {
+    fn empty(flash: S, key: HmacKey, config: Config<C, H>, multiwrite: bool) -> Result<Self> {
         let geo = Geometry::new(&flash, PAGES)?;
         Ok(Self {
             flash,
             key,
+            sha: config.sha,
             counter: config.counter,
             wear_threshold: config.wear_threshold,
             multiwrite,
@@ -332,7 +353,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
     /// ([`Error::NotFormatted`] or [`Error::Integrity`]), a store of another key. Reformatting
     /// such a flash loses its licenses; that is the caller's decision ([`Store::format`]).
     /// Returns how the store was obtained.
-    pub fn open(flash: S, store_key: HmacKey, config: Config<C>) -> Result<(Self, Opened)> {
+    pub fn open(flash: S, store_key: HmacKey, config: Config<C, H>) -> Result<(Self, Opened)> {
         Self::open_inner(flash, store_key, config, false)
     }
 
@@ -438,7 +459,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
         self.ensure_loaded()?;
         let r = match k1 {
             Some(k1) => {
-                let b = Keyed(&self.key).bucket(ns, k1, self.geo.buckets);
+                let b = Keyed(&self.key, &self.sha).bucket(ns, k1, self.geo.buckets);
                 self.walk_bucket(b, ns, Some(k1), &mut f).map(|_| ())
             }
             None => {
@@ -513,15 +534,17 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
     }
 }
 
-impl<S: MultiwriteNorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
+impl<S: MultiwriteNorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine>
+    Store<S, C, PAGES, H>
+{
     /// As [`Store::format`], on a flash that can rewrite bits from 1 to 0: deleted and replaced
     /// records are then zeroed in place instead of compacted away.
-    pub fn format_multiwrite(flash: S, store_key: HmacKey, config: Config<C>) -> Result<Self> {
+    pub fn format_multiwrite(flash: S, store_key: HmacKey, config: Config<C, H>) -> Result<Self> {
         Self::format_inner(flash, store_key, config, true)
     }
 
     /// As [`Store::mount`], on a flash that can rewrite bits from 1 to 0.
-    pub fn mount_multiwrite(flash: S, store_key: HmacKey, config: Config<C>) -> Result<Self> {
+    pub fn mount_multiwrite(flash: S, store_key: HmacKey, config: Config<C, H>) -> Result<Self> {
         Self::mount_inner(flash, store_key, config, true)
     }
 
@@ -529,7 +552,7 @@ impl<S: MultiwriteNorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C,
     pub fn open_multiwrite(
         flash: S,
         store_key: HmacKey,
-        config: Config<C>,
+        config: Config<C, H>,
     ) -> Result<(Self, Opened)> {
         Self::open_inner(flash, store_key, config, true)
     }

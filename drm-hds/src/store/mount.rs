@@ -1,7 +1,7 @@
 //! Format, mount and recovery: the RAM state rebuilt from the flash alone, and an interrupted
 //! commit or compaction finished or rolled back.
 
-use drm_core::crypto::Sha256;
+use drm_core::crypto::backend::{Hasher, Sha256Engine};
 use drm_core::platform::MonotonicCounter;
 use drm_core::secret::HmacKey;
 use embedded_storage::nor_flash::NorFlash;
@@ -14,11 +14,11 @@ use crate::layout::{
 
 use super::{BucketState, Config, INDEX_BUF, Opened, Store};
 
-impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
+impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Store<S, C, PAGES, H> {
     pub(super) fn open_inner(
         flash: S,
         key: HmacKey,
-        config: Config<C>,
+        config: Config<C, H>,
         mw: bool,
     ) -> Result<(Self, Opened)> {
         let mut s = Self::empty(flash, key, config, mw)?;
@@ -56,7 +56,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
     pub(super) fn format_inner(
         flash: S,
         key: HmacKey,
-        config: Config<C>,
+        config: Config<C, H>,
         mw: bool,
     ) -> Result<Self> {
         let mut s = Self::empty(flash, key, config, mw)?;
@@ -96,7 +96,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
             let st = BucketState {
                 data_end: s.geo.data_start,
                 dirty: false,
-                digest: layout::index_digest(b, 1, &[]),
+                digest: layout::index_digest(&s.sha, b, 1, &[]),
             };
             s.set_state(b, st);
         }
@@ -107,7 +107,12 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
         Ok(())
     }
 
-    pub(super) fn mount_inner(flash: S, key: HmacKey, config: Config<C>, mw: bool) -> Result<Self> {
+    pub(super) fn mount_inner(
+        flash: S,
+        key: HmacKey,
+        config: Config<C, H>,
+        mw: bool,
+    ) -> Result<Self> {
         let mut s = Self::empty(flash, key, config, mw)?;
         s.load()?;
         s.recover()?;
@@ -209,7 +214,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
             }
         }
         // 5. Every bucket against the root.
-        let mut comb = Sha256::new();
+        let mut comb = self.sha.hasher();
         comb.update(label::COMBINED);
         for b in 0..g.buckets {
             let row = best_rows

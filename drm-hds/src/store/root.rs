@@ -1,7 +1,7 @@
 //! The root record: written and read, its room in the root page kept, bucket indexes checked
 //! against it.
 
-use drm_core::crypto::Sha256;
+use drm_core::crypto::backend::{Hasher, Sha256Engine};
 use drm_core::platform::MonotonicCounter;
 use embedded_storage::nor_flash::NorFlash;
 
@@ -14,7 +14,7 @@ use crate::layout::{
 use super::io::{ChunkWriter, copy_part};
 use super::{BucketState, CHUNK, RootRead, Store};
 
-impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
+impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Store<S, C, PAGES, H> {
     /// Writes a root record for the current state with `changes` (bucket, count, data_end)
     /// applied; `user` commits increment the monotonic counter.
     #[inline(never)]
@@ -33,7 +33,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
             *digests.get_mut(usize::from(b)).ok_or(Error::LogicBug)? =
                 self.scan_index(b, row, bad)?.0;
         }
-        let mut comb = Sha256::new();
+        let mut comb = self.sha.hasher();
         comb.update(label::COMBINED);
         for d in digests.iter().take(buckets) {
             comb.update(d);
@@ -52,7 +52,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
             return Err(Error::LogicBug);
         }
         let rows_b = rows.get(..buckets).ok_or(Error::LogicBug)?;
-        let tag = layout::root_record_tag(&Keyed(&self.key), head, rows_b, &combined);
+        let tag = layout::root_record_tag(&Keyed(&self.key, &self.sha), head, rows_b, &combined);
         let addr = self.geo.page_addr(self.root_page)
             + HEADER_LEN as u32
             + u32::from(self.root_next) * self.geo.root_len;
@@ -124,7 +124,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
         row: Row,
         bad: Error,
     ) -> Result<([u8; DIGEST_LEN], u32)> {
-        let mut d = layout::IndexDigest::new(b, row.generation);
+        let mut d = layout::IndexDigest::new(&self.sha, b, row.generation);
         let mut data_end = self.geo.data_start;
         let mut buf = [0u8; CHUNK];
         let total = u32::from(row.count) * ENTRY_LEN as u32;
@@ -151,7 +151,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize> Store<S, C, PAGES> {
         let rows_at = layout::ROOT_FIXED_LEN;
         let comb_at = rows_at + layout::ROOT_ROW_LEN * rows.len();
         let tag_at = comb_at + ROOT_HASH_LEN;
-        let mut mac = Keyed(&self.key).root_mac();
+        let mut mac = Keyed(&self.key, &self.sha).root_mac();
         let mut fixed = [0u8; layout::ROOT_FIXED_LEN];
         let mut comb = [0u8; ROOT_HASH_LEN];
         let mut tag = [0u8; ROOT_HASH_LEN];

@@ -362,6 +362,10 @@ struct EncryptionKeyOnly {
 }
 
 impl DeviceIdentity for EncryptionKeyOnly {
+    type Crypto = drm_core::crypto::backend::DefaultCrypto;
+    fn crypto(&self) -> &Self::Crypto {
+        &drm_core::crypto::backend::DEFAULT
+    }
     fn certificate_chain(&self) -> &[u8] {
         &[]
     }

@@ -351,7 +351,7 @@ fn key_slot_is_cleared_after_close_after_drop_and_after_a_refusal() {
     assert!(!slot.is_clear());
     // A new prepare into the same slot, refused, leaves it clear.
     let refused =
-        prepare::<AesCbcEncrypt, _, _, 32, _, _>(&mut slot, &mut store, &w.identity, &clock, &k);
+        prepare::<AesCbcEncrypt, _, _, 32, _, _, _>(&mut slot, &mut store, &w.identity, &clock, &k);
     assert_eq!(refused.err(), Some(Error::OperationNotAllowed));
     // The refusal happened before the slot was touched: the leaked key is still there.
     assert!(!slot.is_clear());
@@ -370,8 +370,9 @@ fn refused<Op: drm_keyexchange::Operation>(
 ) -> Error {
     let before = snapshot(store);
     let mut slot = KeySlot::new();
-    let err = prepare::<Op, _, _, 32, _, _>(&mut slot, store, identity, clock, &Kid::from_bytes(k))
-        .expect_err("refused");
+    let err =
+        prepare::<Op, _, _, 32, _, _, _>(&mut slot, store, identity, clock, &Kid::from_bytes(k))
+            .expect_err("refused");
     assert!(slot.is_clear());
     assert_eq!(snapshot(store), before, "a refusal changed the store");
     err
@@ -384,7 +385,7 @@ fn accepted<Op: drm_keyexchange::Operation>(
     k: [u8; 16],
 ) {
     let mut slot = KeySlot::new();
-    prepare::<Op, _, _, 32, _, _>(&mut slot, store, identity, clock, &Kid::from_bytes(k))
+    prepare::<Op, _, _, 32, _, _, _>(&mut slot, store, identity, clock, &Kid::from_bytes(k))
         .unwrap()
         .close();
 }
@@ -846,7 +847,7 @@ fn power_cut_at_every_flash_write_and_erase_during_delivery() {
         // The older license always survives.
         accepted::<AesCbcEncrypt>(&mut store, id, &clock, kid(4));
         let mut slot = KeySlot::new();
-        match prepare::<AesCbcDecrypt, _, _, 32, _, _>(
+        match prepare::<AesCbcDecrypt, _, _, 32, _, _, _>(
             &mut slot,
             &mut store,
             id,
@@ -864,7 +865,7 @@ fn power_cut_at_every_flash_write_and_erase_during_delivery() {
             }
             Err(e) => assert_eq!(e, Error::LicenseNotFound),
         }
-        match prepare::<drm_keyexchange::HmacVerify, _, _, 32, _, _>(
+        match prepare::<drm_keyexchange::HmacVerify, _, _, 32, _, _, _>(
             &mut slot,
             &mut store,
             id,
@@ -945,7 +946,7 @@ fn power_cut_at_every_flash_write_and_erase_while_prepare_saves_the_clock() {
     let total = {
         let mut store = mount(&mut uncut);
         let mut slot = KeySlot::new();
-        prepare::<AesCbcDecrypt, _, _, 32, _, _>(&mut slot, &mut store, id, &later, &k)
+        prepare::<AesCbcDecrypt, _, _, 32, _, _, _>(&mut slot, &mut store, id, &later, &k)
             .unwrap()
             .close();
         store.release().ops()
@@ -959,7 +960,7 @@ fn power_cut_at_every_flash_write_and_erase_while_prepare_saves_the_clock() {
                 flash.cut_after(n, torn, n + 7);
                 if let Ok(mut store) = Hds::mount(flash, store_key(), Config::new()) {
                     let mut slot = KeySlot::new();
-                    let r = prepare::<AesCbcDecrypt, _, _, 32, _, _>(
+                    let r = prepare::<AesCbcDecrypt, _, _, 32, _, _, _>(
                         &mut slot, &mut store, id, &later, &k,
                     );
                     assert!(matches!(r, Err(Error::Store(_))), "cut {n}: {r:?}");
@@ -972,7 +973,7 @@ fn power_cut_at_every_flash_write_and_erase_while_prepare_saves_the_clock() {
             let mut store = mount(&mut image);
             let mut slot = KeySlot::new();
             let ctx =
-                prepare::<AesCbcDecrypt, _, _, 32, _, _>(&mut slot, &mut store, id, &later, &k)
+                prepare::<AesCbcDecrypt, _, _, 32, _, _, _>(&mut slot, &mut store, id, &later, &k)
                     .unwrap();
             let mut data = w
                 .server
@@ -987,7 +988,7 @@ fn power_cut_at_every_flash_write_and_erase_while_prepare_saves_the_clock() {
     let mut store = mount(&mut uncut);
     let mut slot = KeySlot::new();
     let r =
-        prepare::<AesCbcDecrypt, _, _, 32, _, _>(&mut slot, &mut store, id, &clock_at(TIME), &k);
+        prepare::<AesCbcDecrypt, _, _, 32, _, _, _>(&mut slot, &mut store, id, &clock_at(TIME), &k);
     assert_eq!(r.err(), Some(Error::Core(CoreError::ClockNotSet)));
 }
 
@@ -1146,7 +1147,7 @@ fn power_cut_at_every_flash_write_and_erase_of_a_first_use() {
     let total = {
         let mut store = mount(&mut uncut);
         let mut slot = KeySlot::new();
-        prepare::<AesCbcDecrypt, _, _, 32, _, _>(&mut slot, &mut store, id, &at, &k)
+        prepare::<AesCbcDecrypt, _, _, 32, _, _, _>(&mut slot, &mut store, id, &at, &k)
             .unwrap()
             .close();
         store.release().ops()
@@ -1162,7 +1163,7 @@ fn power_cut_at_every_flash_write_and_erase_of_a_first_use() {
                 match Hds::mount(flash, store_key(), Config::new()) {
                     Ok(mut store) => {
                         let mut slot = KeySlot::new();
-                        let r = prepare::<AesCbcDecrypt, _, _, 32, _, _>(
+                        let r = prepare::<AesCbcDecrypt, _, _, 32, _, _, _>(
                             &mut slot, &mut store, id, &at, &k,
                         );
                         let ok = r.is_ok();
@@ -1193,10 +1194,10 @@ fn power_cut_at_every_flash_write_and_erase_of_a_first_use() {
             recorded += u64::from(first.is_some());
             // The license works after the reboot and expires 600 s after the recorded first use.
             let mut slot = KeySlot::new();
-            prepare::<AesCbcDecrypt, _, _, 32, _, _>(&mut slot, &mut store, id, &at, &k)
+            prepare::<AesCbcDecrypt, _, _, 32, _, _, _>(&mut slot, &mut store, id, &at, &k)
                 .unwrap()
                 .close();
-            let r = prepare::<AesCbcDecrypt, _, _, 32, _, _>(
+            let r = prepare::<AesCbcDecrypt, _, _, 32, _, _, _>(
                 &mut slot,
                 &mut store,
                 id,

@@ -377,6 +377,10 @@ fn every_byte_flip_parses_or_fails_typed() {
 struct TestIdentity(KeyPair);
 
 impl DeviceIdentity for TestIdentity {
+    type Crypto = drm_core::crypto::backend::DefaultCrypto;
+    fn crypto(&self) -> &Self::Crypto {
+        &drm_core::crypto::backend::DEFAULT
+    }
     fn certificate_chain(&self) -> &[u8] {
         &[]
     }

@@ -13,12 +13,14 @@ use p256::elliptic_curve::point::AffineCoordinates;
 use p256::{AffinePoint, FieldBytes, Scalar};
 use zeroize::Zeroize;
 
-use super::{Error, MAX_DRAWS, Ops, Result};
+use super::{Error, MAX_DRAWS, Result};
 use crate::crypto::HmacSha256;
+use crate::crypto::backend::P256Engine;
 use crate::secret::HmacKey;
 
-/// The `p256-cm4` backend.
-pub(crate) struct Cm4;
+/// The P-256 of P256-Cortex-M4's assembly (the `p256-cm4` crate): see the module documentation.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct P256Cm4;
 
 /// A digest at a word-aligned address: the assembly reads the hash with `ldm`, which faults on
 /// an address that is not a multiple of 4 (a HardFault, found by the on-target cross-check).
@@ -56,7 +58,7 @@ fn xy_bytes(x: &[u32; 8], y: &[u32; 8]) -> [u8; 64] {
 
 /// An affine point as the assembly takes it: reduced little-endian words of `x` and `y`, checked
 /// to be on the curve wherever it is made (never the identity).
-pub(crate) struct Point {
+pub struct Point {
     x: [u32; 8],
     y: [u32; 8],
 }
@@ -213,12 +215,12 @@ fn bits2octets(h1: &[u8; 32]) -> [u8; 32] {
         .into()
 }
 
-impl Ops for Cm4 {
+impl P256Engine for P256Cm4 {
     /// The scalar as the assembly takes it: little-endian words, checked to be in `[1, n)`.
     type Secret = [u32; 8];
     type Point = Point;
 
-    fn secret(bytes: &[u8; 32]) -> Option<[u32; 8]> {
+    fn secret(&self, bytes: &[u8; 32]) -> Option<[u32; 8]> {
         let mut w = words(bytes);
         if p256_cm4::check_range_n(&w) {
             Some(w)
@@ -228,20 +230,20 @@ impl Ops for Cm4 {
         }
     }
 
-    fn point(encoded: &[u8; 64]) -> Option<Point> {
+    fn point(&self, encoded: &[u8; 64]) -> Option<Point> {
         Point::uncompressed(encoded)
     }
 
-    fn encode(p: &Point) -> [u8; 64] {
+    fn encode(&self, p: &Point) -> [u8; 64] {
         xy_bytes(&p.x, &p.y)
     }
 
-    fn x(p: &Point) -> [u8; 32] {
+    fn x(&self, p: &Point) -> [u8; 32] {
         bytes(&p.x)
     }
 
     #[inline(never)]
-    fn mul_base(k: &[u32; 8]) -> Result<Point> {
+    fn mul_base(&self, k: &[u32; 8]) -> Result<Point> {
         let (mut x, mut y) = ([0u32; 8], [0u32; 8]);
         if !p256_cm4::scalarmult_base(&mut x, &mut y, k) {
             return Err(Error::LogicBug);
@@ -250,7 +252,7 @@ impl Ops for Cm4 {
     }
 
     #[inline(never)]
-    fn mul(p: &Point, k: &[u32; 8]) -> Result<Point> {
+    fn mul(&self, p: &Point, k: &[u32; 8]) -> Result<Point> {
         let (mut x, mut y) = ([0u32; 8], [0u32; 8]);
         if !p256_cm4::scalarmult_generic(&mut x, &mut y, k, &p.x, &p.y) {
             return Err(Error::LogicBug);
@@ -262,7 +264,7 @@ impl Ops for Cm4 {
     }
 
     #[inline(never)]
-    fn sign(d: &[u32; 8], digest: &[u8; 32]) -> Result<[u8; 64]> {
+    fn sign(&self, d: &[u32; 8], digest: &[u8; 32]) -> Result<[u8; 64]> {
         let mut x = bytes(d);
         let mut nonces = Nonces::new(&x, digest);
         x.zeroize();
@@ -291,7 +293,7 @@ impl Ops for Cm4 {
 
     /// The assembly's square root (`02 ‖ x`: the even `y`).
     #[inline(never)]
-    fn decompress_even(x: &[u8; 32]) -> Option<Point> {
+    fn decompress_even(&self, x: &[u8; 32]) -> Option<Point> {
         let mut encoded = [0u8; 33];
         let (prefix, rest) = encoded.split_at_mut(1);
         prefix.fill(0x02);
@@ -304,7 +306,7 @@ impl Ops for Cm4 {
     /// The assembly's mixed addition and inversion; where it cannot (the same x: a doubling or
     /// the identity) RustCrypto's complete addition, so the result is always the sum.
     #[inline(never)]
-    fn add(a: &Point, b: &Point, negate: bool) -> Option<Point> {
+    fn add(&self, a: &Point, b: &Point, negate: bool) -> Option<Point> {
         let (mut x, mut y) = ([0u32; 8], [0u32; 8]);
         let fast = p256_cm4::add_affine(&mut x, &mut y, (&a.x, &a.y), (&b.x, &b.y), negate);
         let sum = if fast {
@@ -319,7 +321,7 @@ impl Ops for Cm4 {
     }
 
     #[inline(never)]
-    fn verify(q: &Point, digest: &[u8; 32], signature: &[u8; 64]) -> Result<()> {
+    fn verify(&self, q: &Point, digest: &[u8; 32], signature: &[u8; 64]) -> Result<()> {
         let (r, s) = signature.split_at(32);
         let (Ok(r), Ok(s)) = (<&[u8; 32]>::try_from(r), <&[u8; 32]>::try_from(s)) else {
             return Err(Error::VerificationFailed);

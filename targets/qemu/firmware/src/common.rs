@@ -60,18 +60,23 @@ pub fn remounted() -> Result<Hds, &'static str> {
 /// the slot must be clear afterwards. Never inlined: on the Cortex-M0 (a small stack) its locals
 /// stay out of the caller's frame.
 #[inline(never)]
-pub fn prepared<Op: Operation>(
+pub fn prepared<Op: Operation, I: DeviceIdentity>(
     store: &mut Hds,
-    device: &impl DeviceIdentity,
+    device: &I,
     kid: [u8; 16],
     now: Option<u64>,
-    perform: impl FnOnce(&Context<'_, Op>) -> TestResult,
+    perform: impl FnOnce(&Context<'_, Op, I::Crypto>) -> TestResult,
 ) -> TestResult {
     let clock = TestClock::new(now);
     let mut slot = KeySlot::new();
-    let ctx =
-        prepare::<Op, _, _, SECTORS, _, _>(&mut slot, store, device, &clock, &Kid::from_bytes(kid))
-            .map_err(|_| "prepare")?;
+    let ctx = prepare::<Op, _, _, SECTORS, _, _, _>(
+        &mut slot,
+        store,
+        device,
+        &clock,
+        &Kid::from_bytes(kid),
+    )
+    .map_err(|_| "prepare")?;
     perform(&ctx)?;
     ctx.close();
     check!(slot.is_clear(), "slot clear after Close");
@@ -90,7 +95,7 @@ pub fn prepare_refusal<Op: Operation>(
     let clock = TestClock::new(now);
     let mut slot = KeySlot::new();
     let writes = BoardFlash::reopen().write_count();
-    let err = match prepare::<Op, _, _, SECTORS, _, _>(
+    let err = match prepare::<Op, _, _, SECTORS, _, _, _>(
         &mut slot,
         store,
         device,

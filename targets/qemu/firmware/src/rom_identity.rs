@@ -15,6 +15,10 @@ use super::{CHAIN, ENCRYPTION_KEY, ENCRYPTION_PUBLIC, SIGNING_KEY, SIGNING_PUBLI
 pub struct RomIdentity;
 
 impl DeviceIdentity for RomIdentity {
+    type Crypto = drm_core::crypto::backend::DefaultCrypto;
+    fn crypto(&self) -> &Self::Crypto {
+        &drm_core::crypto::backend::DEFAULT
+    }
     fn certificate_chain(&self) -> &[u8] {
         &CHAIN
     }

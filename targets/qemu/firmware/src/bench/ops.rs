@@ -168,7 +168,7 @@ pub fn kx_prepare<'s, Op: Operation>(
     kid: [u8; 16],
 ) -> Res<Context<'s, Op>> {
     let clock = TestClock::new(Some(TIME));
-    prepare::<Op, _, _, SECTORS, _, _>(slot, store, &RomIdentity, &clock, &Kid::from_bytes(kid))
+    prepare::<Op, _, _, SECTORS, _, _, _>(slot, store, &RomIdentity, &clock, &Kid::from_bytes(kid))
         .map_err(|_| "prepare")
 }
 

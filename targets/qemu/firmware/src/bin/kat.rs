@@ -7,6 +7,7 @@
 use drm_board::check_eq;
 use drm_board::harness::TestResult;
 use drm_board::testing::InsecureTestRng;
+use drm_core::crypto::backend::DEFAULT;
 use drm_core::selftest;
 
 drm_board::suite!(
@@ -37,34 +38,34 @@ fn family(result: drm_core::Result<usize>, vectors: usize) -> TestResult {
 }
 
 fn sha256_fips180() -> TestResult {
-    family(selftest::sha256(), 4)
+    family(selftest::sha256(&DEFAULT), 4)
 }
 
 fn hmac_sha256_rfc4231() -> TestResult {
-    family(selftest::hmac_sha256(), 7)
+    family(selftest::hmac_sha256(&DEFAULT), 7)
 }
 
 fn aes128_fips197() -> TestResult {
-    family(selftest::aes128(), 2)
+    family(selftest::aes128(&DEFAULT), 2)
 }
 
 fn aes128_cbc_sp800_38a() -> TestResult {
-    family(selftest::aes128_cbc(), 1)
+    family(selftest::aes128_cbc(&DEFAULT), 1)
 }
 
 fn aes128_cmac_rfc4493() -> TestResult {
-    family(selftest::aes128_cmac(), 4)
+    family(selftest::aes128_cmac(&DEFAULT), 4)
 }
 
 fn ecdsa_p256_rfc6979() -> TestResult {
-    family(selftest::ecdsa_rfc6979(), 2)
+    family(selftest::ecdsa_rfc6979(&DEFAULT), 2)
 }
 
 fn ecdsa_p256_wycheproof() -> TestResult {
-    family(selftest::ecdsa_wycheproof(WYCHEPROOF), WYCHEPROOF)
+    family(selftest::ecdsa_wycheproof(&DEFAULT, WYCHEPROOF), WYCHEPROOF)
 }
 
 fn elgamal_round_trips() -> TestResult {
     let mut rng = InsecureTestRng::seeded(0x4B_A7);
-    family(selftest::elgamal_round_trips(&mut rng, 4), 4)
+    family(selftest::elgamal_round_trips(&DEFAULT, &mut rng, 4), 4)
 }

@@ -1,6 +1,6 @@
 //! Cross-check of the P-256 backends on the target (feature `p256-cm4`, the M4F and M33 boards):
 //! for 32 keys and digests drawn from the test generator, the assembly backend (`p256-cm4`, the
-//! one the kit's calls use in this build) and RustCrypto (`drm_core::crypto::reference`) give the
+//! one the kit's calls use in this build) and RustCrypto (`drm_core::crypto::backend::RustCrypto`) give the
 //! same public keys, the same RFC 6979 signatures and the same ElGamal ciphertexts from the same
 //! random stream; each accepts the other's signatures and refuses the same broken ones; both
 //! decrypt to the same message and refuse the same malformed ciphertexts; both decompress the same
@@ -15,7 +15,8 @@ use drm_board::harness::TestResult;
 use drm_board::testing::InsecureTestRng;
 use drm_board::{check, check_eq};
 use drm_core::Error;
-use drm_core::crypto::{self, reference};
+use drm_core::crypto;
+use drm_core::crypto::backend::{Algorithms, RustCrypto};
 use drm_core::platform::Rng;
 use drm_core::secret::EccPrivateKey;
 
@@ -48,13 +49,13 @@ fn public_keys_agree() -> TestResult {
     let mut rng = InsecureTestRng::seeded(0x0002_5601);
     for _ in 0..ROUNDS {
         let k = key(&mut rng);
-        check_eq!(crypto::ecc_public_key(&k), reference::ecc_public_key(&k));
+        check_eq!(crypto::ecc_public_key(&k), RustCrypto.ecc_public_key(&k));
     }
     // An invalid private key (0, or not below n) is refused alike.
     for bad in [[0u8; 32], [0xFF; 32]] {
         let k = EccPrivateKey::from_bytes(bad);
         check_eq!(crypto::ecc_public_key(&k), Err(Error::InvalidArgument));
-        check_eq!(reference::ecc_public_key(&k), Err(Error::InvalidArgument));
+        check_eq!(RustCrypto.ecc_public_key(&k), Err(Error::InvalidArgument));
     }
     Ok(())
 }
@@ -70,10 +71,16 @@ fn signatures_agree() -> TestResult {
             digest = [0xFF; 32]; // above n: reduced the same way by both
         }
         let fast = crypto::ecdsa_p256_sign_digest(&k, &digest).map_err(|_| "sign")?;
-        let slow = reference::ecdsa_p256_sign_digest(&k, &digest).map_err(|_| "reference sign")?;
+        let slow = RustCrypto
+            .ecdsa_p256_sign_digest(&k, &digest)
+            .map_err(|_| "reference sign")?;
         check_eq!(fast, slow);
         check!(crypto::ecdsa_p256_verify_digest(&public, &digest, &slow).is_ok());
-        check!(reference::ecdsa_p256_verify_digest(&public, &digest, &fast).is_ok());
+        check!(
+            RustCrypto
+                .ecdsa_p256_verify_digest(&public, &digest, &fast)
+                .is_ok()
+        );
         // Broken signatures, digests and keys: refused by both.
         let mut bad = fast;
         if let Some(byte) = bad.get_mut((i as usize * 7) % 64) {
@@ -95,7 +102,7 @@ fn signatures_agree() -> TestResult {
                 Err(Error::VerificationFailed)
             );
             check_eq!(
-                reference::ecdsa_p256_verify_digest(q, d, s),
+                RustCrypto.ecdsa_p256_verify_digest(q, d, s),
                 Err(Error::VerificationFailed)
             );
         }
@@ -113,10 +120,14 @@ fn elgamal_agrees() -> TestResult {
         let mut a = InsecureTestRng::seeded(0x0256_0300 + i);
         let mut b = InsecureTestRng::seeded(0x0256_0300 + i);
         let fast = crypto::elgamal_encrypt(&public, &x, &mut a).map_err(|_| "encrypt")?;
-        let slow = reference::elgamal_encrypt(&public, &x, &mut b).map_err(|_| "reference")?;
+        let slow = RustCrypto
+            .elgamal_encrypt(&public, &x, &mut b)
+            .map_err(|_| "reference")?;
         check_eq!(fast, slow);
         let m1 = crypto::elgamal_decrypt(&k, &fast).map_err(|_| "decrypt")?;
-        let m2 = reference::elgamal_decrypt(&k, &fast).map_err(|_| "reference decrypt")?;
+        let m2 = RustCrypto
+            .elgamal_decrypt(&k, &fast)
+            .map_err(|_| "reference decrypt")?;
         check!(m1 == m2);
         check_eq!(m1.expose_secret(), &x);
         // C1 off the curve, C2 off the curve: refused by both.
@@ -130,7 +141,7 @@ fn elgamal_agrees() -> TestResult {
                 Err(Error::VerificationFailed)
             );
             check_eq!(
-                reference::elgamal_decrypt(&k, &bad).map(|_| ()),
+                RustCrypto.elgamal_decrypt(&k, &bad).map(|_| ()),
                 Err(Error::VerificationFailed)
             );
         }
@@ -145,7 +156,7 @@ fn decompression_agrees() -> TestResult {
         let mut x = [0u8; 32];
         rng.fill_bytes(&mut x);
         let fast = crypto::point_from_x(&x);
-        check_eq!(fast, reference::point_from_x(&x));
+        check_eq!(fast, RustCrypto.point_from_x(&x));
         match fast {
             Ok(p) => {
                 points += 1;
@@ -195,7 +206,7 @@ fn addition_edge_cases_agree() -> TestResult {
             ct[..64].copy_from_slice(&g);
             ct[64..].copy_from_slice(&c2);
             let fast = crypto::elgamal_decrypt(&k, &ct);
-            let slow = reference::elgamal_decrypt(&k, &ct);
+            let slow = RustCrypto.elgamal_decrypt(&k, &ct);
             if identity {
                 check_eq!(fast.map(|_| ()), Err(Error::VerificationFailed));
                 check_eq!(slow.map(|_| ()), Err(Error::VerificationFailed));
