@@ -47,7 +47,7 @@
 //! # use drm_keyexchange::{KeySlot, Context, AesCbcEncrypt};
 //! // A context cannot be made from raw key bytes: its fields are private.
 //! fn f(slot: &mut KeySlot) -> Context<'_, AesCbcEncrypt> {
-//!     Context { slot, kid: drm_core::Kid::NIL, op: core::marker::PhantomData }
+//!     Context { slot, kid: drm_core::Kid::NIL, crypto: drm_core::crypto::backend::RustCrypto, op: core::marker::PhantomData }
 //! }
 //! ```
 //!
