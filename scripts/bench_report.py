@@ -467,6 +467,13 @@ P("Firmware `targets/qemu/firmware/src/bin/ct_p256.rs` under `-icount shift=0`: 
   "functions, with each backend (\"z\"). SysTick counts 40 instructions a tick, so a spread of "
   "one tick (40) is the resolution, not a dependence on the secret. `scripts/run-suites` runs "
   "the same firmware on every board and backend and fails when a spread is over one tick.\n")
+P("The spread cannot see a dependence smaller than a tick. The exact check is "
+  "`targets/qemu/scripts/ct-trace BOARD [--p256-cm4]` (run by `scripts/test` on all four boards "
+  "and both P-256 backends): QEMU's execution trace of the same firmware, without `-icount`, "
+  "compared block by block between secrets; it passes only when every block runs the same "
+  "number of times for every secret. It found a branch on a secret in RustCrypto's field and "
+  "scalar inversion on the Cortex-M0 (crypto-bigint's safegcd, 10 to 30 instructions per "
+  "operation), fixed in `third_party/crypto-bigint` (`third_party/README.md`).\n")
 ct_rows = []
 for board, core in FAST_BOARDS:
     for label in ["default", "fast"]:

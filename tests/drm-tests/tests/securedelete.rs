@@ -1400,3 +1400,116 @@ fn more_licenses_than_one_commit_holds_is_refused_and_changes_nothing() {
     assert!(many[1..].iter().all(|l| !present(&mut store, l)));
     assert_eq!(pending(&mut store), vec![s]);
 }
+
+/// A device whose AES and SHA-256 are its own engines (here RustCrypto's, counted) computes the
+/// challenge through them: the same bytes as the default backend from the same random draws,
+/// the server accepts it, and the engines did the work.
+mod device_backend {
+    use super::*;
+    use core::cell::Cell;
+    use drm_core::crypto::backend::{AesEngine, BlockCipher, RustCrypto, Sha256Engine, SoftAes128};
+    use drm_core::crypto::backend::{SoftSha256, Suite};
+    use drm_core::secret::Aes128Key;
+
+    #[derive(Clone, Copy)]
+    struct CountedSha<'c>(&'c Cell<usize>);
+    impl Sha256Engine for CountedSha<'_> {
+        type Hasher = SoftSha256;
+        fn hasher(&self) -> SoftSha256 {
+            self.0.set(self.0.get() + 1);
+            RustCrypto.hasher()
+        }
+    }
+
+    #[derive(Clone, Copy)]
+    struct CountedAes<'c>(&'c Cell<usize>);
+    struct Cipher<'c>(SoftAes128, &'c Cell<usize>);
+    impl BlockCipher for Cipher<'_> {
+        fn encrypt_block(&self, block: &mut [u8; 16]) {
+            self.1.set(self.1.get() + 1);
+            self.0.encrypt_block(block);
+        }
+        fn decrypt_block(&self, block: &mut [u8; 16]) {
+            self.1.set(self.1.get() + 1);
+            self.0.decrypt_block(block);
+        }
+    }
+    impl<'c> AesEngine for CountedAes<'c> {
+        type Cipher = Cipher<'c>;
+        fn aes128(&self, key: &Aes128Key) -> Cipher<'c> {
+            Cipher(RustCrypto.aes128(key), self.0)
+        }
+    }
+
+    #[test]
+    fn the_challenge_is_computed_with_the_devices_engines() {
+        let mut w = world(71);
+        let (hashes, blocks) = (Cell::new(0), Cell::new(0));
+        let engines = SoftwareIdentity::new(
+            EccPrivateKey::from_bytes(w.dev.signing_key_bytes()),
+            EccPrivateKey::from_bytes(w.dev.encryption_key_bytes()),
+            HmacKey::from_bytes([71; 32]),
+            w.dev.chain.clone(),
+            w.dev.security_level,
+        )
+        .unwrap()
+        .with_crypto(Suite {
+            sha: CountedSha(&hashes),
+            aes: CountedAes(&blocks),
+            p256: RustCrypto,
+        });
+        let mut mem = vec![0xFFu8; FLASH_LEN];
+        let mut store = format(&mut mem);
+        let mut rng = TestRng::from_seed(5);
+        let licenses = fake_licenses(&mut rng, 2);
+        let s = SessionId::from_bytes([0x33; 16]);
+        store_session(&w, &mut store, s, &licenses);
+
+        let default = SecureDelete::new(&w.identity)
+            .with_server_key(w.server_key)
+            .unwrap();
+        let device = SecureDelete::new(&engines)
+            .with_server_key(w.server_key)
+            .unwrap();
+        let mut a = vec![0u8; 8192];
+        let mut b = vec![0u8; 8192];
+        let na = default
+            .generate_challenge(&mut store, &mut InsecureTestRng::seeded(9), &s, &mut a)
+            .unwrap_err();
+        // The session is not pending yet: both refuse the same way, through no engine.
+        assert_eq!(
+            device.generate_challenge(&mut store, &mut InsecureTestRng::seeded(9), &s, &mut b),
+            Err(na)
+        );
+        let mut out = vec![0u8; 8192];
+        default
+            .remove(&mut store, &mut InsecureTestRng::seeded(1), &s, &mut out)
+            .unwrap();
+        let (h0, b0) = (hashes.get(), blocks.get());
+        let na = default
+            .generate_challenge(&mut store, &mut InsecureTestRng::seeded(9), &s, &mut a)
+            .unwrap();
+        assert_eq!(
+            (hashes.get(), blocks.get()),
+            (h0, b0),
+            "the default backend"
+        );
+        let nb = device
+            .generate_challenge(&mut store, &mut InsecureTestRng::seeded(9), &s, &mut b)
+            .unwrap();
+        assert_eq!(a[..na], b[..nb], "the same challenge from the same draws");
+        // The signed element's digest and SignedInfo's (and the signature's RFC 6979 nonce is
+        // not through the SHA-256 engine: P-256 is RustCrypto's here), and every CBC block.
+        assert!(hashes.get() - h0 >= 2, "{}", hashes.get() - h0);
+        // One block per 16 bytes of the padded `Data` plaintext (PKCS#7 adds 1 to 16 bytes).
+        let plaintext = b"<Data><CertificateChains><CertificateChain> ".len()
+            + w.dev.chain.len().div_ceil(3) * 4
+            + b" </CertificateChain></CertificateChains></Data>".len();
+        assert_eq!(blocks.get() - b0, plaintext / 16 + 1);
+        let reply = w.server.handle(&b[..nb]);
+        assert!(matches!(
+            reply.outcome.unwrap().result,
+            Some(DeleteResult::Deleted { .. })
+        ));
+    }
+}
