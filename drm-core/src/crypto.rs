@@ -20,6 +20,7 @@
 
 pub mod backend;
 mod ecc;
+mod rfc6979;
 
 use rand_core::TryCryptoRng;
 use subtle::ConstantTimeEq;
@@ -39,8 +40,31 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && bool::from(a.ct_eq(b))
 }
 
-/// Streaming SHA-256 (RustCrypto's).
-pub type Sha256 = backend::SoftSha256;
+/// Streaming SHA-256 of the build's [`DefaultSha256`](backend::DefaultSha256).
+pub type Sha256 = <backend::DefaultSha256 as backend::Sha256Engine>::Hasher;
+
+impl<C: backend::Sha256Compress + Default> Default for backend::BlockHasher<C> {
+    fn default() -> Self {
+        backend::Sha256Engine::hasher(&backend::Blockwise(C::default()))
+    }
+}
+
+impl<C: backend::Sha256Compress + Default> backend::BlockHasher<C> {
+    /// A fresh hash.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Absorbs `data`.
+    pub fn update(&mut self, data: &[u8]) {
+        backend::Hasher::update(self, data);
+    }
+    /// The digest.
+    #[must_use]
+    pub fn finalize(self) -> [u8; 32] {
+        backend::Hasher::finalize(self)
+    }
+}
 
 impl backend::SoftSha256 {
     /// A fresh hash.
@@ -71,20 +95,20 @@ pub fn hmac_sha256(key: &HmacKey, data: &[u8]) -> [u8; 32] {
     DEFAULT.hmac_sha256(key, data)
 }
 
-/// Streaming HMAC-SHA256 (RFC 2104) over RustCrypto's SHA-256.
+/// Streaming HMAC-SHA256 (RFC 2104) over the build's default SHA-256.
 #[derive(Clone)]
-pub struct HmacSha256(backend::Hmac<RustCrypto>);
+pub struct HmacSha256(backend::Hmac<backend::DefaultSha256>);
 
 impl HmacSha256 {
     /// A MAC keyed with `key`.
     #[must_use]
     pub fn new(key: &HmacKey) -> Self {
-        Self(backend::Hmac::new(&RustCrypto, key))
+        Self(backend::Hmac::new(&backend::DEFAULT_SHA256, key))
     }
     /// A MAC keyed with a key of any length (RFC 2104 rules). Never fails; the `Result` is kept
     /// for the callers written when it could.
     pub fn new_from_slice(key: &[u8]) -> Result<Self> {
-        Ok(Self(backend::Hmac::with_key(&RustCrypto, key)))
+        Ok(Self(backend::Hmac::with_key(&backend::DEFAULT_SHA256, key)))
     }
     /// Absorbs `data`.
     pub fn update(&mut self, data: &[u8]) {

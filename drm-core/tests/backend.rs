@@ -156,14 +156,16 @@ fn a_block_only_engine_gives_the_reference_bytes() {
         .sum();
     assert_eq!(blocks.get(), want);
     assert_eq!(hashes.get(), 70);
-    // A signature over a message: hashed by the port's engine, the same bytes.
+    // A signature over a message: the message and the RFC 6979 nonce hashed by the port's
+    // engine (one hash of the message; the nonce's HMAC keyed three times, two hashes each),
+    // the same bytes.
     let d = drm_core::secret::EccPrivateKey::from_bytes([0x42; 32]);
     let before = hashes.get();
     assert_eq!(
         port.ecdsa_p256_sign(&d, b"m").unwrap(),
         RustCrypto.ecdsa_p256_sign(&d, b"m").unwrap()
     );
-    assert_eq!(hashes.get(), before + 1);
+    assert_eq!(hashes.get(), before + 7);
     let _ = BlockEngine::default();
 }
 
@@ -180,4 +182,68 @@ fn cbc_refuses_partial_blocks_and_leaves_the_data() {
     let mut h = RustCrypto.hasher();
     h.update(b"abc");
     assert_eq!(h.finalize(), drm_core::crypto::sha256(b"abc"));
+}
+
+/// The kit's RFC 6979 nonces (over the backend's SHA-256) give the signatures of the `ecdsa`
+/// crate's own RFC 6979 (`rfc6979` crate), for many keys and digests, including digests at or
+/// above the group order.
+#[test]
+fn signatures_are_the_ecdsa_crates_rfc6979_ones() {
+    use p256::elliptic_curve::PrimeField;
+    let mut digests = vec![[0u8; 32], [0xFF; 32]];
+    let n_bytes: [u8; 32] = (-p256::Scalar::ONE).to_repr().into();
+    digests.push(n_bytes); // n − 1
+    for i in 0..40u8 {
+        digests.push(core::array::from_fn(|j| {
+            (j as u8).wrapping_mul(i).wrapping_add(i)
+        }));
+    }
+    for (i, digest) in digests.iter().enumerate() {
+        let key_bytes: [u8; 32] = core::array::from_fn(|j| (j as u8 ^ i as u8).wrapping_add(1));
+        let key = drm_core::secret::EccPrivateKey::from_bytes(key_bytes);
+        let d = p256::NonZeroScalar::from_repr(key_bytes.into()).unwrap();
+        let (want, _) =
+            ecdsa::hazmat::sign_prehashed_rfc6979::<p256::NistP256, sha2::Sha256>(&d, digest, &[]);
+        let want: [u8; 64] = want.to_bytes().into();
+        assert_eq!(
+            RustCrypto.ecdsa_p256_sign_digest(&key, digest).unwrap(),
+            want,
+            "digest {i}"
+        );
+    }
+}
+
+/// The kit's compact SHA-256 is `sha2`'s for every length across the block and padding
+/// boundaries, fed in pieces, and passes every self-test family as a backend.
+#[test]
+fn compact_sha256_is_sha2() {
+    use drm_core::crypto::backend::CompactSha256;
+    use sha2::Digest as _;
+    let engine = CompactSha256::default();
+    for len in 0..300 {
+        let msg = bytes(len, 11);
+        let want: [u8; 32] = sha2::Sha256::digest(&msg).into();
+        for piece in [1usize, 7, 64, 65, 1000] {
+            let mut h = engine.hasher();
+            for p in msg.chunks(piece) {
+                h.update(p);
+            }
+            assert_eq!(
+                h.clone().finalize(),
+                want,
+                "length {len}, pieces of {piece}"
+            );
+        }
+    }
+    let suite = Suite {
+        sha: engine,
+        aes: RustCrypto,
+        p256: RustCrypto,
+    };
+    let mut rng = drm_target_host::InsecureTestRng::seeded(3);
+    let report = drm_core::selftest::run_all(&suite, &mut rng, 20, 2).unwrap();
+    assert_eq!(
+        (report.sha256, report.hmac_sha256, report.ecdsa_rfc6979),
+        (4, 7, 2)
+    );
 }

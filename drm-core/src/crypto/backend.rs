@@ -52,7 +52,7 @@ pub trait Hasher {
 pub trait Sha256Engine {
     /// A running hash of this engine. It owns what it needs to reach the engine (a handle, a
     /// register block's address): the kit keeps hashes in its own structures.
-    type Hasher: Hasher;
+    type Hasher: Hasher + Clone;
     /// A fresh hash.
     fn hasher(&self) -> Self::Hasher;
 }
@@ -99,6 +99,18 @@ pub trait AesEngine {
     type Cipher: BlockCipher;
     /// `key`, ready to use.
     fn aes128(&self, key: &Aes128Key) -> Self::Cipher;
+
+    /// CBC encryption of `blocks` with `key` in one call. Provided through [`Self::aes128`]; an
+    /// engine with a one-shot CBC mode (or a software backend with a faster path) may do it
+    /// itself.
+    fn cbc_encrypt(&self, key: &Aes128Key, iv: &[u8; 16], blocks: &mut [[u8; 16]]) {
+        self.aes128(key).cbc_encrypt(iv, blocks);
+    }
+
+    /// CBC decryption of `blocks` with `key` in one call (see [`Self::cbc_encrypt`]).
+    fn cbc_decrypt(&self, key: &Aes128Key, iv: &[u8; 16], blocks: &mut [[u8; 16]]) {
+        self.aes128(key).cbc_decrypt(iv, blocks);
+    }
 }
 
 /// The P-256 operations the kit's ECDSA, ElGamal and key checks are built from, on scalars and
@@ -128,9 +140,9 @@ pub trait P256Engine {
     fn mul_base(&self, k: &Self::Secret) -> Result<Self::Point>;
     /// `k·P`.
     fn mul(&self, p: &Self::Point, k: &Self::Secret) -> Result<Self::Point>;
-    /// ECDSA over a SHA-256 digest with the RFC 6979 nonce: `r‖s`. Every engine gives the same
-    /// bytes for the same key and digest.
-    fn sign(&self, d: &Self::Secret, digest: &[u8; 32]) -> Result<[u8; 64]>;
+    /// ECDSA over a SHA-256 digest with the nonce `k` (the kit computes it, RFC 6979): `r‖s`,
+    /// or `None` when `r` or `s` is zero (the kit then takes the next nonce).
+    fn sign(&self, d: &Self::Secret, k: &Self::Secret, digest: &[u8; 32]) -> Option<[u8; 64]>;
     /// ECDSA verification of `r‖s`; any failure is [`Error::VerificationFailed`].
     fn verify(&self, q: &Self::Point, digest: &[u8; 32], signature: &[u8; 64]) -> Result<()>;
     /// The point with x coordinate `x` and an even `y`, if there is one.
@@ -213,6 +225,176 @@ impl Sha256Engine for RustCrypto {
     }
 }
 
+/// One SHA-256 compression (FIPS 180-4 §6.2.2) of `block` into `state`: all a port writes for
+/// a hash engine that works block by block; [`Blockwise`] adds the padding and the running
+/// state.
+pub trait Sha256Compress: Clone {
+    /// `state = compress(state, block)`.
+    fn compress(&self, state: &mut [u32; 8], block: &[u8; 64]);
+}
+
+/// A [`Sha256Engine`] from a [`Sha256Compress`]: the message buffer, the padding and the
+/// length are the kit's, the compressions the engine's.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Blockwise<C>(pub C);
+
+/// A running hash of [`Blockwise`]: its chaining value and partial block live here, so any
+/// number of hashes can run at once on one engine.
+#[derive(Clone)]
+pub struct BlockHasher<C> {
+    compress: C,
+    state: [u32; 8],
+    buf: [u8; SHA256_BLOCK],
+    fill: usize,
+    len: u64,
+}
+
+/// FIPS 180-4 §5.3.3.
+const SHA256_H0: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+
+impl<C: Sha256Compress> BlockHasher<C> {
+    fn with(compress: C) -> Self {
+        Self {
+            compress,
+            state: SHA256_H0,
+            buf: [0; SHA256_BLOCK],
+            fill: 0,
+            len: 0,
+        }
+    }
+
+    fn compress_buf(&mut self) {
+        self.compress.compress(&mut self.state, &self.buf);
+        self.fill = 0;
+    }
+}
+
+impl<C: Sha256Compress> Hasher for BlockHasher<C> {
+    fn update(&mut self, mut data: &[u8]) {
+        self.len = self.len.wrapping_add(data.len() as u64);
+        while !data.is_empty() {
+            let take = (SHA256_BLOCK - self.fill).min(data.len());
+            let (head, rest) = data.split_at(take);
+            if let Some(dst) = self.buf.get_mut(self.fill..self.fill + take) {
+                dst.copy_from_slice(head);
+            }
+            self.fill += take;
+            data = rest;
+            if self.fill == SHA256_BLOCK {
+                self.compress_buf();
+            }
+        }
+    }
+
+    fn finalize(mut self) -> [u8; 32] {
+        // FIPS 180-4 §5.1.1: 0x80, zeros, the length in bits in the last 8 bytes.
+        let bits = self.len.wrapping_mul(8);
+        let fill = self.fill;
+        for (i, b) in self.buf.iter_mut().enumerate().skip(fill) {
+            *b = if i == fill { 0x80 } else { 0 };
+        }
+        if fill >= SHA256_BLOCK - 8 {
+            self.compress_buf();
+            self.buf.fill(0);
+        }
+        let (_, tail) = self.buf.split_at_mut(SHA256_BLOCK - 8);
+        tail.copy_from_slice(&bits.to_be_bytes());
+        self.compress_buf();
+        let mut out = [0u8; 32];
+        for (chunk, s) in out.chunks_exact_mut(4).zip(self.state) {
+            chunk.copy_from_slice(&s.to_be_bytes());
+        }
+        out
+    }
+}
+
+impl<C> Drop for BlockHasher<C> {
+    fn drop(&mut self) {
+        self.state.zeroize();
+        self.buf.zeroize();
+    }
+}
+
+impl<C: Sha256Compress> Sha256Engine for Blockwise<C> {
+    type Hasher = BlockHasher<C>;
+    fn hasher(&self) -> BlockHasher<C> {
+        BlockHasher::with(self.0.clone())
+    }
+}
+
+/// The kit's own SHA-256 compression, written small: one loop of 64 rounds over a 16-word
+/// schedule, no unrolling (about 1.6 times RustCrypto's instructions for a tenth of its code).
+/// Constant time (no data-dependent branches or lookups).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CompactCompress;
+
+/// FIPS 180-4 §4.2.2.
+const SHA256_K: [u32; 64] = [
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+];
+
+impl Sha256Compress for CompactCompress {
+    #[inline(never)]
+    fn compress(&self, state: &mut [u32; 8], block: &[u8; 64]) {
+        let mut w = [0u32; 16];
+        for (word, chunk) in w.iter_mut().zip(block.chunks_exact(4)) {
+            let mut b = [0u8; 4];
+            b.copy_from_slice(chunk);
+            *word = u32::from_be_bytes(b);
+        }
+        let mut v = *state;
+        for k in SHA256_K {
+            // w[0] is W_t; the next word, W_{t+16}, goes in at the end.
+            let [a, b, c, d, e, f, g, h] = v;
+            let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
+            let ch = (e & f) ^ (!e & g);
+            let t1 = h
+                .wrapping_add(s1)
+                .wrapping_add(ch)
+                .wrapping_add(k)
+                .wrapping_add(w[0]);
+            let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
+            let maj = (a & b) ^ (a & c) ^ (b & c);
+            let t2 = s0.wrapping_add(maj);
+            v = [t1.wrapping_add(t2), a, b, c, d.wrapping_add(t1), e, f, g];
+            let (w1, w14) = (w[1], w[14]);
+            let sigma0 = w1.rotate_right(7) ^ w1.rotate_right(18) ^ (w1 >> 3);
+            let sigma1 = w14.rotate_right(17) ^ w14.rotate_right(19) ^ (w14 >> 10);
+            let next = w[0]
+                .wrapping_add(sigma0)
+                .wrapping_add(w[9])
+                .wrapping_add(sigma1);
+            w.rotate_left(1);
+            w[15] = next;
+        }
+        for (s, x) in state.iter_mut().zip(v) {
+            *s = s.wrapping_add(x);
+        }
+        w.zeroize();
+        v.zeroize();
+    }
+}
+
+/// The kit's compact SHA-256 ([`CompactCompress`] block by block): the default with the feature
+/// `sha256-compact`, or named by a port.
+pub type CompactSha256 = Blockwise<CompactCompress>;
+
 /// RustCrypto's AES-128 with its key schedule (zeroized when dropped).
 #[derive(Clone)]
 pub struct SoftAes128(aes::Aes128);
@@ -224,14 +406,6 @@ impl BlockCipher for SoftAes128 {
     fn decrypt_block(&self, block: &mut [u8; 16]) {
         aes::cipher::BlockCipherDecrypt::decrypt_block(&self.0, block.into());
     }
-    /// The `cbc` crate's (it decrypts blocks in parallel).
-    fn cbc_decrypt(&self, iv: &[u8; 16], blocks: &mut [[u8; 16]]) {
-        use aes::cipher::{BlockModeDecrypt, InnerIvInit};
-        let mut mode = cbc::Decryptor::<aes::Aes128>::inner_iv_init(self.0.clone(), iv.into());
-        for block in blocks.iter_mut() {
-            mode.decrypt_block(block.into());
-        }
-    }
 }
 
 impl AesEngine for RustCrypto {
@@ -240,6 +414,24 @@ impl AesEngine for RustCrypto {
         SoftAes128(<aes::Aes128 as aes::cipher::KeyInit>::new(
             key.expose_secret().into(),
         ))
+    }
+
+    /// The `cbc` crate's, over all the blocks at once, with one key schedule in the mode itself
+    /// (no second copy of the expanded key: the Cortex-M0's stack has no room for one).
+    fn cbc_encrypt(&self, key: &Aes128Key, iv: &[u8; 16], blocks: &mut [[u8; 16]]) {
+        use aes::cipher::{BlockModeEncrypt, KeyIvInit};
+        let (blocks, _) = aes::cipher::array::Array::slice_as_chunks_mut(blocks.as_flattened_mut());
+        cbc::Encryptor::<aes::Aes128>::new(key.expose_secret().into(), iv.into())
+            .encrypt_blocks(blocks);
+    }
+
+    /// The `cbc` crate's (it decrypts blocks in parallel: about half the instructions of one
+    /// block at a time).
+    fn cbc_decrypt(&self, key: &Aes128Key, iv: &[u8; 16], blocks: &mut [[u8; 16]]) {
+        use aes::cipher::{BlockModeDecrypt, KeyIvInit};
+        let (blocks, _) = aes::cipher::array::Array::slice_as_chunks_mut(blocks.as_flattened_mut());
+        cbc::Decryptor::<aes::Aes128>::new(key.expose_secret().into(), iv.into())
+            .decrypt_blocks(blocks);
     }
 }
 
@@ -263,24 +455,65 @@ impl Crypto for RustCrypto {
 #[cfg(all(feature = "p256-cm4", target_arch = "arm"))]
 pub use ecc::P256Cm4;
 
-/// The backends of a build without choices: [`RustCrypto`], with P-256 in [`P256Cm4`] when the
-/// feature `p256-cm4` is on (on ARM).
+/// The SHA-256 of a build without choices: [`RustCrypto`]'s, or [`CompactSha256`] with the
+/// feature `sha256-compact`: also the store's default and the XML writer's.
+#[cfg(not(feature = "sha256-compact"))]
+pub type DefaultSha256 = RustCrypto;
+/// The SHA-256 of a build without choices: [`RustCrypto`]'s, or [`CompactSha256`] with the
+/// feature `sha256-compact`.
+#[cfg(feature = "sha256-compact")]
+pub type DefaultSha256 = CompactSha256;
+/// The [`DefaultSha256`] value.
+#[cfg(not(feature = "sha256-compact"))]
+pub const DEFAULT_SHA256: DefaultSha256 = RustCrypto;
+/// The [`DefaultSha256`] value.
+#[cfg(feature = "sha256-compact")]
+pub const DEFAULT_SHA256: DefaultSha256 = Blockwise(CompactCompress);
+
+/// The P-256 of a build without choices: [`RustCrypto`]'s, or [`P256Cm4`] with the feature
+/// `p256-cm4` (on ARM).
 #[cfg(not(all(feature = "p256-cm4", target_arch = "arm")))]
-pub type DefaultCrypto = RustCrypto;
-/// The backends of a build without choices: [`RustCrypto`], with P-256 in [`P256Cm4`] when the
-/// feature `p256-cm4` is on (on ARM).
+pub type DefaultP256 = RustCrypto;
+/// The P-256 of a build without choices.
 #[cfg(all(feature = "p256-cm4", target_arch = "arm"))]
-pub type DefaultCrypto = Suite<RustCrypto, RustCrypto, P256Cm4>;
+pub type DefaultP256 = P256Cm4;
+/// The [`DefaultP256`] value.
+#[cfg(not(all(feature = "p256-cm4", target_arch = "arm")))]
+pub const DEFAULT_P256: DefaultP256 = RustCrypto;
+/// The [`DefaultP256`] value.
+#[cfg(all(feature = "p256-cm4", target_arch = "arm"))]
+pub const DEFAULT_P256: DefaultP256 = P256Cm4;
+
+/// The backends of a build without choices: [`RustCrypto`], its SHA-256 replaced by
+/// [`DefaultSha256`] and its P-256 by [`DefaultP256`] as the features say (cargo features, no
+/// rustflags: `sha256-compact`, `p256-cm4`).
+#[cfg(not(any(
+    feature = "sha256-compact",
+    all(feature = "p256-cm4", target_arch = "arm")
+)))]
+pub type DefaultCrypto = RustCrypto;
+/// The backends of a build without choices (see the other cfg).
+#[cfg(any(
+    feature = "sha256-compact",
+    all(feature = "p256-cm4", target_arch = "arm")
+))]
+pub type DefaultCrypto = Suite<DefaultSha256, RustCrypto, DefaultP256>;
 
 /// The [`DefaultCrypto`] value.
-#[cfg(not(all(feature = "p256-cm4", target_arch = "arm")))]
+#[cfg(not(any(
+    feature = "sha256-compact",
+    all(feature = "p256-cm4", target_arch = "arm")
+)))]
 pub const DEFAULT: DefaultCrypto = RustCrypto;
 /// The [`DefaultCrypto`] value.
-#[cfg(all(feature = "p256-cm4", target_arch = "arm"))]
+#[cfg(any(
+    feature = "sha256-compact",
+    all(feature = "p256-cm4", target_arch = "arm")
+))]
 pub const DEFAULT: DefaultCrypto = Suite {
-    sha: RustCrypto,
+    sha: DEFAULT_SHA256,
     aes: RustCrypto,
-    p256: P256Cm4,
+    p256: DEFAULT_P256,
 };
 
 fn xor_block(block: &mut [u8; 16], with: &[u8; 16]) {
@@ -306,10 +539,7 @@ pub struct Hmac<E: Sha256Engine> {
     outer: E::Hasher,
 }
 
-impl<E: Sha256Engine> Clone for Hmac<E>
-where
-    E::Hasher: Clone,
-{
+impl<E: Sha256Engine> Clone for Hmac<E> {
     fn clone(&self) -> Self {
         Self {
             inner: self.inner.clone(),
@@ -571,7 +801,7 @@ pub trait Algorithms: Crypto {
     /// unchanged) when `data` is not a whole number of blocks.
     fn aes128_cbc_encrypt(&self, key: &Aes128Key, iv: &[u8; 16], data: &mut [u8]) -> Result<()> {
         let blocks = blocks(data)?;
-        self.aes().aes128(key).cbc_encrypt(iv, blocks);
+        self.aes().cbc_encrypt(key, iv, blocks);
         Ok(())
     }
 
@@ -579,7 +809,7 @@ pub trait Algorithms: Crypto {
     /// unchanged) when `data` is not a whole number of blocks.
     fn aes128_cbc_decrypt(&self, key: &Aes128Key, iv: &[u8; 16], data: &mut [u8]) -> Result<()> {
         let blocks = blocks(data)?;
-        self.aes().aes128(key).cbc_decrypt(iv, blocks);
+        self.aes().cbc_decrypt(key, iv, blocks);
         Ok(())
     }
 
@@ -687,7 +917,7 @@ pub trait Algorithms: Crypto {
 
     /// ECDSA-P256 over a SHA-256 `digest` (RFC 6979 nonce): `r‖s`.
     fn ecdsa_p256_sign_digest(&self, key: &EccPrivateKey, digest: &[u8; 32]) -> Result<[u8; 64]> {
-        ecc::sign_digest(self.p256(), key, digest)
+        ecc::sign_digest(self.p256(), self.sha(), key, digest)
     }
 
     /// Verifies `r‖s` over `msg` with `public`.
@@ -785,17 +1015,16 @@ mod tests {
             *b = i as u8;
         }
         let plain = data;
-        let soft = RustCrypto.aes128(&key);
         let only = BlocksOnly(RustCrypto.aes128(&key));
         let mut a = data;
         only.cbc_encrypt(&iv, &mut a);
         let mut b = data;
-        soft.cbc_encrypt(&iv, &mut b);
+        AesEngine::cbc_encrypt(&RustCrypto, &key, &iv, &mut b);
         assert_eq!(a, b);
         assert_ne!(a, plain);
         let mut c = a;
         only.cbc_decrypt(&iv, &mut c);
-        soft.cbc_decrypt(&iv, &mut a);
+        AesEngine::cbc_decrypt(&RustCrypto, &key, &iv, &mut a);
         assert_eq!(a, plain);
         assert_eq!(c, plain);
     }

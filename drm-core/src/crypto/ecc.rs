@@ -15,7 +15,8 @@ use p256::{AffinePoint, FieldBytes, NistP256, NonZeroScalar, ProjectivePoint};
 use rand_core::TryCryptoRng;
 use zeroize::Zeroize;
 
-use super::backend::{P256Engine, RustCrypto};
+use super::backend::{P256Engine, RustCrypto, Sha256Engine};
+use super::rfc6979;
 use crate::error::{Error, Result};
 use crate::secret::{EccPrivateKey, Secret32};
 
@@ -71,10 +72,10 @@ impl P256Engine for RustCrypto {
         Ok(mul_point(p, k))
     }
 
-    fn sign(&self, d: &NonZeroScalar, digest: &[u8; 32]) -> Result<[u8; 64]> {
-        let (signature, _) =
-            ecdsa::hazmat::sign_prehashed_rfc6979::<NistP256, sha2::Sha256>(d, digest, &[]);
-        Ok(signature.to_bytes().into())
+    fn sign(&self, d: &NonZeroScalar, k: &NonZeroScalar, digest: &[u8; 32]) -> Option<[u8; 64]> {
+        ecdsa::hazmat::sign_prehashed::<NistP256>(d, k, digest)
+            .ok()
+            .map(|(signature, _)| signature.to_bytes().into())
     }
 
     fn verify(&self, q: &AffinePoint, digest: &[u8; 32], signature: &[u8; 64]) -> Result<()> {
@@ -174,14 +175,31 @@ pub(super) fn generate_key<E: P256Engine + ?Sized, R: TryCryptoRng + ?Sized>(
     Ok((key, e.encode(&public?)))
 }
 
-/// ECDSA over a SHA-256 digest (RFC 6979 nonce).
-pub(super) fn sign_digest<E: P256Engine + ?Sized>(
+/// ECDSA over a SHA-256 digest with the RFC 6979 nonce, its hashes computed with `sha`: the
+/// next candidate when one is out of `[1, n)` or gives `r` or `s` zero (each with probability
+/// about 2⁻³², 2⁻²⁵⁶), as RFC 6979 §3.4 says.
+pub(super) fn sign_digest<E: P256Engine + ?Sized, H: Sha256Engine>(
     e: &E,
+    sha: &H,
     key: &EccPrivateKey,
     digest: &[u8; 32],
 ) -> Result<[u8; 64]> {
     let mut d = secret_scalar(e, key)?;
-    let signature = e.sign(&d, digest);
+    let mut signature = Err(Error::LogicBug);
+    for index in 0..MAX_DRAWS {
+        let mut candidate = rfc6979::candidate(sha, key.expose_secret(), digest, index);
+        let k = e.secret(&candidate);
+        candidate.zeroize();
+        let Some(mut k) = k else {
+            continue;
+        };
+        let s = e.sign(&d, &k, digest);
+        k.zeroize();
+        if let Some(s) = s {
+            signature = Ok(s);
+            break;
+        }
+    }
     d.zeroize();
     signature
 }

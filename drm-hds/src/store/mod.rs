@@ -12,7 +12,7 @@
 
 use core::ops::ControlFlow;
 
-use drm_core::crypto::backend::{RustCrypto, Sha256Engine};
+use drm_core::crypto::backend::{DEFAULT_SHA256, DefaultSha256, Sha256Engine};
 use drm_core::platform::MonotonicCounter;
 use drm_core::secret::HmacKey;
 use embedded_storage::nor_flash::{MultiwriteNorFlash, NorFlash, NorFlashError};
@@ -56,10 +56,11 @@ impl MonotonicCounter for NoCounter {
 /// Options of a store. `Config::new()` (no monotonic counter, default wear threshold) suits most
 /// uses; add a counter with [`Config::with_counter`].
 ///
-/// The store's MACs and digests are computed with a SHA-256 engine `H`: RustCrypto's by default,
-/// a device's own with [`Config::with_sha`].
+/// The store's MACs and digests are computed with a SHA-256 engine `H`: the build's by default,
+/// a device's own with [`Config::with_sha`] (the build's `DefaultSha256` by default: RustCrypto's,
+/// or the kit's compact one with drm-core's feature `sha256-compact`).
 #[derive(Debug)]
-pub struct Config<C = NoCounter, H = RustCrypto> {
+pub struct Config<C = NoCounter, H = DefaultSha256> {
     counter: Option<C>,
     wear_threshold: u32,
     sha: H,
@@ -72,7 +73,7 @@ impl Config<NoCounter> {
         Self {
             counter: None,
             wear_threshold: 64,
-            sha: RustCrypto,
+            sha: DEFAULT_SHA256,
         }
     }
 }
@@ -250,7 +251,7 @@ struct CommitScratch<'a> {
 /// it manages (RAM use grows with it, about 40 bytes per page; see `FORMAT.md` "RAM").
 /// Construct with [`Store::format`] or [`Store::mount`]; hand the flash back with
 /// [`Store::release`].
-pub struct Store<S, C = NoCounter, const PAGES: usize = 32, H = RustCrypto> {
+pub struct Store<S, C = NoCounter, const PAGES: usize = 32, H = DefaultSha256> {
     flash: S,
     key: HmacKey,
     sha: H,

@@ -3,20 +3,15 @@
 //! the secret scalars by its design (fixed windows, no secret-dependent branches or addresses).
 //!
 //! Its numbers are eight little-endian 32-bit words; the kit's are 32 big-endian bytes.
-//! Signatures use the same RFC 6979 nonces as the RustCrypto backend (computed here, [`Nonces`],
-//! with fewer hashes than the `rfc6979` crate `ecdsa` uses), so both give the same bytes for the
-//! same key and digest.
+//! It signs with the RFC 6979 nonce the kit computes (`crypto/rfc6979.rs`), as every engine
+//! does, so both give the same bytes for the same key and digest.
 
-use p256::elliptic_curve::PrimeField;
-use p256::elliptic_curve::ops::Reduce;
 use p256::elliptic_curve::point::AffineCoordinates;
-use p256::{AffinePoint, FieldBytes, Scalar};
+use p256::{AffinePoint, FieldBytes};
 use zeroize::Zeroize;
 
-use super::{Error, MAX_DRAWS, Result};
-use crate::crypto::HmacSha256;
+use super::{Error, Result};
 use crate::crypto::backend::P256Engine;
-use crate::secret::HmacKey;
 
 /// The P-256 of P256-Cortex-M4's assembly (the `p256-cm4` crate): see the module documentation.
 #[derive(Clone, Copy, Debug, Default)]
@@ -124,97 +119,6 @@ impl Point {
     }
 }
 
-/// RFC 6979 §3.2 nonces for P-256 with SHA-256 (qlen = hlen = 256: one HMAC output is one
-/// candidate), the HMAC states keyed once per K (the `rfc6979` crate keys an HMAC afresh for
-/// every call and updates K and V once more after each output, which is only needed for the next
-/// one): 16 SHA-256 compressions for the first k instead of 30. The same k, bit for bit: the
-/// `p256_backends` suite compares the signatures with RustCrypto's and the `kat` suite checks
-/// RFC 6979 A.2.5.
-struct Nonces {
-    /// HMAC keyed with the current K.
-    mac: HmacSha256,
-    v: [u8; 32],
-    /// A k was handed out: the next one starts with `K = HMAC_K(V ‖ 00)`, `V = HMAC_K(V)`.
-    used: bool,
-}
-
-impl Nonces {
-    /// Steps b to g for the private key `x` and the message digest `h1`.
-    fn new(x: &[u8; 32], h1: &[u8; 32]) -> Self {
-        let mut h = bits2octets(h1);
-        let mut nonces = Self {
-            mac: keyed(&[0; 32]),
-            v: [1; 32],
-            used: false,
-        };
-        for separator in [0u8, 1] {
-            let mut mac = nonces.mac.clone();
-            mac.update(&nonces.v);
-            mac.update(&[separator]);
-            mac.update(x);
-            mac.update(&h);
-            nonces.rekey(mac);
-        }
-        h.zeroize();
-        nonces
-    }
-
-    /// `K = mac's tag`, then `V = HMAC_K(V)`.
-    fn rekey(&mut self, mac: HmacSha256) {
-        let mut k = mac.finalize();
-        self.mac = keyed(&k);
-        k.zeroize();
-        self.step_v();
-    }
-
-    /// `V = HMAC_K(V)`.
-    fn step_v(&mut self) {
-        let mut mac = self.mac.clone();
-        mac.update(&self.v);
-        self.v = mac.finalize();
-    }
-
-    /// Step h: the next candidate in `[1, n)`, as the assembly's words; `None` after
-    /// [`MAX_DRAWS`] candidates out of range (each is with probability about 2⁻³²).
-    fn next_k(&mut self) -> Option<[u32; 8]> {
-        for _ in 0..MAX_DRAWS {
-            if self.used {
-                let mut mac = self.mac.clone();
-                mac.update(&self.v);
-                mac.update(&[0]);
-                self.rekey(mac);
-            }
-            self.used = true;
-            self.step_v();
-            let mut k = words(&self.v);
-            if p256_cm4::check_range_n(&k) {
-                return Some(k);
-            }
-            k.zeroize();
-        }
-        None
-    }
-}
-
-impl Drop for Nonces {
-    fn drop(&mut self) {
-        self.v.zeroize();
-    }
-}
-
-/// An HMAC-SHA256 keyed with the 32-byte `key`.
-fn keyed(key: &[u8; 32]) -> HmacSha256 {
-    HmacSha256::new(&HmacKey::from_bytes(*key))
-}
-
-/// RFC 6979 §2.3.4 for a 256-bit digest and order: `h1 mod n`, by `p256`'s reduction (the one
-/// `ecdsa` uses for the digest).
-fn bits2octets(h1: &[u8; 32]) -> [u8; 32] {
-    <Scalar as Reduce<FieldBytes>>::reduce(&FieldBytes::from(*h1))
-        .to_repr()
-        .into()
-}
-
 impl P256Engine for P256Cm4 {
     /// The scalar as the assembly takes it: little-endian words, checked to be in `[1, n)`.
     type Secret = [u32; 8];
@@ -264,31 +168,17 @@ impl P256Engine for P256Cm4 {
     }
 
     #[inline(never)]
-    fn sign(&self, d: &[u32; 8], digest: &[u8; 32]) -> Result<[u8; 64]> {
-        let mut x = bytes(d);
-        let mut nonces = Nonces::new(&x, digest);
-        x.zeroize();
+    fn sign(&self, d: &[u32; 8], k: &[u32; 8], digest: &[u8; 32]) -> Option<[u8; 64]> {
         let hash = AlignedDigest(*digest);
-        let mut result = Err(Error::LogicBug);
-        // RFC 6979 draws the next k when one is unusable (r or s zero: probability about
-        // 2^-256), as `ecdsa::hazmat::sign_prehashed_rfc6979` does.
-        for _ in 0..MAX_DRAWS {
-            let Some(mut kw) = nonces.next_k() else {
-                break;
-            };
-            let (mut r, mut s) = ([0u32; 8], [0u32; 8]);
-            let ok = p256_cm4::sign(&mut r, &mut s, &hash.0, d, &kw);
-            kw.zeroize();
-            if ok {
-                let mut out = [0u8; 64];
-                let (a, b) = out.split_at_mut(32);
-                a.copy_from_slice(&bytes(&r));
-                b.copy_from_slice(&bytes(&s));
-                result = Ok(out);
-                break;
-            }
+        let (mut r, mut s) = ([0u32; 8], [0u32; 8]);
+        if !p256_cm4::sign(&mut r, &mut s, &hash.0, d, k) {
+            return None;
         }
-        result
+        let mut out = [0u8; 64];
+        let (a, b) = out.split_at_mut(32);
+        a.copy_from_slice(&bytes(&r));
+        b.copy_from_slice(&bytes(&s));
+        Some(out)
     }
 
     /// The assembly's square root (`02 ‖ x`: the even `y`).
