@@ -350,6 +350,9 @@ const SHA256_K: [u32; 64] = [
 ];
 
 impl Sha256Compress for CompactCompress {
+    // Every index is below 16 or 64 by construction (masked with `& 15`, or the round number
+    // `t < 64` into the 64 constants): in bounds, and the compiler removes the checks.
+    #[allow(clippy::indexing_slicing)]
     #[inline(never)]
     fn compress(&self, state: &mut [u32; 8], block: &[u8; 64]) {
         let mut w = [0u32; 16];
@@ -359,29 +362,41 @@ impl Sha256Compress for CompactCompress {
             *word = u32::from_be_bytes(b);
         }
         let mut v = *state;
-        for k in SHA256_K {
-            // w[0] is W_t; the next word, W_{t+16}, goes in at the end.
+        for t in 0..64 {
+            // The schedule in 16 words: W_t overwrites W_{t-16} (t is public: no secret branch).
+            let wt = if t < 16 {
+                w[t]
+            } else {
+                let (w15, w2) = (w[(t + 1) & 15], w[(t + 14) & 15]);
+                let sigma0 = w15.rotate_right(7) ^ w15.rotate_right(18) ^ (w15 >> 3);
+                let sigma1 = w2.rotate_right(17) ^ w2.rotate_right(19) ^ (w2 >> 10);
+                let x = w[t & 15]
+                    .wrapping_add(sigma0)
+                    .wrapping_add(w[(t + 9) & 15])
+                    .wrapping_add(sigma1);
+                w[t & 15] = x;
+                x
+            };
             let [a, b, c, d, e, f, g, h] = v;
             let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
             let ch = (e & f) ^ (!e & g);
             let t1 = h
                 .wrapping_add(s1)
                 .wrapping_add(ch)
-                .wrapping_add(k)
-                .wrapping_add(w[0]);
+                .wrapping_add(SHA256_K[t])
+                .wrapping_add(wt);
             let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
             let maj = (a & b) ^ (a & c) ^ (b & c);
-            let t2 = s0.wrapping_add(maj);
-            v = [t1.wrapping_add(t2), a, b, c, d.wrapping_add(t1), e, f, g];
-            let (w1, w14) = (w[1], w[14]);
-            let sigma0 = w1.rotate_right(7) ^ w1.rotate_right(18) ^ (w1 >> 3);
-            let sigma1 = w14.rotate_right(17) ^ w14.rotate_right(19) ^ (w14 >> 10);
-            let next = w[0]
-                .wrapping_add(sigma0)
-                .wrapping_add(w[9])
-                .wrapping_add(sigma1);
-            w.rotate_left(1);
-            w[15] = next;
+            v = [
+                t1.wrapping_add(s0.wrapping_add(maj)),
+                a,
+                b,
+                c,
+                d.wrapping_add(t1),
+                e,
+                f,
+                g,
+            ];
         }
         for (s, x) in state.iter_mut().zip(v) {
             *s = s.wrapping_add(x);
