@@ -25,7 +25,7 @@ use drm_core::platform::{DeviceIdentity, TryCryptoRng};
 use drm_core::secret::Secret32;
 use drm_core::xml::dsig;
 use drm_core::xml::ns;
-use drm_core::xml::writer::{Attr, CountingSink, Name, Sink, SliceSink, Writer};
+use drm_core::xml::writer::{Attr, ByteSource, CountingSink, Name, Sink, SliceSink, Writer};
 use drm_core::{Kid, SessionId};
 use zeroize::Zeroize;
 
@@ -122,8 +122,8 @@ impl<R: TryCryptoRng + ?Sized> Values for Real<'_, R> {
         point: &Secret32,
         chain: &[u8],
     ) -> Result<()> {
-        let data = CbcIter::new(crypto, point, Plaintext::new(chain));
-        Ok(dsig::write_encrypted_data(w, wrapped, data)?)
+        let mut data = CbcIter::new(crypto, point, Plaintext::new(chain));
+        Ok(dsig::write_encrypted_data_from(w, wrapped, &mut data)?)
     }
     #[inline(never)]
     fn sign<I: DeviceIdentity>(
@@ -271,11 +271,11 @@ fn write_signed_part<S: Sink, I: DeviceIdentity, V: Values>(
 }
 
 /// The bytes of `DATA_OPEN ‖ base64(chain) ‖ DATA_CLOSE`, produced 48 chain bytes (64 symbols)
-/// at a time.
+/// at a time, copied out in pieces ([`ByteSource`]).
 struct Plaintext<'c> {
     chain: core::slice::Chunks<'c, u8>,
-    open: core::slice::Iter<'static, u8>,
-    close: core::slice::Iter<'static, u8>,
+    open: &'static [u8],
+    close: &'static [u8],
     text: [u8; 64],
     text_len: usize,
     text_pos: usize,
@@ -292,8 +292,8 @@ impl<'c> Plaintext<'c> {
     fn new(chain: &'c [u8]) -> Self {
         Self {
             chain: chain.chunks(48),
-            open: DATA_OPEN.iter(),
-            close: DATA_CLOSE.iter(),
+            open: DATA_OPEN,
+            close: DATA_CLOSE,
             text: [0; 64],
             text_len: 0,
             text_pos: 0,
@@ -301,33 +301,48 @@ impl<'c> Plaintext<'c> {
     }
 }
 
-impl Iterator for Plaintext<'_> {
-    type Item = u8;
+/// Copies as much of `from` as fits at `out[*n..]`; returns what is left of `from`.
+fn take_into<'a>(from: &'a [u8], out: &mut [u8], n: &mut usize) -> &'a [u8] {
+    let room = out.get_mut(*n..).unwrap_or_default();
+    let k = room.len().min(from.len());
+    let (now, later) = from.split_at(k);
+    if let Some(dst) = room.get_mut(..k) {
+        dst.copy_from_slice(now);
+    }
+    *n += k;
+    later
+}
 
-    fn next(&mut self) -> Option<u8> {
-        if let Some(b) = self.open.next() {
-            return Some(*b);
-        }
-        loop {
-            if self.text_pos < self.text_len {
-                let b = self.text.get(self.text_pos).copied();
-                self.text_pos = self.text_pos.saturating_add(1);
-                return b;
-            }
-            let Some(piece) = self.chain.next() else {
+impl ByteSource for Plaintext<'_> {
+    fn fill(&mut self, out: &mut [u8]) -> drm_core::Result<usize> {
+        let mut n = 0usize;
+        while n < out.len() {
+            if !self.open.is_empty() {
+                self.open = take_into(self.open, out, &mut n);
+            } else if self.text_pos < self.text_len {
+                let pending = self
+                    .text
+                    .get(self.text_pos..self.text_len)
+                    .unwrap_or_default();
+                let left = take_into(pending, out, &mut n).len();
+                self.text_pos = self.text_len - left;
+            } else if let Some(piece) = self.chain.next() {
+                // 48 bytes always encode to 64 symbols, so this cannot fail.
+                self.text_len = drm_core::base64::encode(piece, &mut self.text).map_or(0, str::len);
+                self.text_pos = 0;
+            } else if !self.close.is_empty() {
+                self.close = take_into(self.close, out, &mut n);
+            } else {
                 break;
-            };
-            // 48 bytes always encode to 64 symbols, so this cannot fail.
-            self.text_len = drm_core::base64::encode(piece, &mut self.text).map_or(0, str::len);
-            self.text_pos = 0;
+            }
         }
-        self.close.next().copied()
+        Ok(n)
     }
 }
 
-/// `IV ‖ AES-128-CBC(key, IV, PKCS#7(plaintext))` as a byte iterator, one block at a time (the
-/// key schedule once). The key and the open block are zeroized when it is dropped.
-struct CbcIter<C: BlockCipher, P: Iterator<Item = u8>> {
+/// `IV ‖ AES-128-CBC(key, IV, PKCS#7(plaintext))` handed out a block at a time (the key schedule
+/// once). The key and the open block are zeroized when it is dropped.
+struct CbcIter<C: BlockCipher, P: ByteSource> {
     cipher: CbcEncryptor<C>,
     plaintext: P,
     /// The block being handed out (the IV first, then each ciphertext block).
@@ -337,7 +352,7 @@ struct CbcIter<C: BlockCipher, P: Iterator<Item = u8>> {
     done: bool,
 }
 
-impl<C: BlockCipher, P: Iterator<Item = u8>> CbcIter<C, P> {
+impl<C: BlockCipher, P: ByteSource> CbcIter<C, P> {
     fn new<X: Crypto<Aes: drm_core::crypto::backend::AesEngine<Cipher = C>>>(
         crypto: &X,
         point: &Secret32,
@@ -354,20 +369,20 @@ impl<C: BlockCipher, P: Iterator<Item = u8>> CbcIter<C, P> {
     }
 
     /// Encrypts the next block into `block` (the encryptor chains it to the previous one).
-    fn next_block(&mut self) -> bool {
+    fn next_block(&mut self) -> drm_core::Result<bool> {
         if self.done {
-            return false;
+            return Ok(false);
         }
         let mut plain = [0u8; 16];
         let mut n = 0usize;
-        for slot in plain.iter_mut() {
-            match self.plaintext.next() {
-                Some(b) => {
-                    *slot = b;
-                    n = n.saturating_add(1);
-                }
-                None => break,
+        while n < plain.len() {
+            let got = self
+                .plaintext
+                .fill(plain.get_mut(n..).unwrap_or_default())?;
+            if got == 0 {
+                break;
             }
+            n += got;
         }
         if n < plain.len() {
             // PKCS#7: 1 to 16 bytes, each the pad length; this is the last block.
@@ -381,24 +396,26 @@ impl<C: BlockCipher, P: Iterator<Item = u8>> CbcIter<C, P> {
         plain.zeroize();
         self.cipher.encrypt_block(&mut self.block);
         self.pos = 0;
-        true
+        Ok(true)
     }
 }
 
-impl<C: BlockCipher, P: Iterator<Item = u8>> Iterator for CbcIter<C, P> {
-    type Item = u8;
-
-    fn next(&mut self) -> Option<u8> {
-        if self.pos == self.block.len() && !self.next_block() {
-            return None;
+impl<C: BlockCipher, P: ByteSource> ByteSource for CbcIter<C, P> {
+    fn fill(&mut self, out: &mut [u8]) -> drm_core::Result<usize> {
+        let mut n = 0usize;
+        while n < out.len() {
+            if self.pos == self.block.len() && !self.next_block()? {
+                break;
+            }
+            let pending = self.block.get(self.pos..).unwrap_or_default();
+            let left = take_into(pending, out, &mut n).len();
+            self.pos = self.block.len() - left;
         }
-        let b = self.block.get(self.pos).copied();
-        self.pos = self.pos.saturating_add(1);
-        b
+        Ok(n)
     }
 }
 
-impl<C: BlockCipher, P: Iterator<Item = u8>> Drop for CbcIter<C, P> {
+impl<C: BlockCipher, P: ByteSource> Drop for CbcIter<C, P> {
     fn drop(&mut self) {
         self.block.zeroize();
     }
@@ -413,14 +430,32 @@ mod tests {
     use super::*;
     use drm_core::crypto::backend::RustCrypto;
 
+    /// Everything `source` produces, taken in pieces of 1 to 7 bytes (so pieces fall across
+    /// its blocks and its parts).
+    fn drain(mut source: impl ByteSource) -> Vec<u8> {
+        let mut out = Vec::new();
+        for size in (1..=7).cycle() {
+            let mut buf = [0u8; 7];
+            let n = source.fill(&mut buf[..size]).unwrap();
+            if n == 0 {
+                return out;
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+        unreachable!()
+    }
+
     #[test]
     fn cbc_iterator_equals_the_buffered_cbc_for_every_length() {
         let point = Secret32::from_bytes(core::array::from_fn(|i| i as u8 * 7 + 1));
         let (iv, key) = point.split_aes128();
         for len in 0..70usize {
             let msg: Vec<u8> = (0..len).map(|i| (i * 31) as u8).collect();
-            let streamed: Vec<u8> =
-                CbcIter::new(&RustCrypto, &point, msg.iter().copied()).collect();
+            let streamed = drain(CbcIter::new(
+                &RustCrypto,
+                &point,
+                drm_core::xml::writer::FromIter(msg.iter().copied()),
+            ));
             let mut buf = msg.clone();
             buf.resize(dsig::padded_len(len), 0);
             let n =
@@ -435,7 +470,7 @@ mod tests {
     fn plaintext_iterator_is_the_data_shape() {
         for len in [0usize, 1, 47, 48, 49, 200] {
             let chain: Vec<u8> = (0..len).map(|i| i as u8).collect();
-            let got: Vec<u8> = Plaintext::new(&chain).collect();
+            let got = drain(Plaintext::new(&chain));
             let mut b64 = std::vec![0u8; drm_core::base64::encoded_len(len).unwrap()];
             let text = drm_core::base64::encode(&chain, &mut b64).unwrap();
             let want = [DATA_OPEN, text.as_bytes(), DATA_CLOSE].concat();

@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::xml::ns;
 use crate::xml::path::{Field, Step};
 use crate::xml::reader::{Event, RawText, Reader};
-use crate::xml::writer::{Attr, Name, Sink, Writer};
+use crate::xml::writer::{Attr, ByteSource, FromIter, Name, Sink, Writer};
 use rand_core::TryCryptoRng;
 
 /// `CanonicalizationMethod` algorithm (the seed's example).
@@ -121,6 +121,26 @@ pub fn write_encrypted_data<
     wrapped_key: &[u8; 128],
     iv_and_ciphertext: I,
 ) -> Result<()> {
+    write_encrypted_data_from(w, wrapped_key, &mut FromIter(iv_and_ciphertext.into_iter()))
+}
+
+/// [`write_encrypted_data`] with `IV ‖ ciphertext` from a [`ByteSource`] (a cipher that hands
+/// out whole blocks).
+///
+/// # Errors
+/// The writer's and the source's errors.
+pub fn write_encrypted_data_from<
+    's,
+    S: Sink,
+    B: ByteSource + ?Sized,
+    const NS: usize,
+    const DEPTH: usize,
+    H: Hasher,
+>(
+    w: &mut Writer<'s, S, NS, DEPTH, H>,
+    wrapped_key: &[u8; 128],
+    iv_and_ciphertext: &mut B,
+) -> Result<()> {
     let e = |local| Name::new(ns::XMLENC, local);
     let d = |local| Name::new(ns::DSIG, local);
     w.start(e("EncryptedData"), &[Attr::new("Type", TYPE_ELEMENT)])?;
@@ -143,7 +163,7 @@ pub fn write_encrypted_data<
     w.end()?;
     w.start(e("CipherData"), &[])?;
     w.start(e("CipherValue"), &[])?;
-    w.base64(iv_and_ciphertext)?;
+    w.base64_from(iv_and_ciphertext)?;
     w.end()?;
     w.end()?;
     w.end()

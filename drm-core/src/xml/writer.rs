@@ -207,6 +207,36 @@ const EMPTY_FRAME: Frame<'static> = Frame {
     apex: false,
 };
 
+/// Bytes produced a piece at a time, for [`Writer::base64_from`].
+pub trait ByteSource {
+    /// Writes the next bytes into the start of `out` (at most `out.len()`) and says how many;
+    /// 0 only at the end.
+    ///
+    /// # Errors
+    /// The source's own.
+    fn fill(&mut self, out: &mut [u8]) -> Result<usize>;
+}
+
+/// A byte iterator as a [`ByteSource`].
+#[derive(Debug)]
+pub struct FromIter<I>(pub I);
+
+impl<I: Iterator<Item = u8>> ByteSource for FromIter<I> {
+    fn fill(&mut self, out: &mut [u8]) -> Result<usize> {
+        let mut n = 0usize;
+        for slot in out.iter_mut() {
+            match self.0.next() {
+                Some(b) => {
+                    *slot = b;
+                    n += 1;
+                }
+                None => break,
+            }
+        }
+        Ok(n)
+    }
+}
+
 /// The canonical XML writer. `NS` bounds the namespace bindings in force at once, `DEPTH` the
 /// element nesting.
 pub struct Writer<'s, S: Sink, const NS: usize = 16, const DEPTH: usize = 24, H: Hasher = Sha256> {
@@ -409,15 +439,32 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher> Writer<'s, S, 
     /// # Errors
     /// [`Error::InvalidArgument`] outside an element; the sink's error.
     pub fn base64<I: IntoIterator<Item = u8>>(&mut self, data: I) -> Result<()> {
+        self.base64_from(&mut FromIter(data.into_iter()))
+    }
+
+    /// [`Self::base64`] of the bytes `source` produces, taken a piece at a time (a producer that
+    /// has its bytes in blocks, such as a cipher, copies them instead of handing them out one by
+    /// one).
+    ///
+    /// # Errors
+    /// As [`Self::base64`]; the source's error.
+    pub fn base64_from<B: ByteSource + ?Sized>(&mut self, source: &mut B) -> Result<()> {
         if self.state.depth == 0 {
             return Err(Error::InvalidArgument);
         }
         // 48 input bytes (a multiple of 3) give 64 symbols without padding.
         let mut chunk = [0u8; 48];
         let mut n = 0usize;
-        for b in data {
-            *chunk.get_mut(n).ok_or(Error::LogicBug)? = b;
-            n = n.saturating_add(1);
+        loop {
+            let room = chunk.get_mut(n..).ok_or(Error::LogicBug)?;
+            let got = source.fill(room)?;
+            if got == 0 {
+                break;
+            }
+            n = n
+                .checked_add(got)
+                .filter(|&m| m <= chunk.len())
+                .ok_or(Error::LogicBug)?;
             if n == chunk.len() {
                 self.state.base64_chunk(&mut self.sink, &chunk)?;
                 n = 0;
