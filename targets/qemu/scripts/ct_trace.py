@@ -16,8 +16,8 @@ usage: ct_trace.py FIFO ELF NM SECRETS [ALLOW...]
            failed (each must be explained where the caller passes it)
 Exit 0 when every difference is in an allowed function, 1 otherwise.
 """
+import bisect
 import collections
-import os
 import re
 import signal
 import subprocess
@@ -44,7 +44,6 @@ starts = [a for a, _, _ in syms]
 
 
 def function(pc):
-    import bisect
     i = bisect.bisect_right(starts, pc) - 1
     if i >= 0 and pc < syms[i][0] + max(syms[i][1], 1):
         return syms[i][2]

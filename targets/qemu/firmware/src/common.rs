@@ -7,6 +7,7 @@ use drm_board::harness::TestResult;
 use drm_board::testing::TestClock;
 use drm_board::{check, check_eq};
 use drm_core::Kid;
+use drm_core::crypto::backend::Sha256Engine;
 use drm_core::platform::{DeviceIdentity, SoftwareIdentity};
 use drm_core::secret::{EccPrivateKey, HmacKey};
 use drm_hds::{Config, NoCounter, Store};
@@ -35,33 +36,38 @@ const STORE_KEY: [u8; 32] = [0x5A; 32];
 // own locals out of the frames that are live during a P-256 operation.
 
 /// A freshly formatted store on the erased board flash.
-#[inline(never)]
 pub fn formatted() -> Result<Hds, &'static str> {
-    Hds::format(
-        BoardFlash::erased(),
-        HmacKey::from_bytes(STORE_KEY),
-        Config::new(),
-    )
-    .map_err(|_| "format")
+    formatted_with(Config::new())
+}
+
+/// [`formatted`] with `config` (its SHA-256 engine, say).
+#[inline(never)]
+pub fn formatted_with<H: Sha256Engine>(
+    config: Config<NoCounter, H>,
+) -> Result<Store<BoardFlash, NoCounter, SECTORS, H>, &'static str> {
+    Store::format(BoardFlash::erased(), HmacKey::from_bytes(STORE_KEY), config)
+        .map_err(|_| "format")
 }
 
 /// The store mounted again from the flash as it is (a reboot).
-#[inline(never)]
 pub fn remounted() -> Result<Hds, &'static str> {
-    Hds::mount(
-        BoardFlash::reopen(),
-        HmacKey::from_bytes(STORE_KEY),
-        Config::new(),
-    )
-    .map_err(|_| "mount")
+    remounted_with(Config::new())
+}
+
+/// [`remounted`] with `config`.
+#[inline(never)]
+pub fn remounted_with<H: Sha256Engine>(
+    config: Config<NoCounter, H>,
+) -> Result<Store<BoardFlash, NoCounter, SECTORS, H>, &'static str> {
+    Store::mount(BoardFlash::reopen(), HmacKey::from_bytes(STORE_KEY), config).map_err(|_| "mount")
 }
 
 /// Prepare `Op` for `kid` from `store` for `device` with the clock at `now`, `perform`, Close;
 /// the slot must be clear afterwards. Never inlined: on the Cortex-M0 (a small stack) its locals
 /// stay out of the caller's frame.
 #[inline(never)]
-pub fn prepared<Op: Operation, I: DeviceIdentity>(
-    store: &mut Hds,
+pub fn prepared<Op: Operation, I: DeviceIdentity, H: Sha256Engine>(
+    store: &mut Store<BoardFlash, NoCounter, SECTORS, H>,
     device: &I,
     kid: [u8; 16],
     now: Option<u64>,

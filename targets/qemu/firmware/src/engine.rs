@@ -21,8 +21,9 @@
 //! would), and computes with RustCrypto's block functions (the engine's "silicon"). The AES key
 //! is written into `KEY` when a cipher is made for it, kept in the driver only as long as the
 //! cipher lives (reloaded when another cipher used the engine in between) and wiped from the
-//! registers when the cipher is dropped; SHA-256 padding and the running state are the driver's,
-//! as on most hash engines.
+//! registers when the cipher is dropped; the engine compresses one block at a time, and the
+//! padding and the running state are the kit's (`Blockwise`), as a port of such an engine leaves
+//! them.
 
 #![allow(unsafe_code)] // The engine's registers are memory: every access is volatile.
 
@@ -31,7 +32,9 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use cortex_m::peripheral::SCB;
 use cortex_m_rt::exception;
-use drm_core::crypto::backend::{AesEngine, BlockCipher, Hasher, RustCrypto, Sha256Engine, Suite};
+use drm_core::crypto::backend::{
+    AesEngine, BlockCipher, Blockwise, RustCrypto, Sha256Compress, Suite,
+};
 use drm_core::secret::Aes128Key;
 use zeroize::Zeroize;
 
@@ -215,98 +218,38 @@ impl AesEngine for MmioAes {
     }
 }
 
-/// The engine's SHA-256 as a backend.
+/// The engine's SHA-256 compression: all the driver does for hashing. The kit's `Blockwise`
+/// keeps the chaining value, the partial block and the padding, so several hashes can run at
+/// once on the one engine.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct MmioSha;
+pub struct MmioCompress;
 
-/// FIPS 180-4 §5.3.3.
-const H0: [u32; 8] = [
-    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-];
-
-/// A hash on the engine: the chaining value and the partial block are the driver's (the engine
-/// compresses one block at a time), so several hashes can run at once.
-#[derive(Clone)]
-pub struct MmioHasher {
-    state: [u32; 8],
-    buf: [u8; 64],
-    fill: usize,
-    len: u64,
-}
-
-impl MmioHasher {
-    fn compress(&mut self) {
-        for (i, s) in self.state.iter().enumerate() {
+impl Sha256Compress for MmioCompress {
+    fn compress(&self, state: &mut [u32; 8], block: &[u8; 64]) {
+        for (i, s) in state.iter().enumerate() {
             write(STATE + i, *s);
         }
-        write_bytes(BLOCK, &self.buf);
+        write_bytes(BLOCK, block);
         run(CMD_COMPRESS);
-        for (i, s) in self.state.iter_mut().enumerate() {
+        for (i, s) in state.iter_mut().enumerate() {
             *s = read(STATE + i);
         }
         write_bytes(BLOCK, &[0; 64]);
-        self.fill = 0;
     }
 }
 
-impl Hasher for MmioHasher {
-    fn update(&mut self, mut data: &[u8]) {
-        self.len = self.len.wrapping_add(data.len() as u64);
-        while !data.is_empty() {
-            let take = (64 - self.fill).min(data.len());
-            let (head, rest) = data.split_at(take);
-            if let Some(dst) = self.buf.get_mut(self.fill..self.fill + take) {
-                dst.copy_from_slice(head);
-            }
-            self.fill += take;
-            data = rest;
-            if self.fill == 64 {
-                self.compress();
-            }
-        }
-    }
+/// The engine's SHA-256 as a backend.
+pub type MmioSha = Blockwise<MmioCompress>;
 
-    fn finalize(mut self) -> [u8; 32] {
-        // FIPS 180-4 §5.1.1: 0x80, zeros, the length in bits in the last 8 bytes.
-        let bits = self.len.wrapping_mul(8);
-        let fill = self.fill;
-        for (i, b) in self.buf.iter_mut().enumerate().skip(fill) {
-            *b = if i == fill { 0x80 } else { 0 };
-        }
-        if fill >= 56 {
-            self.compress();
-            self.buf.fill(0);
-        }
-        let (_, tail) = self.buf.split_at_mut(56);
-        tail.copy_from_slice(&bits.to_be_bytes());
-        self.compress();
-        let mut out = [0u8; 32];
-        for (chunk, s) in out.chunks_exact_mut(4).zip(self.state) {
-            chunk.copy_from_slice(&s.to_be_bytes());
-        }
-        self.buf.zeroize();
-        out
-    }
-}
-
-impl Sha256Engine for MmioSha {
-    type Hasher = MmioHasher;
-    fn hasher(&self) -> MmioHasher {
-        MmioHasher {
-            state: H0,
-            buf: [0; 64],
-            fill: 0,
-            len: 0,
-        }
-    }
-}
+/// The [`MmioSha`] value.
+pub const MMIO_SHA: MmioSha = Blockwise(MmioCompress);
 
 /// The device's crypto: the engine's AES and SHA-256, RustCrypto's P-256.
 pub type EngineCrypto = Suite<MmioSha, MmioAes, RustCrypto>;
 
 /// The [`EngineCrypto`] value.
 pub const ENGINE: EngineCrypto = Suite {
-    sha: MmioSha,
+    sha: MMIO_SHA,
     aes: MmioAes,
     p256: RustCrypto,
 };

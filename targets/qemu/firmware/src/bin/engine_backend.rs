@@ -8,22 +8,24 @@
 
 use drm_board::flash::{BoardFlash, SECTORS};
 use drm_board::harness::TestResult;
-use drm_board::testing::{InsecureTestRng, TestClock};
+use drm_board::testing::InsecureTestRng;
 use drm_board::{check, check_eq};
-use drm_core::Kid;
-use drm_core::crypto::backend::{Crypto, DEFAULT};
-use drm_core::platform::{DeviceIdentity, SoftwareIdentity};
-use drm_core::secret::{EccPrivateKey, HmacKey};
+use drm_core::crypto::backend::Crypto;
+use drm_core::platform::SoftwareIdentity;
 use drm_core::selftest;
 use drm_hds::{Config, NoCounter, Store};
 use drm_keyexchange::delivery::{Outcome, Report};
-use drm_keyexchange::{AesCbcDecrypt, Context, HmacSign, KeySlot, Operation, deliver, prepare};
+use drm_keyexchange::{AesCbcDecrypt, Context, HmacSign, deliver};
 
 include!(concat!(env!("OUT_DIR"), "/keyexchange_vectors.rs"));
 
+// The key exchange suites' shared store and Prepare helpers; this suite uses some of them.
+#[path = "../common.rs"]
+#[allow(dead_code)]
+mod common;
 #[path = "../engine.rs"]
 mod engine;
-use engine::{ENGINE, EngineCrypto, MmioSha};
+use engine::{ENGINE, EngineCrypto, MMIO_SHA, MmioSha};
 
 drm_board::suite!(
     vectors_through_the_engine,
@@ -31,25 +33,13 @@ drm_board::suite!(
     stores_are_the_same_with_and_without_the_engine,
 );
 
-const STORE_KEY: [u8; 32] = [0x5A; 32];
-
 /// The device of the key exchange vectors, computing with the engine.
 fn device() -> Result<SoftwareIdentity<&'static [u8], EngineCrypto>, &'static str> {
-    SoftwareIdentity::new(
-        EccPrivateKey::from_bytes(SIGNING_KEY),
-        EccPrivateKey::from_bytes(ENCRYPTION_KEY),
-        HmacKey::from_bytes([7; 32]),
-        &CHAIN[..],
-        2000,
-    )
-    .map(|identity| identity.with_crypto(ENGINE))
-    .map_err(|_| "identity")
+    common::software_identity().map(|identity| identity.with_crypto(ENGINE))
 }
 
 /// The store on the board's flash, its MACs computed by the engine.
 type EngineStore = Store<BoardFlash, NoCounter, SECTORS, MmioSha>;
-/// The same store computed with RustCrypto.
-type SoftStore = Store<BoardFlash, NoCounter, SECTORS>;
 
 /// The engine's counters moved by at least one block and one compression during `f`.
 fn uses_the_engine(what: &'static str, f: impl FnOnce() -> TestResult) -> TestResult {
@@ -87,34 +77,6 @@ fn vectors_through_the_engine() -> TestResult {
     })
 }
 
-/// Prepare `Op` for `kid`, `perform`, Close; the slot clear afterwards.
-#[inline(never)]
-fn prepared<Op: Operation, H, I>(
-    store: &mut Store<BoardFlash, NoCounter, SECTORS, H>,
-    device: &I,
-    kid: [u8; 16],
-    perform: impl FnOnce(&Context<'_, Op, I::Crypto>) -> TestResult,
-) -> TestResult
-where
-    H: drm_core::crypto::backend::Sha256Engine,
-    I: DeviceIdentity,
-{
-    let clock = TestClock::new(Some(TIME));
-    let mut slot = KeySlot::new();
-    let ctx = prepare::<Op, _, _, SECTORS, _, _, _>(
-        &mut slot,
-        store,
-        device,
-        &clock,
-        &Kid::from_bytes(kid),
-    )
-    .map_err(|_| "prepare")?;
-    perform(&ctx)?;
-    ctx.close();
-    check!(slot.is_clear(), "slot clear after Close");
-    Ok(())
-}
-
 fn decrypts<X: Crypto>(ctx: &Context<'_, AesCbcDecrypt, X>) -> TestResult {
     let mut data = SERVER_AES_DEC_CIPHERTEXT;
     ctx.decrypt(&IV, &mut data).map_err(|_| "decrypt")?;
@@ -133,12 +95,7 @@ fn signs<X: Crypto>(ctx: &Context<'_, HmacSign, X>) -> TestResult {
 /// Formats the store with the engine and delivers two KeyExchangeLicenses into it.
 #[inline(never)]
 fn engine_store_with_licenses() -> Result<EngineStore, &'static str> {
-    let mut store = EngineStore::format(
-        BoardFlash::erased(),
-        HmacKey::from_bytes(STORE_KEY),
-        Config::new().with_sha(MmioSha),
-    )
-    .map_err(|_| "format")?;
+    let mut store = common::formatted_with(Config::new().with_sha(MMIO_SHA))?;
     let device = device()?;
     let mut report = Report::<2>::new();
     deliver(
@@ -163,8 +120,8 @@ fn key_exchange_through_the_engine() -> TestResult {
     uses_the_engine("key exchange", || {
         let mut store = engine_store_with_licenses()?;
         let device = device()?;
-        prepared(&mut store, &device, AES_DEC_KID, decrypts)?;
-        prepared(&mut store, &device, HMAC_SIGN_KID, signs)
+        common::prepared(&mut store, &device, AES_DEC_KID, Some(TIME), decrypts)?;
+        common::prepared(&mut store, &device, HMAC_SIGN_KID, Some(TIME), signs)
     })
 }
 
@@ -173,33 +130,10 @@ fn key_exchange_through_the_engine() -> TestResult {
 #[inline(never)]
 fn stores_are_the_same_with_and_without_the_engine() -> TestResult {
     drop(engine_store_with_licenses()?);
-    let soft = software_device()?;
-    let mut store = SoftStore::mount(
-        BoardFlash::reopen(),
-        HmacKey::from_bytes(STORE_KEY),
-        Config::new(),
-    )
-    .map_err(|_| "mount without the engine")?;
-    prepared(&mut store, &soft, AES_DEC_KID, decrypts)?;
+    let soft = common::software_identity()?;
+    let mut store = common::remounted()?;
+    common::prepared(&mut store, &soft, AES_DEC_KID, Some(TIME), decrypts)?;
     drop(store);
-    let mut store = EngineStore::mount(
-        BoardFlash::reopen(),
-        HmacKey::from_bytes(STORE_KEY),
-        Config::new().with_sha(MmioSha),
-    )
-    .map_err(|_| "mount with the engine")?;
-    prepared(&mut store, &device()?, HMAC_SIGN_KID, signs)
-}
-
-/// The same device with the default backend.
-fn software_device() -> Result<SoftwareIdentity<&'static [u8]>, &'static str> {
-    SoftwareIdentity::new(
-        EccPrivateKey::from_bytes(SIGNING_KEY),
-        EccPrivateKey::from_bytes(ENCRYPTION_KEY),
-        HmacKey::from_bytes([7; 32]),
-        &CHAIN[..],
-        2000,
-    )
-    .map(|identity| identity.with_crypto(DEFAULT))
-    .map_err(|_| "identity")
+    let mut store = common::remounted_with(Config::new().with_sha(MMIO_SHA))?;
+    common::prepared(&mut store, &device()?, HMAC_SIGN_KID, Some(TIME), signs)
 }

@@ -235,7 +235,7 @@ fn deliver_and_prepare() -> TestResult {
         Some(TIME),
         decrypts_the_server_ciphertext,
     )?;
-    prepared::<HmacVerify, _>(
+    prepared::<HmacVerify, _, _>(
         &mut store,
         &RomIdentity,
         HMAC_VERIFY_KID,
@@ -346,7 +346,7 @@ fn unknown_clock() -> TestResult {
 fn rolled_back_clock_through_the_store() -> TestResult {
     let mut store = formatted()?;
     deliver_all(&mut store, &[&DATED])?;
-    prepared::<HmacSign, _>(
+    prepared::<HmacSign, _, _>(
         &mut store,
         &RomIdentity,
         DATED_KID,
@@ -364,7 +364,7 @@ fn rolled_back_clock_through_the_store() -> TestResult {
         Error::Core(CoreError::ClockNotSet)
     );
     // Within the grace it is accepted.
-    prepared::<HmacSign, _>(&mut store, &RomIdentity, DATED_KID, Some(back + 1), |_| {
+    prepared::<HmacSign, _, _>(&mut store, &RomIdentity, DATED_KID, Some(back + 1), |_| {
         Ok(())
     })
 }
