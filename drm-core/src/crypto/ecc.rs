@@ -7,11 +7,12 @@
 //! choice as the simulated servers in `tests/drm-tests`; a receiver reads `x(M)` only, so the
 //! choice does not matter to it).
 
-use p256::ecdsa::Signature;
+use p256::elliptic_curve::ff::{Field, PrimeField};
 use p256::elliptic_curve::group::Group;
+use p256::elliptic_curve::ops::Reduce;
 use p256::elliptic_curve::point::{AffineCoordinates, DecompressPoint};
 use p256::elliptic_curve::subtle::Choice;
-use p256::{AffinePoint, FieldBytes, NistP256, NonZeroScalar, ProjectivePoint};
+use p256::{AffinePoint, FieldBytes, NonZeroScalar, ProjectivePoint, Scalar};
 use rand_core::TryCryptoRng;
 use zeroize::Zeroize;
 
@@ -25,7 +26,7 @@ mod cm4;
 #[cfg(all(feature = "p256-cm4", target_arch = "arm"))]
 pub use cm4::P256Cm4;
 
-/// RustCrypto's `p256` and `ecdsa`: the portable backend, the reference.
+/// RustCrypto's `p256` (its field and group arithmetic; ECDSA written over it here): the portable backend, the reference.
 impl P256Engine for RustCrypto {
     type Secret = NonZeroScalar;
     type Point = AffinePoint;
@@ -72,24 +73,80 @@ impl P256Engine for RustCrypto {
         Ok(mul_point(p, k))
     }
 
+    /// ECDSA as `ecdsa::hazmat::sign_prehashed` computes it for P-256 (no low-`s` rule):
+    /// `r = x(k·G) mod n`, `s = k⁻¹·(z + r·d)`, refused when either is 0. Written here over
+    /// `p256`'s arithmetic rather than through `ecdsa`'s `Signature`, whose scalar conversions
+    /// link an `assert_eq!` and with it `core::fmt` (about 2 KB of flash); checked against
+    /// `ecdsa`'s own signatures in `tests/backend.rs`.
     fn sign(&self, d: &NonZeroScalar, k: &NonZeroScalar, digest: &[u8; 32]) -> Option<[u8; 64]> {
-        ecdsa::hazmat::sign_prehashed::<NistP256>(d, k, digest)
-            .ok()
-            .map(|(signature, _)| signature.to_bytes().into())
+        let z = reduce(&FieldBytes::from(*digest));
+        let r = reduce(&mul_generator(k).x());
+        // k is not 0, so it has an inverse; the fallback (which would give s = 0, refused) only
+        // avoids the panic branch of an unwrap (constant time: a select).
+        let mut k_inv = (**k).invert().unwrap_or(Scalar::ZERO);
+        let mut s = k_inv * (z + r * **d);
+        k_inv.zeroize();
+        let zero = r.is_zero() | s.is_zero();
+        let mut out = [0u8; 64];
+        let (r_out, s_out) = out.split_at_mut(32);
+        r_out.copy_from_slice(&r.to_repr());
+        s_out.copy_from_slice(&s.to_repr());
+        s.zeroize();
+        (!bool::from(zero)).then_some(out)
     }
 
+    /// ECDSA verification as `ecdsa::hazmat::verify_prehashed` computes it: `r` and `s` in
+    /// `[1, n)`, `w = s⁻¹`, `R = (z·w)·G + (r·w)·Q`, valid when `x(R) mod n = r` (all public
+    /// data: variable time). The `small-stack` feature makes the two multiplications one after
+    /// the other instead of jointly ([`verify_separate`]).
     fn verify(&self, q: &AffinePoint, digest: &[u8; 32], signature: &[u8; 64]) -> Result<()> {
-        let signature = Signature::from_slice(signature).map_err(|_| Error::VerificationFailed)?;
         #[cfg(not(feature = "small-stack"))]
-        return ecdsa::hazmat::verify_prehashed::<NistP256>(
-            &ProjectivePoint::from(*q),
-            digest,
-            &signature,
-        )
-        .map_err(|_| Error::VerificationFailed);
+        return verify_with(q, digest, signature, mul_joint);
         #[cfg(feature = "small-stack")]
-        return verify_separate(q, digest, &signature);
+        return verify_with(q, digest, signature, verify_separate);
     }
+}
+
+/// ECDSA verification with `mul` computing `u1·G + u2·Q`.
+fn verify_with(
+    q: &AffinePoint,
+    digest: &[u8; 32],
+    signature: &[u8; 64],
+    mul: fn(&AffinePoint, &Scalar, &Scalar) -> ProjectivePoint,
+) -> Result<()> {
+    let (r, s) = signature_scalars(signature).ok_or(Error::VerificationFailed)?;
+    let z = reduce(&FieldBytes::from(*digest));
+    let w: Scalar = Option::from(s.invert_vartime()).ok_or(Error::VerificationFailed)?;
+    let point = mul(q, &(z * w), &(r * w));
+    if bool::from(point.is_identity()) {
+        return Err(Error::VerificationFailed);
+    }
+    if reduce(&point.to_affine().x()) == r {
+        Ok(())
+    } else {
+        Err(Error::VerificationFailed)
+    }
+}
+
+/// `u1·G + u2·Q` in one joint multiplication (variable time: public data).
+#[cfg(any(not(feature = "small-stack"), test))]
+fn mul_joint(q: &AffinePoint, u1: &Scalar, u2: &Scalar) -> ProjectivePoint {
+    use p256::elliptic_curve::ops::MulByGeneratorVartime;
+    ProjectivePoint::mul_by_generator_and_mul_add_vartime(u1, u2, &ProjectivePoint::from(*q))
+}
+
+/// A 32-byte big-endian value reduced mod `n`.
+fn reduce(bytes: &FieldBytes) -> Scalar {
+    <Scalar as Reduce<FieldBytes>>::reduce(bytes)
+}
+
+/// `r` and `s` of a raw `r‖s` signature, each in `[1, n)`.
+fn signature_scalars(signature: &[u8; 64]) -> Option<(Scalar, Scalar)> {
+    let (r, s) = signature.split_first_chunk::<32>()?;
+    let s: &[u8; 32] = s.try_into().ok()?;
+    let r = NonZeroScalar::from_repr(FieldBytes::from(*r)).into_option()?;
+    let s = NonZeroScalar::from_repr(FieldBytes::from(*s)).into_option()?;
+    Some((*r, *s))
 }
 
 /// The name of the P-256 backend of [`DEFAULT`](super::backend::DEFAULT) in this build
@@ -218,36 +275,19 @@ pub(super) fn verify_digest<E: P256Engine + ?Sized>(
     e.verify(&q, digest, signature)
 }
 
-/// ECDSA verification as `ecdsa::hazmat::verify_prehashed` computes it (`z` the digest reduced
-/// mod `n`, `w = s⁻¹`, `R = (z·w)·G + (r·w)·Q`, valid when `x(R) mod n = r`; P-256 does not
-/// require a low `s`), with the two scalar multiplications made one after the other in frames of
-/// their own instead of one joint multiplication: its tables need about 3 KB of stack a Cortex-M0
-/// may not have (feature `small-stack`), for about twice the time. All of it is public data, so
-/// variable time is fine. Cross-checked with the joint form in the tests of both builds.
+/// `u1·G + u2·Q` with the two scalar multiplications made one after the other in frames of their
+/// own instead of one joint multiplication: its tables need about 3 KB of stack a Cortex-M0 may
+/// not have (feature `small-stack`), for about twice the time. Cross-checked with the joint form
+/// in the tests of both builds.
 #[cfg(any(feature = "small-stack", test))]
-fn verify_separate(q: &AffinePoint, digest: &[u8; 32], signature: &Signature) -> Result<()> {
-    use p256::Scalar;
-    use p256::elliptic_curve::ops::Reduce;
-    let (r, s) = signature.split_scalars();
-    let z = <Scalar as Reduce<FieldBytes>>::reduce(&FieldBytes::from(*digest));
-    let w: Scalar = Option::from(s.invert_vartime()).ok_or(Error::VerificationFailed)?;
-    let point = mul_projective(&ProjectivePoint::GENERATOR, &(z * w))
-        + mul_projective(&ProjectivePoint::from(*q), &(*r * w));
-    if bool::from(point.is_identity()) {
-        return Err(Error::VerificationFailed);
-    }
-    let x = point.to_affine().x();
-    if <Scalar as Reduce<FieldBytes>>::reduce(&x) == *r {
-        Ok(())
-    } else {
-        Err(Error::VerificationFailed)
-    }
+fn verify_separate(q: &AffinePoint, u1: &Scalar, u2: &Scalar) -> ProjectivePoint {
+    mul_projective(&ProjectivePoint::GENERATOR, u1) + mul_projective(&ProjectivePoint::from(*q), u2)
 }
 
 /// `k·P`, in a frame of its own (see [`verify_separate`]).
 #[cfg(any(feature = "small-stack", test))]
 #[inline(never)]
-fn mul_projective(p: &ProjectivePoint, k: &p256::Scalar) -> ProjectivePoint {
+fn mul_projective(p: &ProjectivePoint, k: &Scalar) -> ProjectivePoint {
     *p * k
 }
 
@@ -400,20 +440,16 @@ mod tests {
     use crate::crypto::{ecc_public_key, ecdsa_p256_sign_digest, is_valid_private_key};
     use p256::elliptic_curve::PrimeField;
 
-    /// The joint multiplication's verdict (`ecdsa::hazmat`), the reference.
-    fn joint(q: &AffinePoint, digest: &[u8; 32], sig: &[u8; 64]) -> bool {
+    use p256::NistP256;
+    use p256::ecdsa::Signature;
+
+    /// `ecdsa::hazmat`'s verdict, the reference.
+    fn reference(q: &AffinePoint, digest: &[u8; 32], sig: &[u8; 64]) -> bool {
         let Ok(sig) = Signature::from_slice(sig) else {
             return false;
         };
         ecdsa::hazmat::verify_prehashed::<NistP256>(&ProjectivePoint::from(*q), digest, &sig)
             .is_ok()
-    }
-
-    fn separate(q: &AffinePoint, digest: &[u8; 32], sig: &[u8; 64]) -> bool {
-        let Ok(sig) = Signature::from_slice(sig) else {
-            return false;
-        };
-        verify_separate(q, digest, &sig).is_ok()
     }
 
     /// The range check agrees with the public key's existence at the edges of `[1, n)`.
@@ -438,10 +474,11 @@ mod tests {
         assert!(is_valid_private_key(&EccPrivateKey::from_bytes(one)));
     }
 
-    /// `verify_separate` (feature `small-stack`) agrees with the joint form on good signatures,
-    /// their high-`s` twins (valid for P-256), and every kind of bad one.
+    /// The kit's verification, with the joint multiplication and with `verify_separate` (feature
+    /// `small-stack`), agrees with `ecdsa`'s on good signatures, their high-`s` twins (valid for
+    /// P-256), and every kind of bad one.
     #[test]
-    fn separate_multiplications_verify_as_the_joint_one() {
+    fn verification_agrees_with_ecdsa() {
         let mut accepted = 0;
         for i in 1..=24u8 {
             let key = EccPrivateKey::from_bytes([i; 32]);
@@ -462,8 +499,10 @@ mod tests {
             swapped.rotate_left(32);
             for sig in [good, high, bad, swapped] {
                 for d in [digest, [0xFF; 32], [0; 32]] {
-                    let want = joint(&q, &d, &sig);
-                    assert_eq!(separate(&q, &d, &sig), want, "key {i}");
+                    let want = reference(&q, &d, &sig);
+                    let joint = verify_with(&q, &d, &sig, mul_joint).is_ok();
+                    let separate = verify_with(&q, &d, &sig, verify_separate).is_ok();
+                    assert_eq!((joint, separate), (want, want), "key {i}");
                     accepted += usize::from(want);
                 }
             }

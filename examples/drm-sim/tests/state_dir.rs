@@ -64,6 +64,21 @@ fn hold(path: &Path, holder: &str) -> File {
     f
 }
 
+/// Lets go of a lock taken by [`hold`] and waits (at most 5 s) until the OS has released it: a
+/// child that another test thread is starting can hold a copy of the descriptor between its
+/// fork and its exec, and the lock lasts as long as any copy does.
+fn release(f: File, path: &Path) {
+    drop(f);
+    for _ in 0..500 {
+        let probe = File::open(path).unwrap();
+        if probe.try_lock().is_ok() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("{}: still locked 5 s after it was let go", path.display());
+}
+
 #[test]
 fn a_second_program_on_the_state_is_refused_and_changes_nothing() {
     let state = temp_dir("locked");
@@ -90,7 +105,7 @@ fn a_second_program_on_the_state_is_refused_and_changes_nothing() {
         before,
         "a refused command changed the state"
     );
-    drop(lock);
+    release(lock, &state.join("lock"));
 
     // The flash image held (by a program that opened only the image): the demo stops at the
     // store, before it writes anything to it; the inspector will not show it half-written.
@@ -105,7 +120,7 @@ fn a_second_program_on_the_state_is_refused_and_changes_nothing() {
     let e = fails(1, &["hds", "inspect", image.to_str().unwrap()]);
     assert!(e.contains("in use by another program"), "{e}");
     assert_eq!(std::fs::read(&image).unwrap(), before_image);
-    drop(flash);
+    release(flash, &image);
 
     // Free again: the store is intact.
     all_ok(&ok_json(&["demo", "--state", s]));
