@@ -45,7 +45,9 @@ fn main() {
     let mut rng = TestRng::from_seed(61);
     let key = KeyPair::generate(&mut rng);
     let backend = Backend::new();
-    backend.record_issue(&dev.cert_id, &SESSION, &KIDS);
+    backend
+        .record_issue(&dev.cert_id, &SESSION, &KIDS)
+        .expect("record the session");
     let mut server = SecureDeleteServer::new(
         backend.clone(),
         key.clone(),
