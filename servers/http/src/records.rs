@@ -14,7 +14,8 @@
 //!          kid BLOB, counted_deleted INTEGER)                          -- one row per KID issued
 //! ```
 //!
-//! The database is opened with `locking_mode = EXCLUSIVE` and locked at once: one server at a
+//! A new file is created owner-only (600). The database is opened with
+//! `locking_mode = EXCLUSIVE` and locked at once: one server at a
 //! time owns a file (a second one is refused with [`ServerError::Storage`]), which is what lets
 //! the memory copy be the truth while the server runs.
 //!
@@ -79,6 +80,7 @@ pub struct SqliteRecords {
 /// [`ServerError::Storage`]: the file cannot be opened or created, is not this schema, is
 /// locked by another server, or holds records that are not well-formed.
 pub fn open(path: &Path) -> Result<Backend, ServerError> {
+    create_owner_only(path)?;
     let conn = Connection::open(path).map_err(|e| storage(format!("{}: {e}", path.display())))?;
     // A database locked by another server is refused at once, not waited for.
     conn.busy_timeout(std::time::Duration::ZERO)
@@ -112,6 +114,20 @@ pub fn open(path: &Path) -> Result<Backend, ServerError> {
     let records = SqliteRecords { conn };
     let devices = records.load()?;
     Ok(Backend::with_persist(devices, Box::new(records)))
+}
+
+/// Creates `path` empty, readable and writable by its owner only, unless it exists (SQLite would
+/// create it with 644 less the umask; its journal and WAL files take the database file's mode).
+fn create_owner_only(path: &Path) -> Result<(), ServerError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(ServerError::Storage(format!("{}: {e}", path.display()))),
+    }
 }
 
 fn locked(path: &Path, e: rusqlite::Error) -> ServerError {
@@ -345,6 +361,12 @@ mod tests {
         );
         drop(b);
         assert_eq!(count_rows(&path).unwrap(), [1, 2, 2, 3, 3]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "owner-only");
+        }
     }
 
     #[test]

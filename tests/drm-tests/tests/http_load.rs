@@ -81,7 +81,7 @@ struct World {
     database: PathBuf,
 }
 
-fn world() -> World {
+fn world(name: &str) -> World {
     let mut ca = Authority::from_seed(7000);
     let identity = ca.provision_server();
     let mut rng = TestRng::from_seed(7001);
@@ -104,7 +104,7 @@ fn world() -> World {
             .unwrap()
         })
         .collect();
-    let dir = std::env::temp_dir().join(format!("drm-http-load-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("drm-http-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     World {
@@ -121,6 +121,10 @@ fn start(w: &World, port: u16) -> Running {
         body_timeout: Duration::from_secs(1),
         ..Limits::default()
     };
+    start_with(w, port, limits)
+}
+
+fn start_with(w: &World, port: u16, limits: Limits) -> Running {
     drm_servers_http::start(Config {
         port,
         database: w.database.clone(),
@@ -498,7 +502,7 @@ fn send_malformed(addr: std::net::SocketAddr) -> (usize, usize) {
 #[test]
 fn sixteen_devices_acquire_and_securely_delete_over_http_across_a_server_restart() {
     let started = Instant::now();
-    let w = world();
+    let w = world("load");
     let server = start(&w, 0);
     let addr = server.addr();
     assert!(addr.ip().is_loopback());
@@ -661,4 +665,45 @@ fn sixteen_devices_acquire_and_securely_delete_over_http_across_a_server_restart
         "the closed connections are logged"
     );
     assert!(started.elapsed() < DEADLINE, "bounded in time");
+}
+
+#[test]
+fn a_connection_over_the_limit_is_closed_at_once_and_logged() {
+    let w = world("limit");
+    let server = start_with(
+        &w,
+        0,
+        Limits {
+            max_connections: 2,
+            header_timeout: Duration::from_secs(5),
+            ..Limits::default()
+        },
+    );
+    let addr = server.addr();
+    // Two connections that send nothing hold both places (until the header timeout).
+    let idle: Vec<TcpStream> = (0..2).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let (reply, took) = raw(addr, b"GET /sim/records HTTP/1.1\r\nHost: x\r\n\r\n", false);
+    assert_eq!(
+        reply, "",
+        "the third connection is closed without an answer"
+    );
+    assert!(
+        took < Duration::from_secs(2),
+        "at once, not at a timeout: {took:?}"
+    );
+    drop(idle);
+    std::thread::sleep(Duration::from_millis(200));
+    // With the places free again, the server serves.
+    let client = Client::new(&server.url()).unwrap();
+    assert_eq!(client.records().unwrap(), Totals::default());
+    let stats = server.stats();
+    assert_eq!(stats.refused_connections, 1);
+    assert!(
+        server
+            .log()
+            .lines()
+            .iter()
+            .any(|l| l.contains("closed at once: 2 connections open"))
+    );
 }
