@@ -26,6 +26,8 @@ pub enum ServerError {
     KeyMismatch,
     /// The request was valid but the server's policy refused it (or was told to fault).
     Refused(u32),
+    /// The server's records could not be read or written (its database); nothing changed.
+    Storage(String),
 }
 
 /// PlayReady server status: internal error (`DRM_E_SERVER_INTERNAL_ERROR`).
@@ -41,6 +43,7 @@ impl ServerError {
     pub fn status(&self) -> u32 {
         match self {
             Self::Refused(code) => *code,
+            Self::Storage(_) => STATUS_INTERNAL_ERROR,
             _ => STATUS_INVALID_MESSAGE,
         }
     }
@@ -58,6 +61,7 @@ impl fmt::Display for ServerError {
             Self::Chain(m) => write!(f, "certificate chain rejected: {m}"),
             Self::KeyMismatch => f.write_str("KeyInfo key is not the leaf's signing key"),
             Self::Refused(code) => write!(f, "refused with status 0x{code:08X}"),
+            Self::Storage(m) => write!(f, "server records: {m}"),
         }
     }
 }

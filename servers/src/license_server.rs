@@ -431,7 +431,7 @@ impl LicenseServer {
             .map(|l| l.kid)
             .collect();
         self.backend
-            .record_issue(&request.device.cert_id, &session_id, &persistent);
+            .record_issue(&request.device.cert_id, &session_id, &persistent)?;
 
         let xml = self.response_xml(&licenses, &request.nonce, &session_id);
         Ok((

@@ -94,19 +94,22 @@ impl SecureDeleteServer {
 
     /// Handles one request body.
     pub fn handle(&mut self, request: &[u8]) -> Reply<DeleteOutcome> {
-        match self.check(request) {
+        let checked = self.check(request).and_then(|(device, session_id, kids)| {
+            let result = match self.mode {
+                AnswerMode::Fault(_) => None,
+                _ => Some(
+                    self.backend
+                        .record_delete(&device.cert_id, &session_id, &kids)?,
+                ),
+            };
+            Ok((device, session_id, kids, result))
+        });
+        match checked {
             Err(e) => Reply {
                 xml: fault(e.status(), &e.to_string()),
                 outcome: Err(e),
             },
-            Ok((device, session_id, kids)) => {
-                let result = match self.mode {
-                    AnswerMode::Fault(_) => None,
-                    _ => Some(
-                        self.backend
-                            .record_delete(&device.cert_id, &session_id, &kids),
-                    ),
-                };
+            Ok((device, session_id, kids, result)) => {
                 let xml = match self.mode {
                     AnswerMode::Correct => response(1, &session_id),
                     AnswerMode::OtherSessionId => response(1, &self.rng.array()),

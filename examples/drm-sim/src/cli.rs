@@ -16,6 +16,9 @@ const VALUE_OPTIONS: &[&str] = &[
     "server-key",
     "session",
     "out",
+    "server",
+    "port",
+    "seconds",
 ];
 
 /// The parsed command line.

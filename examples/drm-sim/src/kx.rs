@@ -7,8 +7,8 @@ use drm_keyexchange::{
     AesCbcDecryptor, AesCbcEncryptor, EcdsaSigner, EcdsaVerifier, Error, HmacSigner, HmacVerifier,
     KeySlot, Operation, prepare,
 };
-use drm_servers::license_server::LicenseServer;
 use drm_servers::xmr::{KxAlgorithm, KxOperation};
+use drm_servers_http::{Client, ClientError};
 use drm_target_host::SystemClock;
 use rand_core::TryRng;
 
@@ -77,8 +77,65 @@ fn kx(e: Error) -> String {
     e.to_string()
 }
 
-fn server(e: drm_servers::ServerError) -> String {
+fn server(e: ClientError) -> String {
     format!("server: {e}")
+}
+
+/// The license server's side of the keys it issued, over HTTP (`/sim/kx`).
+struct Peer<'c>(&'c Client);
+
+impl Peer<'_> {
+    /// `op`: `aes-cbc-encrypt` or `aes-cbc-decrypt`.
+    fn aes_cbc(
+        &self,
+        op: &str,
+        kid: &[u8; 16],
+        iv: &[u8],
+        data: &[u8],
+    ) -> Result<Vec<u8>, ClientError> {
+        self.0.kx(kid, op, &[("iv", iv), ("data", data)])
+    }
+
+    fn hmac_sign(&self, kid: &[u8; 16], data: &[u8]) -> Result<[u8; 32], ClientError> {
+        self.sign(kid, "hmac-sha256-sign", data)
+    }
+
+    fn hmac_verify(&self, kid: &[u8; 16], data: &[u8], tag: &[u8]) -> Result<bool, ClientError> {
+        self.verify(kid, "hmac-sha256-verify", data, ("tag", tag))
+    }
+
+    fn ecdsa_sign(&self, kid: &[u8; 16], data: &[u8]) -> Result<[u8; 64], ClientError> {
+        self.sign(kid, "ecdsa-p256-sign", data)
+    }
+
+    fn ecdsa_verify(&self, kid: &[u8; 16], data: &[u8], sig: &[u8]) -> Result<bool, ClientError> {
+        self.verify(kid, "ecdsa-p256-verify", data, ("signature", sig))
+    }
+
+    fn sign<const N: usize>(
+        &self,
+        kid: &[u8; 16],
+        op: &str,
+        data: &[u8],
+    ) -> Result<[u8; N], ClientError> {
+        fixed(self.0.kx(kid, op, &[("data", data)])?)
+    }
+
+    fn verify(
+        &self,
+        kid: &[u8; 16],
+        op: &str,
+        data: &[u8],
+        signature: (&str, &[u8]),
+    ) -> Result<bool, ClientError> {
+        Ok(self.0.kx(kid, op, &[("data", data), signature])? == [1])
+    }
+}
+
+fn fixed<const N: usize>(v: Vec<u8>) -> Result<[u8; N], ClientError> {
+    let len = v.len();
+    <[u8; N]>::try_from(v)
+        .map_err(|_| ClientError::Reply(format!("{len} bytes where {N} were expected")))
 }
 
 fn random<const N: usize>(device: &mut Device) -> Result<[u8; N], String> {
@@ -107,14 +164,15 @@ fn expect_refused(r: Result<(), Error>, what: &str) -> Result<(), String> {
     }
 }
 
-/// First run: Prepare, Perform (against the server's side of the key), Close. Returns what to
+/// First run: Prepare, Perform (against the server's side of the key, over HTTP), Close. Returns what to
 /// record and a description.
 pub fn perform_with_server(
     case: Case,
     kid: &Kid,
     device: &mut Device,
-    license: &LicenseServer,
+    servers: &Client,
 ) -> Result<(KxEntry, String), String> {
+    let license = Peer(servers);
     let id = kid.to_bytes();
     let mut slot = KeySlot::new();
     let msg: [u8; 48] = random(device)?;
@@ -125,7 +183,9 @@ pub fn perform_with_server(
             let mut data = msg;
             ctx.encrypt(&iv, &mut data).map_err(kx)?;
             ctx.close();
-            let back = license.aes_cbc_decrypt(&id, &iv, &data).map_err(server)?;
+            let back = license
+                .aes_cbc("aes-cbc-decrypt", &id, &iv, &data)
+                .map_err(server)?;
             if back != msg {
                 return Err("the server's decryption of the device's ciphertext differs".into());
             }
@@ -137,7 +197,9 @@ pub fn perform_with_server(
             )
         }
         Case::AesDecrypt => {
-            let ct = license.aes_cbc_encrypt(&id, &iv, &msg).map_err(server)?;
+            let ct = license
+                .aes_cbc("aes-cbc-encrypt", &id, &iv, &msg)
+                .map_err(server)?;
             let ctx: AesCbcDecryptor<'_> = prep(&mut slot, device, kid)?;
             let mut data = ct.clone();
             ctx.decrypt(&iv, &mut data).map_err(kx)?;

@@ -1,4 +1,4 @@
-//! `drm-sim`: a simulated device on the host, run against the simulated servers in process, and
+//! `drm-sim`: a simulated device on the host, run against the simulated servers over HTTP, and
 //! tools for firmware engineers to look inside licenses, certificate chains, flash images and
 //! Secure Delete challenges.
 //!
@@ -15,6 +15,7 @@ mod kx;
 mod record;
 mod report;
 mod securedelete_cmd;
+mod serve;
 mod state;
 mod xmr_inspect;
 
@@ -29,7 +30,14 @@ const HELP: &str = "\
 drm-sim: a simulated PlayReady Key Exchange / Secure Delete device and tools (test material only)
 
 USAGE:
-  drm-sim demo [--state DIR]                    run the device against the simulated servers
+  drm-sim demo [--state DIR] [--server URL]     run the device against the simulated servers
+                                                over HTTP: servers it starts on loopback, or
+                                                those at URL (`drm-sim serve`, same --state)
+  drm-sim serve [--state DIR] [--port N] [--seconds N]
+                                                run the simulated license and Secure Delete
+                                                servers on 127.0.0.1 (port N, default: one the
+                                                OS chooses; printed), records in the state
+                                                directory; until Ctrl-C or for N seconds
   drm-sim provision [--state DIR]               provision the state directory, list its files
   drm-sim xmr inspect FILE [--device-key FILE]  show an XMR license; with the device's
                                                 encryption key (file or device directory):
@@ -64,9 +72,23 @@ fn run(args: &Args) -> Result<Report, CliError> {
         _ if args.help => Ok(help()),
         ["help", ..] => Ok(help()),
         ["demo", ..] => {
-            args.allow_only("demo", &["state"])?;
+            args.allow_only("demo", &["state", "server"])?;
             args.positionals("demo", 1, [])?;
-            demo::run(state::StatePaths::new(args.path("state"))?, args.json)
+            demo::run(
+                state::StatePaths::new(args.path("state"))?,
+                args.json,
+                args.option("server"),
+            )
+        }
+        ["serve", ..] => {
+            args.allow_only("serve", &["state", "port", "seconds"])?;
+            args.positionals("serve", 1, [])?;
+            serve::run(
+                state::StatePaths::new(args.path("state"))?,
+                serve::port(args.option("port"))?,
+                serve::seconds(args.option("seconds"))?,
+                args.json,
+            )
         }
         ["provision", ..] => {
             args.allow_only("provision", &["state"])?;

@@ -14,6 +14,7 @@
 //!   servers/license-server-signing.key  the key that signs license responses (usage 0x14)
 //!   servers/license-server-chain.bcert  the license server's chain
 //!   servers/securedelete-server.key|.pub  the key Secure Delete challenges are encrypted to
+//!   servers/records.sqlite            the servers' records (devices, sessions, licenses)
 //!   flash.img                         the HDS (a file-backed NOR flash image)
 //!   counter                           the monotonic counter anchoring the store
 //!   licenses/                         every license the demo received (KID.xmr)
@@ -141,6 +142,11 @@ impl StatePaths {
     /// Where generated Secure Delete challenges are written.
     pub fn challenges_dir(&self) -> PathBuf {
         self.join("challenges")
+    }
+
+    /// The simulated servers' records (SQLite; `drm-sim serve` and the demo's servers).
+    pub fn server_database(&self) -> PathBuf {
+        self.join("servers/records.sqlite")
     }
 
     /// The demo's record of earlier runs.
@@ -348,8 +354,17 @@ fn provision(paths: &StatePaths) -> Result<(), CliError> {
         &securedelete_key.secret_bytes(),
     )?;
     write(&paths.securedelete_server_pub(), &securedelete_key.public())?;
-    // A new device starts with a blank store.
-    for stale in [paths.flash_image(), paths.counter()] {
+    // A new device starts with a blank store, and servers with new keys with no records.
+    let db = paths.server_database();
+    let db_files = ["-wal", "-shm"].map(|s| {
+        let mut p = db.clone().into_os_string();
+        p.push(s);
+        PathBuf::from(p)
+    });
+    for stale in [paths.flash_image(), paths.counter(), db.clone()]
+        .into_iter()
+        .chain(db_files)
+    {
         match fs::remove_file(&stale) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

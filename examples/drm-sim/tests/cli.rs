@@ -19,7 +19,7 @@ use drm_servers::xmr::{Defect, KxAlgorithm, KxOperation, LicenseSpec, build_lice
 use serde_json::Value;
 
 mod common;
-use common::{fails, ok, ok_json, provisioned, sim, temp_dir};
+use common::{fails, no_failed_steps, ok, ok_json, provisioned, sim, temp_dir};
 
 fn device_encryption_key(state: &Path) -> KeyPair {
     let bytes: [u8; 32] = std::fs::read(state.join("device/encryption.key"))
@@ -109,12 +109,6 @@ fn step<'a>(run: &'a Value, name: &str) -> &'a Value {
         .iter()
         .find(|s| s["step"] == name)
         .unwrap_or_else(|| panic!("no step {name} in {run}"))
-}
-
-fn no_failed_steps(run: &Value) {
-    for step in run["steps"].as_array().unwrap() {
-        assert_ne!(step["result"], "FAILED", "{step}");
-    }
 }
 
 #[test]

@@ -33,7 +33,7 @@ fn world(seed: u64) -> World {
     let key = KeyPair::generate(&mut rng);
     let server_key = key.public();
     let backend = Backend::new();
-    backend.record_issue(&dev.cert_id, &SESSION, &KIDS);
+    backend.record_issue(&dev.cert_id, &SESSION, &KIDS).unwrap();
     let server = SecureDeleteServer::new(backend.clone(), key, ca.root_public_key(), rng.fork());
     World {
         backend,

@@ -114,7 +114,8 @@ fn store_session(w: &World, store: &mut Hds<'_>, session: SessionId, licenses: &
     store.commit(&txn).unwrap();
     let wire: Vec<[u8; 16]> = kids.iter().map(|k| k.to_bytes()).collect();
     w.backend
-        .record_issue(&w.dev.cert_id, session.as_bytes(), &wire);
+        .record_issue(&w.dev.cert_id, session.as_bytes(), &wire)
+        .unwrap();
 }
 
 fn fake_licenses(rng: &mut TestRng, n: usize) -> Vec<FakeLicense> {

@@ -9,7 +9,6 @@ use drm_core::{Kid, SessionId};
 use drm_keyexchange::licenses::LICENSES;
 use drm_securedelete::SecureDelete;
 use drm_securedelete::session::{self, SessionState};
-use drm_servers::backend::DeleteResult;
 
 use crate::device::{Device, DeviceStore};
 use crate::record::{Phase, Record};
@@ -30,7 +29,7 @@ pub(super) fn challenge_buffer<'d>(
     id: &SessionId,
 ) -> Result<(DeviceSecureDelete<'d>, Vec<u8>), String> {
     let sd = SecureDelete::new(identity)
-        .with_server_key(servers.secure_delete.public_key())
+        .with_server_key(servers.secure_delete_key)
         .map_err(e2s)?;
     let len = sd.challenge_len(store, id).map_err(e2s)?;
     Ok((sd, vec![0u8; len]))
@@ -136,25 +135,26 @@ pub(super) fn send_challenge(
     challenge: &[u8],
 ) -> Result<String, String> {
     servers.delete_requests += 1;
-    let reply = servers.secure_delete.handle(challenge);
-    let saw = match &reply.outcome {
-        Ok(o) => match o.result {
-            Some(DeleteResult::Deleted { removed }) => {
-                format!("server: challenge valid, {removed} licenses counted deleted")
-            }
-            Some(DeleteResult::AlreadyDeleted) => "server: session already deleted".into(),
-            Some(DeleteResult::UnknownSession) => "server: unknown session".into(),
-            None => "server: refused".into(),
-        },
-        Err(e) => {
-            servers.delete_refused += 1;
-            return Err(format!(
-                "the Secure Delete server refused the challenge: {e}"
-            ));
-        }
+    let reply = servers
+        .client
+        .secure_delete(challenge)
+        .map_err(|e| format!("the Secure Delete server: {e}"))?;
+    let outcome = reply.outcome.as_deref().unwrap_or("no outcome given");
+    if reply.status != 200 {
+        servers.delete_refused += 1;
+        return Err(format!(
+            "the Secure Delete server refused the challenge: HTTP {}, {outcome}",
+            reply.status
+        ));
+    }
+    let saw = match outcome.strip_prefix("deleted ") {
+        Some(n) => format!("server: challenge valid, {n} licenses counted deleted"),
+        None if outcome == "already-deleted" => "server: session already deleted".into(),
+        None if outcome == "unknown-session" => "server: unknown session".into(),
+        None => format!("server: {outcome}"),
     };
     let done = SecureDelete::new(&device.identity)
-        .process_response(&mut device.store, reply.xml.as_bytes())
+        .process_response(&mut device.store, &reply.body)
         .map_err(|e| format!("response: {e}"))?;
     let gone = session::load(&mut device.store, &id)
         .map_err(e2s)?

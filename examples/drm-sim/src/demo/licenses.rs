@@ -11,7 +11,7 @@ use drm_core::{Kid, Lid, SessionId};
 use drm_hds::{Namespace, Transaction};
 use drm_keyexchange::licenses::LICENSES;
 use drm_securedelete::session::{self, RECORD_MAX_LEN};
-use drm_servers::license_server::Grant;
+use drm_servers::xmr::{KxAlgorithm, KxOperation};
 
 use crate::device::Device;
 use crate::kx;
@@ -87,7 +87,7 @@ pub(super) fn acquire(
     root: &[u8; 64],
     kids: &[Kid],
 ) -> Result<Acquired, String> {
-    let server_key = servers.license.public_key();
+    let server_key = servers.license_key;
     let time = now();
     let params = ChallengeParams::new(kids, &server_key, time);
     let sizes = challenge_sizes(&params, device.identity.certificate_chain().len()).map_err(e2s)?;
@@ -102,19 +102,22 @@ pub(super) fn acquire(
     )
     .map_err(|e| format!("challenge: {e}"))?;
     servers.license_requests += 1;
-    let reply = servers.license.handle(challenge);
-    match &reply.outcome {
-        Ok(o) => {
-            servers.licenses_issued += u32::try_from(o.licenses.len()).unwrap_or(u32::MAX);
-        }
-        Err(e) => {
-            servers.license_refused += 1;
-            return Err(format!("the license server refused the challenge: {e}"));
-        }
+    let reply = servers
+        .client
+        .acquire_license(challenge)
+        .map_err(|e| format!("the license server: {e}"))?;
+    if reply.status != 200 {
+        servers.license_refused += 1;
+        return Err(format!(
+            "the license server refused the challenge: HTTP {}, {}",
+            reply.status,
+            reply.outcome.as_deref().unwrap_or("no outcome given")
+        ));
     }
-    let mut buf = vec![0u8; reply.xml.len()];
-    let got = process_response(reply.xml.as_bytes(), &pending, root, Some(time), &mut buf)
+    let mut buf = vec![0u8; reply.body.len()];
+    let got = process_response(&reply.body, &pending, root, Some(time), &mut buf)
         .map_err(|e| format!("response: {e}"))?;
+    servers.licenses_issued += u32::try_from(got.iter().count()).unwrap_or(u32::MAX);
     let session = got
         .response_id()
         .ok_or("the response has no ResponseID (session id)")?;
@@ -214,9 +217,7 @@ pub(super) fn acquire_session(
     root: &[u8; 64],
     record: &mut Record,
 ) -> Result<String, String> {
-    let grants: Vec<Grant> = (0..LICENSES_PER_SESSION)
-        .map(|_| Grant::content())
-        .collect();
+    let grants = vec![None; LICENSES_PER_SESSION];
     let (ids, session) = acquire_and_store(paths, device, servers, root, record, grants, false)?;
     Ok(format!(
         "{} persistent licenses verified and stored with session {session} (one commit)",
@@ -225,20 +226,27 @@ pub(super) fn acquire_session(
 }
 
 /// Acquires one license per grant (fresh random KIDs) in one request, stores them with their
-/// session record, and notes the session.
+/// session record, and notes the session. A grant is a KeyExchangeLicense's algorithm and
+/// operation (registered with the server first), or `None`: a persistent content license, what
+/// the server issues for a KID it was told nothing of.
 pub(super) fn acquire_and_store(
     paths: &StatePaths,
     device: &mut Device,
     servers: &mut Servers,
     root: &[u8; 64],
     record: &mut Record,
-    grants: Vec<Grant>,
+    grants: Vec<Option<(KxAlgorithm, KxOperation)>>,
     key_exchange: bool,
 ) -> Result<(Vec<(Kid, Lid)>, SessionId), String> {
     let mut kids = Vec::new();
     for grant in grants {
         let kid = Kid::random(&mut device.rng).map_err(e2s)?;
-        servers.license.grant(kid.to_bytes(), grant);
+        if let Some((a, o)) = grant {
+            servers
+                .client
+                .grant_key_exchange(&kid.to_bytes(), a, o)
+                .map_err(|e| format!("the license server: {e}"))?;
+        }
         kids.push(kid);
     }
     let acquired = acquire(device, servers, root, &kids)?;
@@ -263,13 +271,7 @@ pub(super) fn key_exchange_first(
     record: &mut Record,
     p: &mut Progress,
 ) {
-    let grants = kx::CASES
-        .iter()
-        .map(|c| {
-            let (a, o) = c.grant();
-            Grant::key_exchange(a, o)
-        })
-        .collect();
+    let grants = kx::CASES.iter().map(|c| Some(c.grant())).collect();
     let stored = acquire_and_store(paths, device, servers, root, record, grants, true);
     let ids = match stored {
         Ok((ids, session)) => {
@@ -289,7 +291,7 @@ pub(super) fn key_exchange_first(
         }
     };
     for (case, (kid, _)) in kx::CASES.iter().zip(&ids) {
-        match kx::perform_with_server(*case, kid, device, &servers.license) {
+        match kx::perform_with_server(*case, kid, device, &servers.client) {
             Ok((entry, detail)) => {
                 record.kx.push(entry);
                 p.record(format!("kx {}", case.name()), Status::Ok, detail);

@@ -15,10 +15,7 @@ use std::io::Write as _;
 use drm_core::SessionId;
 use drm_keyexchange::licenses::LICENSES;
 use drm_securedelete::session::SESSIONS;
-use drm_servers::license_server::LicenseServer;
-
-use drm_servers::secure_delete::SecureDeleteServer;
-use drm_servers::{Backend, TestRng};
+use drm_servers_http::{Client, Config, Limits, Running, ServerKeys};
 use serde_json::{Value, json};
 
 use crate::device::{self, Device, Opened};
@@ -112,11 +109,14 @@ impl Progress {
     }
 }
 
-/// The simulated servers, in process, sharing one backend, and what they were asked.
+/// The simulated servers, reached over HTTP (started by the demo on loopback, or given with
+/// `--server`), and what this run asked them.
 struct Servers {
-    backend: Backend,
-    license: LicenseServer,
-    secure_delete: SecureDeleteServer,
+    client: Client,
+    /// The servers the demo started (stopped when the demo ends); `None` with `--server`.
+    running: Option<Running>,
+    license_key: [u8; 64],
+    secure_delete_key: [u8; 64],
     license_requests: u32,
     license_refused: u32,
     licenses_issued: u32,
@@ -125,34 +125,60 @@ struct Servers {
 }
 
 impl Servers {
-    /// Starts both servers with the keys of the state directory. The backend (the servers'
-    /// database of issued sessions) is restored from the record of earlier runs.
-    fn start(s: &Keys, record: &Record, device_id: &[u8; 16]) -> Self {
-        let backend = Backend::new();
-        for entry in &record.sessions {
-            let kids: Vec<[u8; 16]> = entry.kids.iter().map(|k| k.to_bytes()).collect();
-            backend.record_issue(device_id, &entry.id.to_bytes(), &kids);
-            if entry.phase == Phase::Deleted {
-                backend.record_delete(device_id, &entry.id.to_bytes(), &kids);
+    /// Starts both servers on an ephemeral loopback port with the keys of the state directory
+    /// and their records in it. A database that knows nothing of the device while the record of
+    /// earlier runs does (a state directory from before the records were kept) gets those
+    /// sessions first.
+    fn start(
+        paths: &StatePaths,
+        s: &Keys,
+        record: &Record,
+        device_id: &[u8; 16],
+    ) -> Result<Self, String> {
+        let running = drm_servers_http::start(server_config(paths, s, 0, false))
+            .map_err(|e| format!("{e}"))?;
+        let backend = running.backend();
+        if backend.device(device_id).is_none() {
+            for entry in &record.sessions {
+                let kids: Vec<[u8; 16]> = entry.kids.iter().map(|k| k.to_bytes()).collect();
+                backend
+                    .record_issue(device_id, &entry.id.to_bytes(), &kids)
+                    .map_err(e2s)?;
+                if entry.phase == Phase::Deleted {
+                    backend
+                        .record_delete(device_id, &entry.id.to_bytes(), &kids)
+                        .map_err(e2s)?;
+                }
             }
         }
-        let license = LicenseServer::new(
-            backend.clone(),
-            s.license_key.clone(),
-            s.root,
-            s.license_identity.clone(),
-            TestRng::from_os(),
-        );
-        let secure_delete = SecureDeleteServer::new(
-            backend.clone(),
-            s.securedelete_key.clone(),
-            s.root,
-            TestRng::from_os(),
-        );
+        let client = Client::new(&running.url()).map_err(e2s)?;
+        Ok(Self::with(client, Some(running), s))
+    }
+
+    /// The servers at `url`, which must run with the keys of this state directory.
+    fn connect(url: &str, s: &Keys) -> Result<Self, String> {
+        let client = Client::new(url).map_err(e2s)?;
+        let info = client
+            .info()
+            .map_err(|e| format!("no simulated servers at {url}: {e}"))?;
+        if info.license_server_key != s.license_key.public()
+            || info.secure_delete_server_key != s.securedelete_key.public()
+            || info.root != s.root
+        {
+            return Err(format!(
+                "the servers at {url} run with other keys than this state directory's \
+                 (start them with `drm-sim serve --state` naming this directory)"
+            ));
+        }
+        Ok(Self::with(client, None, s))
+    }
+
+    fn with(client: Client, running: Option<Running>, s: &Keys) -> Self {
         Self {
-            backend,
-            license,
-            secure_delete,
+            client,
+            running,
+            license_key: s.license_key.public(),
+            secure_delete_key: s.securedelete_key.public(),
             license_requests: 0,
             license_refused: 0,
             licenses_issued: 0,
@@ -162,12 +188,29 @@ impl Servers {
     }
 }
 
+/// What `drm-sim serve` and the demo start: both servers on 127.0.0.1:`port` with the keys of
+/// the state directory and their records in `servers/records.sqlite` of it.
+pub fn server_config(paths: &StatePaths, s: &Keys, port: u16, echo: bool) -> Config {
+    Config {
+        port,
+        database: paths.server_database(),
+        keys: ServerKeys {
+            license: s.license_key.clone(),
+            license_identity: s.license_identity.clone(),
+            secure_delete: s.securedelete_key.clone(),
+            root: s.root,
+        },
+        limits: Limits::default(),
+        echo,
+    }
+}
+
 fn e2s(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
-/// Runs the demo.
-pub fn run(paths: StatePaths, json_out: bool) -> Result<Report, CliError> {
+/// Runs the demo: against servers it starts on loopback, or against those at `server`.
+pub fn run(paths: StatePaths, json_out: bool, server: Option<&str>) -> Result<Report, CliError> {
     let mut p = Progress {
         rows: Vec::new(),
         quiet: json_out,
@@ -195,14 +238,24 @@ pub fn run(paths: StatePaths, json_out: bool) -> Result<Report, CliError> {
     let root = keys.root;
     let device_id = check_chain(&identity, &root, &mut p);
     let mut record = Record::load(&paths)?;
-    let mut servers = Servers::start(&keys, &record, &device_id);
+    let servers = match server {
+        None => Servers::start(&paths, &keys, &record, &device_id),
+        Some(url) => Servers::connect(url, &keys),
+    };
+    let mut servers = servers.map_err(|e| CliError::fail(format!("servers: {e}")))?;
     p.record(
         "servers",
         Status::Ok,
         format!(
-            "license server (key {}) and Secure Delete server (key {}) in process",
-            fingerprint(&servers.license.public_key()),
-            fingerprint(&servers.secure_delete.public_key())
+            "license server (key {}) and Secure Delete server (key {}) on {}{}",
+            fingerprint(&servers.license_key),
+            fingerprint(&servers.secure_delete_key),
+            servers.client.url(),
+            if servers.running.is_some() {
+                " (started by the demo, loopback)"
+            } else {
+                " (--server)"
+            }
         ),
     );
 
@@ -348,8 +401,7 @@ fn traffic_json(t: &Traffic) -> Value {
 }
 
 fn finish(end: &End<'_>, device: &mut Device, servers: &Servers, p: Progress) -> Report {
-    let seen = servers.backend.device(end.device_id).unwrap_or_default();
-    let deleted = seen.sessions.values().filter(|s| s.deleted).count();
+    let seen = servers.client.device(end.device_id);
     let traffic = *device.store.flash().counters();
     let stats = device.store.stats();
     let (licenses, license_bytes) = slots(device, &LICENSES).unwrap_or_default();
@@ -376,11 +428,13 @@ fn finish(end: &End<'_>, device: &mut Device, servers: &Servers, p: Progress) ->
         "secure delete:    {} challenges ({} refused)\n",
         servers.delete_requests, servers.delete_refused
     ));
-    text.push_str(&format!(
-        "server database:  {} sessions for this device, {deleted} securely deleted, {} persistent licenses live\n",
-        seen.sessions.len(),
-        seen.live_persistent
-    ));
+    match &seen {
+        Ok(seen) => text.push_str(&format!(
+            "server database:  {} sessions for this device, {} securely deleted, {} persistent licenses live\n",
+            seen.sessions, seen.sessions_deleted, seen.live_persistent
+        )),
+        Err(e) => text.push_str(&format!("server database:  not read: {e}\n")),
+    }
     text.push_str(&format!(
         "flash traffic:    {} reads ({} bytes), {} writes ({} bytes), {} pages erased (this run; {} reads ({} bytes) of them opening the store)\n",
         traffic.reads, traffic.read_bytes, traffic.writes, traffic.write_bytes, traffic.erases,
@@ -390,12 +444,15 @@ fn finish(end: &End<'_>, device: &mut Device, servers: &Servers, p: Progress) ->
         "store:            {licenses} licenses ({license_bytes} bytes), {sessions} session records; {} pages, commit {}, erase counts {}..{}\n",
         stats.pages, stats.seq, stats.erase_min, stats.erase_max
     ));
-    let failed: Vec<&str> = p
+    let mut failed: Vec<&str> = p
         .rows
         .iter()
         .filter(|r| r.status == Status::Failed)
         .map(|r| r.step.as_str())
         .collect();
+    if seen.is_err() {
+        failed.push("server database");
+    }
     let missing = p
         .rows
         .iter()
@@ -431,11 +488,15 @@ fn finish(end: &End<'_>, device: &mut Device, servers: &Servers, p: Progress) ->
                 "challenges": servers.delete_requests,
                 "refused": servers.delete_refused,
             },
-            "server_database": {
-                "device": hex(end.device_id),
-                "sessions": seen.sessions.len(),
-                "sessions_deleted": deleted,
-                "live_persistent_licenses": seen.live_persistent,
+            "server": servers.client.url(),
+            "server_database": match &seen {
+                Ok(seen) => json!({
+                    "device": hex(end.device_id),
+                    "sessions": seen.sessions,
+                    "sessions_deleted": seen.sessions_deleted,
+                    "live_persistent_licenses": seen.live_persistent,
+                }),
+                Err(e) => json!({ "device": hex(end.device_id), "error": e.to_string() }),
             },
             "flash_traffic": traffic_json(&traffic),
             "flash_traffic_opening": traffic_json(&end.opening),

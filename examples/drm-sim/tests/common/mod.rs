@@ -85,3 +85,10 @@ pub fn provisioned(name: &str) -> PathBuf {
     assert_eq!(v["provisioned_now"], true);
     state
 }
+
+/// No step of a demo run (`--json`) failed.
+pub fn no_failed_steps(run: &Value) {
+    for step in run["steps"].as_array().unwrap() {
+        assert_ne!(step["result"], "FAILED", "{step}");
+    }
+}
