@@ -13,7 +13,7 @@
 pub mod client;
 pub mod records;
 pub mod server;
-pub mod sim;
+pub use server::sim;
 
 pub use client::{Client, ClientError, SoapReply};
 pub use server::{Config, Limits, Running, ServerKeys, StartError, Stats, start};

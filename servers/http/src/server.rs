@@ -32,7 +32,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
-use crate::sim;
+pub mod sim;
 use crate::{
     ACTION_ACQUIRE_LICENSE, ACTION_SECURE_DELETE, LICENSE_PATH, MAX_BODY, OUTCOME_HEADER,
     SECURE_DELETE_PATH, SOAP_CONTENT_TYPE,

@@ -8,7 +8,7 @@ use drm_servers::{Id16, ServerError};
 use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::server::{Answer, App, MAX_GRANTS};
+use super::{Answer, App, MAX_GRANTS};
 use crate::{hex, unhex};
 
 /// Where the simulation's endpoints start.
