@@ -430,7 +430,7 @@ pub struct SoftAes128(aes::Aes128);
 
 impl BlockCipher for SoftAes128 {
     fn encrypt_block(&self, block: &mut [u8; 16]) {
-        self.cbc_encrypt(&[0; 16], core::slice::from_mut(block));
+        aes::cipher::BlockCipherEncrypt::encrypt_block(&self.0, block.into());
     }
     fn decrypt_block(&self, block: &mut [u8; 16]) {
         self.cbc_decrypt(&[0; 16], core::slice::from_mut(block));
