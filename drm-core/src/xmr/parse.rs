@@ -171,6 +171,17 @@ fn entries(table: &[u8]) -> impl Iterator<Item = Result<Entry<'_>>> {
     table.chunks(KX_TABLE_ENTRY_LEN).map(parse_entry)
 }
 
+/// The entry of a format-2 table that `key` names, if any.
+fn find_entry(table: &[u8], key: KeyRef) -> Result<Option<Entry<'_>>> {
+    for entry in entries(table) {
+        let entry = entry?;
+        if key.names(entry.index, entry.id) {
+            return Ok(Some(entry));
+        }
+    }
+    Ok(None)
+}
+
 /// Decodes one 24-byte table entry (its index is checked against the count by the caller).
 fn parse_entry(p: &[u8]) -> Result<Entry<'_>> {
     exact(p, Error::Malformed, |r| {
@@ -506,9 +517,11 @@ fn parse_kx_table(p: &[u8]) -> Result<PolicyObject<'_>> {
             return Err(Error::Malformed);
         }
         seen |= bit;
-        if entries(table)
+        // The key id is the last 16 bytes of an entry (already-checked entries: no re-parse).
+        if table
+            .chunks(KX_TABLE_ENTRY_LEN)
             .take(n)
-            .any(|earlier| earlier.is_ok_and(|e| e.id == entry.id))
+            .any(|earlier| earlier.get(8..) == Some(entry.id.as_slice()))
         {
             return Err(Error::Malformed);
         }
@@ -527,9 +540,8 @@ fn check_kx_table(table: &[u8], count: u16, material: &[u8]) -> Result<()> {
     let mut seen = 0u16;
     for key in key_objects(material) {
         let (kid, object) = key?;
-        let entry = entries(table)
-            .find(|e| e.as_ref().is_ok_and(|e| e.id == kid))
-            .ok_or(Error::Malformed)??;
+        let entry =
+            find_entry(table, KeyRef::Id(Kid::from_bytes(*kid)))?.ok_or(Error::Malformed)?;
         let bit = 1u16
             .checked_shl(u32::from(entry.index))
             .ok_or(Error::LogicBug)?;
@@ -862,12 +874,9 @@ impl<'a> ParsedLicense<'a> {
                 material,
                 ..
             } => {
-                let Some(entry) =
-                    entries(table).find(|e| e.as_ref().is_ok_and(|e| key.names(e.index, e.id)))
-                else {
-                    return Err(Error::LicenseKeyNotFound);
-                };
-                let entry = entry.map_err(|_| Error::LogicBug)?;
+                let entry = find_entry(table, key)
+                    .map_err(|_| Error::LogicBug)?
+                    .ok_or(Error::LicenseKeyNotFound)?;
                 let (_, object) = key_objects(material)
                     .find(|k| k.as_ref().is_ok_and(|(kid, _)| *kid == entry.id))
                     .ok_or(Error::LogicBug)?

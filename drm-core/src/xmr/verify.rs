@@ -104,13 +104,7 @@ pub fn verify<'a, I: DeviceIdentity + ?Sized>(
     parsed: ParsedLicense<'a>,
     identity: &I,
 ) -> Result<VerifiedLicense<'a>> {
-    let ck = authenticate(&parsed, identity)?;
-    let key = match parsed.kx {
-        Kx::None => LicenseKey::Content(ck),
-        Kx::One { policy, object } => kx_key(identity.crypto(), &policy, object.as_ref(), ck)?,
-        Kx::Table { .. } => LicenseKey::KxWrapped,
-    };
-    Ok(VerifiedLicense { parsed, key })
+    verify_selected(parsed, identity, None)
 }
 
 /// Verifies a KeyExchangeLicense as [`verify`] does and unwraps the one key `key` names, and no
@@ -127,9 +121,29 @@ pub fn verify_key<'a, I: DeviceIdentity + ?Sized>(
     identity: &I,
     key: KeyRef,
 ) -> Result<VerifiedLicense<'a>> {
-    let named = parsed.kx_key(key)?;
+    verify_selected(parsed, identity, Some(key))
+}
+
+/// [`verify`] (`key` `None`) and [`verify_key`] in one body, so that the firmware links one copy
+/// of the checks.
+fn verify_selected<'a, I: DeviceIdentity + ?Sized>(
+    parsed: ParsedLicense<'a>,
+    identity: &I,
+    key: Option<KeyRef>,
+) -> Result<VerifiedLicense<'a>> {
+    // The key to unwrap, found before any cryptography: the one named; without a name, the one
+    // key of a format-1 license, none of a format-2 license's.
+    let named = match (key, parsed.kx) {
+        (Some(key), _) => Some(parsed.kx_key(key)?),
+        (None, Kx::One { .. }) => Some(parsed.kx_key(KeyRef::FIRST)?),
+        (None, _) => None,
+    };
     let ck = authenticate(&parsed, identity)?;
-    let key = kx_key(identity.crypto(), &named.policy, named.object.as_ref(), ck)?;
+    let key = match (named, parsed.kx) {
+        (Some(named), _) => kx_key(identity.crypto(), &named.policy, named.object.as_ref(), ck)?,
+        (None, Kx::None) => LicenseKey::Content(ck),
+        (None, _) => LicenseKey::KxWrapped,
+    };
     Ok(VerifiedLicense { parsed, key })
 }
 
