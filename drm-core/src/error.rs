@@ -38,6 +38,10 @@ pub enum Error {
     /// The license is signed with a signature type the kit parses but cannot verify: XMR type 2,
     /// HMAC-SHA256, whose key PlayReady does not document (PROTOCOL §3). Refused, never trusted.
     UnsupportedSignatureType,
+    /// The KeyExchangeLicense holds no key with the index or key id asked for
+    /// (KEY-EXCHANGE-FORMAT §2.1), or the license is not a KeyExchangeLicense at all. Reported
+    /// before any key is unwrapped.
+    LicenseKeyNotFound,
     /// The license has expired (PlayReady `DRM_E_LICENSE_EXPIRED`).
     LicenseExpired,
     /// The license is not yet valid (PlayReady `DRM_E_LICENSE_NOT_YET_VALID`).
@@ -88,6 +92,7 @@ impl Error {
             Error::KeyNotFound => 0x8004_D506,
             Error::Unsupported => 0x8004_D507,
             Error::UnsupportedSignatureType => 0x8004_D510,
+            Error::LicenseKeyNotFound => 0x8004_D511,
             Error::LicenseExpired => 0x8004_C009,
             Error::LicenseNotYetValid => 0x8004_C00A,
             Error::ClockNotSet => 0x8004_C05B,
@@ -134,6 +139,7 @@ impl fmt::Display for Error {
             Error::UnsupportedSignatureType => {
                 "license signature type cannot be verified (HMAC-SHA256)"
             }
+            Error::LicenseKeyNotFound => "no such key in the key exchange license",
             Error::LicenseExpired => "license expired",
             Error::LicenseNotYetValid => "license not yet valid",
             Error::ClockNotSet => "clock not set or rolled back",
@@ -164,7 +170,7 @@ mod tests {
     use super::*;
     use std::string::ToString;
 
-    const ALL: [Error; 24] = [
+    const ALL: [Error; 25] = [
         Error::InvalidArgument,
         Error::BufferTooSmall,
         Error::Base64,
@@ -189,6 +195,7 @@ mod tests {
         Error::Platform,
         Error::LogicBug,
         Error::UnsupportedSignatureType,
+        Error::LicenseKeyNotFound,
     ];
 
     /// Position in [`ALL`]; the match is exhaustive, so a new variant must be added to both.
@@ -218,6 +225,7 @@ mod tests {
             Error::Platform => 21,
             Error::LogicBug => 22,
             Error::UnsupportedSignatureType => 23,
+            Error::LicenseKeyNotFound => 24,
         }
     }
 

@@ -5,8 +5,9 @@
 //!
 //! 1. the license parses (structure, must-understand objects: [`drm_core::xmr::ParsedLicense`]);
 //! 2. key type 6 ([`Error::NotKeyExchangeLicense`] otherwise);
-//! 3. the policy's one algorithm and operation equal the requested ones
-//!    ([`Error::OperationNotAllowed`]) — before any key is unwrapped;
+//! 3. the license holds the key named ([`KeyRef`]: by index or key id; `drm-core`'s
+//!    `LicenseKeyNotFound` otherwise), and that key's one algorithm and operation equal the
+//!    requested ones ([`Error::OperationNotAllowed`]) — before any key is unwrapped;
 //! 4. dates against the trusted time: a time-bound license with no trusted time is refused with
 //!    `ClockNotSet`, then `now < begin` → `LicenseNotYetValid`, `now ≥ end` or `now ≥ removal
 //!    date` → `LicenseExpired` (`drm-core` codes, PROTOCOL §2); an expiration after first use
@@ -15,8 +16,12 @@
 //!    `LicenseExpired`; [`bind`] and [`bind_content_key`], which have no store, refuse such a
 //!    license with `Unsupported`;
 //! 5. the license's minimum security level against the device's (`SecurityLevelTooLow`);
-//! 6. binding, signature and key unwrap ([`drm_core::xmr::verify`]: `NotBound`,
-//!    `VerificationFailed`).
+//! 6. binding, signature and the unwrap of the named key only ([`drm_core::xmr::verify_key`]:
+//!    `NotBound`, `VerificationFailed`); the other keys of a license of several keys
+//!    (KEY-EXCHANGE-FORMAT §2.1) stay wrapped.
+//!
+//! [`prepare`] and [`bind`] bind the license's first key ([`KeyRef::FIRST`], the only key of a
+//! format-1 license); [`prepare_key`] and [`bind_key`] bind the key the caller names.
 //!
 //! Steps 2 to 5 read fields that are authenticated only in step 6; a tampered field can at
 //! worst turn one refusal into another, never a refusal into a success.
@@ -27,7 +32,7 @@ use drm_core::crypto::backend::Sha256Engine;
 use drm_core::Kid;
 use drm_core::platform::{Clock, DeviceIdentity, MonotonicCounter};
 use drm_core::secret::Aes128Key;
-use drm_core::xmr::{self, KxAlgorithm, KxOperation, LicenseKey, NO_END, ParsedLicense};
+use drm_core::xmr::{self, KeyRef, KxAlgorithm, KxOperation, LicenseKey, NO_END, ParsedLicense};
 use drm_hds::Store;
 
 use crate::clock::AntiRollbackClock;
@@ -116,21 +121,25 @@ fn check_level<I: DeviceIdentity + ?Sized>(
     Ok(())
 }
 
-/// Checks a KeyExchangeLicense for `algorithm` and `operation` (steps 1 to 5), without touching
-/// any key. The operation is a value, not the `Op` type, here and below: this code is compiled
-/// once, not once per operation type a firmware uses.
+/// What a bind asks for: the key (by index or id), its algorithm and its operation. The
+/// operation is a value, not the `Op` type, here and below: this code is compiled once, not once
+/// per operation type a firmware uses.
+type Wanted = (KeyRef, KxAlgorithm, KxOperation);
+
+/// Checks a KeyExchangeLicense for the key, algorithm and operation `wanted` (steps 1 to 5),
+/// without touching any key.
 #[inline(never)]
 fn check_key_exchange<'a, I: DeviceIdentity + ?Sized>(
     license: &'a [u8],
     identity: &I,
     (now, first): (TrustedTime, FirstUse),
-    (algorithm, operation): (KxAlgorithm, KxOperation),
+    (key, algorithm, operation): Wanted,
 ) -> Result<ParsedLicense<'a>> {
     let parsed = ParsedLicense::parse(license)?;
     if !parsed.is_key_exchange() {
         return Err(Error::NotKeyExchangeLicense);
     }
-    let policy = parsed.key_exchange_policy().ok_or(Error::LogicBug)?;
+    let policy = parsed.kx_key(key)?.policy();
     if policy.algorithm() != algorithm || policy.operation() != operation {
         return Err(Error::OperationNotAllowed);
     }
@@ -139,11 +148,12 @@ fn check_key_exchange<'a, I: DeviceIdentity + ?Sized>(
     Ok(parsed)
 }
 
-/// Binds the KeyExchangeLicense `license` for `Op`: every check of the module documentation,
-/// then the key goes into `slot` and the context is returned.
+/// Binds the first key ([`KeyRef::FIRST`]) of the KeyExchangeLicense `license` for `Op`: every
+/// check of the module documentation, then the key goes into `slot` and the context is returned.
+/// For a license of several keys, name the key with [`bind_key`].
 ///
-/// [`crate::prepare`] finds the license in the store and calls this; call it directly for a
-/// license kept elsewhere (a non-persistent license held in RAM).
+/// [`crate::prepare`] finds the license in the store and binds it the same way; call this
+/// directly for a license kept elsewhere (a non-persistent license held in RAM).
 ///
 /// # Errors
 /// The refusals of the module documentation; `slot` stays clear on any error.
@@ -153,11 +163,27 @@ pub fn bind<'s, Op: Operation, I: DeviceIdentity + ?Sized>(
     identity: &I,
     now: TrustedTime,
 ) -> Result<Context<'s, Op, I::Crypto>> {
+    bind_key(slot, license, identity, now, KeyRef::FIRST)
+}
+
+/// [`bind`] of the key `key` names (by index or key id) in the KeyExchangeLicense `license`:
+/// only that key is unwrapped, and only if its policy is `Op`.
+///
+/// # Errors
+/// `drm-core`'s `LicenseKeyNotFound` when the license holds no such key; the refusals of the
+/// module documentation; `slot` stays clear on any error.
+pub fn bind_key<'s, Op: Operation, I: DeviceIdentity + ?Sized>(
+    slot: &'s mut KeySlot,
+    license: &[u8],
+    identity: &I,
+    now: TrustedTime,
+    key: KeyRef,
+) -> Result<Context<'s, Op, I::Crypto>> {
     let (kid, key, _) = unwrap_key_exchange(
         license,
         identity,
         (now, FirstUse::NotKept),
-        (Op::ALGORITHM, Op::OPERATION),
+        (key, Op::ALGORITHM, Op::OPERATION),
     )?;
     Context::new(slot, kid, key, identity.crypto().clone())
 }
@@ -169,12 +195,12 @@ fn unwrap_key_exchange<I: DeviceIdentity + ?Sized>(
     license: &[u8],
     identity: &I,
     time: (TrustedTime, FirstUse),
-    wanted: (KxAlgorithm, KxOperation),
+    wanted: Wanted,
 ) -> Result<(Kid, LicenseKey, bool)> {
     let parsed = check_key_exchange(license, identity, time, wanted)?;
     let kid = parsed.kid();
     let starts = starts_first_use(&parsed, time.1);
-    let (_, key) = xmr::verify(parsed, identity)?.into_parts();
+    let (_, key) = xmr::verify_key(parsed, identity, wanted.0)?.into_parts();
     Ok((kid, key, starts))
 }
 
@@ -256,9 +282,11 @@ where
     Err(first_error.unwrap_or(Error::LicenseNotFound))
 }
 
-/// `Drm_KeyExchange_Prepare`: finds a KeyExchangeLicense for `kid` in the store that allows
-/// `Op`, checks it (module documentation) against the anti-rollback clock's time
-/// ([`ANTI_ROLLBACK`], [`AntiRollbackClock::status`]) and binds it: the key goes into `slot`.
+/// `Drm_KeyExchange_Prepare`: finds a KeyExchangeLicense for `kid` in the store whose first key
+/// ([`KeyRef::FIRST`], the only key of a format-1 license) allows `Op`, checks it (module
+/// documentation) against the anti-rollback clock's time ([`ANTI_ROLLBACK`],
+/// [`AntiRollbackClock::status`]) and binds it: the key goes into `slot`. For a license of
+/// several keys, name the key with [`prepare_key`].
 ///
 /// When the store holds several licenses for `kid`, the first that passes every check is used;
 /// when none does, the refusal of the first one is returned. A success moves the saved time of
@@ -285,7 +313,7 @@ where
 ///
 /// # Errors
 /// [`Error::LicenseNotFound`]; the refusals of the module documentation; [`Error::Store`].
-#[inline(never)]
+#[inline]
 pub fn prepare<'s, Op, S, C, const PAGES: usize, H, I, K>(
     slot: &'s mut KeySlot,
     store: &mut Store<S, C, PAGES, H>,
@@ -301,13 +329,62 @@ where
     I: DeviceIdentity + ?Sized,
     K: Clock + ?Sized,
 {
+    prepare_key(slot, store, identity, clock, kid, KeyRef::FIRST)
+}
+
+/// [`prepare`] of the key `key` names (by index in the policy table, or by key id) in the
+/// KeyExchangeLicense of `kid` (KEY-EXCHANGE-FORMAT §2.1): only that key is unwrapped, only if
+/// its policy is `Op`; the license's other keys stay wrapped. The context holds that one key.
+///
+/// ```no_run
+/// # use drm_keyexchange::{prepare_key, HmacSigner, KeySlot};
+/// # use drm_core::xmr::KeyRef;
+/// # fn f<S: embedded_storage::nor_flash::NorFlash, I: drm_core::platform::DeviceIdentity>(
+/// #     store: &mut drm_hds::Store<S>,
+/// #     identity: &I,
+/// #     clock: &impl drm_core::platform::Clock,
+/// #     kid: drm_core::Kid,
+/// #     key_id: drm_core::Kid,
+/// # ) -> drm_keyexchange::Result<()> {
+/// let mut slot = KeySlot::new();
+/// // The license's key 2 must be an HMAC-SHA256 signing key.
+/// let signer: HmacSigner<'_, I::Crypto> =
+///     prepare_key(&mut slot, store, identity, clock, &kid, KeyRef::Index(2))?;
+/// let tag = signer.sign(b"data")?;
+/// signer.close();
+/// // The same license's key with this id, for another operation, into the same slot.
+/// let signer: HmacSigner<'_, I::Crypto> =
+///     prepare_key(&mut slot, store, identity, clock, &kid, KeyRef::Id(key_id))?;
+/// # let _ = (tag, signer); Ok(()) }
+/// ```
+///
+/// # Errors
+/// `drm-core`'s `LicenseKeyNotFound` when the license holds no such key; the errors of
+/// [`prepare`].
+#[inline(never)]
+pub fn prepare_key<'s, Op, S, C, const PAGES: usize, H, I, K>(
+    slot: &'s mut KeySlot,
+    store: &mut Store<S, C, PAGES, H>,
+    identity: &I,
+    clock: &K,
+    kid: &Kid,
+    key: KeyRef,
+) -> Result<Context<'s, Op, I::Crypto>>
+where
+    Op: Operation,
+    S: NorFlash,
+    C: MonotonicCounter,
+    H: Sha256Engine,
+    I: DeviceIdentity + ?Sized,
+    K: Clock + ?Sized,
+{
     let kid = bind_stored(
         slot,
         store,
         identity,
         clock,
         kid,
-        (Op::ALGORITHM, Op::OPERATION),
+        (key, Op::ALGORITHM, Op::OPERATION),
     )?;
     Ok(Context::loaded(slot, kid, identity.crypto().clone()))
 }
@@ -323,7 +400,7 @@ fn bind_stored<S, C, const PAGES: usize, H, I, K>(
     identity: &I,
     clock: &K,
     kid: &Kid,
-    wanted: (KxAlgorithm, KxOperation),
+    wanted: Wanted,
 ) -> Result<Kid>
 where
     S: NorFlash,
@@ -340,7 +417,7 @@ where
     if starts {
         record_first_use(store, kid.as_bytes(), &lid, now.ok_or(Error::LogicBug)?)?;
     }
-    load_key(slot, key, wanted)?;
+    load_key(slot, key, (wanted.1, wanted.2))?;
     if let Some(now) = now
         && let Err(e) = ANTI_ROLLBACK.advance(store, now)
     {

@@ -3,7 +3,9 @@
 //!
 //! Each license is checked on its own: structure and must-understand objects, binding to this
 //! device's encryption key, the signature (which needs the ElGamal unwrap), and the minimum
-//! security level. A license that fails any check is reported and not stored; the others still
+//! security level. The one key of a format-1 KeyExchangeLicense is unwrapped and checked too;
+//! none of the keys of a format-2 license (several keys, KEY-EXCHANGE-FORMAT §3.2) is: each is
+//! unwrapped only when Prepare binds it. A license that fails any check is reported and not stored; the others still
 //! are. Dates are not checked here (a license not yet valid is stored and refused by `Prepare`
 //! until its begin date).
 //!

@@ -11,7 +11,8 @@ pub mod error;
 pub mod licenses;
 
 pub use calls::{
-    ANTI_ROLLBACK, MAX_LICENSE_LEN, TrustedTime, bind, bind_content_key, content_key, prepare,
+    ANTI_ROLLBACK, MAX_LICENSE_LEN, TrustedTime, bind, bind_content_key, bind_key, content_key,
+    prepare, prepare_key,
 };
 pub use clock::{AntiRollbackClock, ClockStatus, SecureStore};
 pub use context::{
@@ -20,4 +21,5 @@ pub use context::{
     KeySlot, Operation,
 };
 pub use delivery::{LicenseReport, Outcome, Report, deliver, deliver_acquired, stage};
+pub use drm_core::xmr::{KeyRef, MAX_KX_KEYS};
 pub use error::{Error, Result};

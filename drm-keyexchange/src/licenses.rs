@@ -13,9 +13,12 @@ use crate::error::{Error, Result};
 /// `drm-securedelete` re-exports.
 pub const LICENSES: Namespace = Namespace::from_name(b"drm/licenses");
 
-/// Largest license this crate reads from the store, in bytes. The largest license of the key
-/// exchange format (ECDSA verify, every optional object) is under 600 bytes.
-pub const MAX_LICENSE_LEN: usize = 768;
+/// Largest license this crate reads from the store, in bytes (Prepare reads it into a buffer of
+/// this size on its stack). The largest license of key exchange format 2 — eight ECDSA-verify
+/// keys and every optional object the license server writes — is 1,438 bytes (`cargo test -p
+/// drm-tests --test keyexchange multikey::largest_license_fits -- --nocapture`); a format-1
+/// license is under 600.
+pub const MAX_LICENSE_LEN: usize = 1536;
 
 /// The store namespace of first-use times: for a license with an expiration-after-first-use
 /// object (XMR `0x0030`), the trusted time of its first bind, keyed by (KID, LID) like the

@@ -49,6 +49,19 @@ fuzz_target!(|data: &[u8]| {
     if let Some(key) = license.key_exchange_key() {
         assert_eq!(key.wrapped_key().len() % 16, 0);
     }
+    // Every key of a format-2 license is found by its index and by its id, with the key length
+    // its policy names.
+    assert!(license.kx_key_count() <= xmr::MAX_KX_KEYS);
+    let mut found = 0;
+    for key in license.kx_keys() {
+        found += 1;
+        let by_id = license.kx_key(xmr::KeyRef::Id(key.id()));
+        assert_eq!(by_id.map(|k| k.index()), Ok(key.index()));
+        if let Some(object) = key.key_object() {
+            assert_eq!(object.wrapped_key().len(), key.policy().key_len());
+        }
+    }
+    assert_eq!(found, license.kx_key_count());
     // The signed part plus the signature object is the whole license.
     assert!(license.signed_bytes().len() + 12 + license.signature().len() == data.len());
     let identity = IDENTITY.get_or_init(|| {
@@ -63,5 +76,11 @@ fuzz_target!(|data: &[u8]| {
     });
     if let Some(identity) = identity {
         let _ = xmr::verify(license, identity).map(|v| v.into_parts().1);
+        // Unwrap each key on its own (format 2), and one index past them.
+        for i in 0..=license.kx_key_count() {
+            let Ok(i) = u16::try_from(i) else { break };
+            let _ =
+                xmr::verify_key(license, identity, xmr::KeyRef::Index(i)).map(|v| v.into_parts().1);
+        }
     }
 });

@@ -13,7 +13,9 @@
 //! - the `Signature` beside it is the same element as the challenge's, `KeyInfo` included.
 //!
 //! For every KeyExchangeLicense it issues, the server keeps its side of the key, so tests can run
-//! the inverse operation ([`LicenseServer::aes_cbc_encrypt`] and the like).
+//! the inverse operation ([`LicenseServer::aes_cbc_encrypt`] and the like). Keys are kept by key
+//! id: a format-1 license's key by the license's KID, each key of a format-2 license
+//! ([`GrantKind::KeyExchangeMulti`]) by its own key id.
 
 use std::collections::HashMap;
 
@@ -32,7 +34,9 @@ use crate::soap::{
     body_element, check_signature, decrypt_encrypted_data, envelope, expect_children, fault,
     only_child, parse, parse_data, signature_element, text,
 };
-use crate::xmr::{Defect, KxAlgorithm, KxOperation, LicenseKey, LicenseSpec, build_license};
+use crate::xmr::{
+    Defect, KxAlgorithm, KxKeySpec, KxOperation, LicenseKey, LicenseSpec, build_license,
+};
 use crate::{Id16, TestRng};
 
 /// What to issue for one KID.
@@ -73,6 +77,13 @@ pub enum GrantKind {
         /// The one operation the client may perform.
         operation: KxOperation,
     },
+    /// A format-2 KeyExchangeLicense of several keys (KEY-EXCHANGE-FORMAT §2.1): key index `i`
+    /// is `keys[i]`, with that key id, algorithm and operation. The server draws each key and
+    /// keeps its side by its key id.
+    KeyExchangeMulti {
+        /// Key id, algorithm and operation of each key, in index order.
+        keys: Vec<(Id16, KxAlgorithm, KxOperation)>,
+    },
 }
 
 impl Grant {
@@ -101,6 +112,18 @@ impl Grant {
             kind: GrantKind::KeyExchange {
                 algorithm,
                 operation,
+            },
+            ..Self::content()
+        }
+    }
+
+    /// A persistent format-2 KeyExchangeLicense holding `keys` (key id, algorithm, operation;
+    /// key index `i` is `keys[i]`), level 150, no expiration.
+    #[must_use]
+    pub fn key_exchange_multi(keys: &[(Id16, KxAlgorithm, KxOperation)]) -> Self {
+        Self {
+            kind: GrantKind::KeyExchangeMulti {
+                keys: keys.to_vec(),
             },
             ..Self::content()
         }
@@ -415,6 +438,8 @@ impl LicenseServer {
                     self.keys.insert(kid, (*algorithm, side));
                 }
                 (LicenseKey::KeyExchange { .. }, None) => {}
+                // draw_key keeps each key's side as it draws it.
+                (LicenseKey::KeyExchangeMulti { .. }, _) => {}
             }
             licenses.push(IssuedLicense {
                 kid,
@@ -460,33 +485,52 @@ impl LicenseServer {
                 algorithm,
                 operation,
             } => {
-                let (client, server) = match algorithm {
-                    KxAlgorithm::AesCbc => {
-                        let k = self.rng.array::<16>().to_vec();
-                        (k.clone(), ServerKey::Shared(k))
-                    }
-                    KxAlgorithm::HmacSha256 => {
-                        let k = self.rng.array::<32>().to_vec();
-                        (k.clone(), ServerKey::Shared(k))
-                    }
-                    KxAlgorithm::EcdsaP256 => {
-                        let pair = KeyPair::generate(&mut self.rng);
-                        if *operation == KxOperation::Verify {
-                            (pair.public().to_vec(), ServerKey::Private(pair))
-                        } else {
-                            (
-                                pair.secret_bytes().to_vec(),
-                                ServerKey::Public(pair.public()),
-                            )
-                        }
-                    }
-                };
+                let (client, server) = self.draw_kx_key(*algorithm, *operation);
                 let key = LicenseKey::KeyExchange {
                     algorithm: *algorithm,
                     operation: *operation,
                     key: client,
                 };
                 (key, Some(server))
+            }
+            GrantKind::KeyExchangeMulti { keys } => {
+                let mut specs = Vec::with_capacity(keys.len());
+                for (index, (id, algorithm, operation)) in keys.iter().enumerate() {
+                    let (client, server) = self.draw_kx_key(*algorithm, *operation);
+                    self.keys.insert(*id, (*algorithm, server));
+                    let index = u16::try_from(index).unwrap_or(u16::MAX);
+                    specs.push(KxKeySpec::new(index, *id, *algorithm, *operation, client));
+                }
+                (LicenseKey::KeyExchangeMulti { keys: specs }, None)
+            }
+        }
+    }
+
+    /// Draws a key exchange key: the client's key and the server's side of it.
+    fn draw_kx_key(
+        &mut self,
+        algorithm: KxAlgorithm,
+        operation: KxOperation,
+    ) -> (Vec<u8>, ServerKey) {
+        match algorithm {
+            KxAlgorithm::AesCbc => {
+                let k = self.rng.array::<16>().to_vec();
+                (k.clone(), ServerKey::Shared(k))
+            }
+            KxAlgorithm::HmacSha256 => {
+                let k = self.rng.array::<32>().to_vec();
+                (k.clone(), ServerKey::Shared(k))
+            }
+            KxAlgorithm::EcdsaP256 => {
+                let pair = KeyPair::generate(&mut self.rng);
+                if operation == KxOperation::Verify {
+                    (pair.public().to_vec(), ServerKey::Private(pair))
+                } else {
+                    (
+                        pair.secret_bytes().to_vec(),
+                        ServerKey::Public(pair.public()),
+                    )
+                }
             }
         }
     }

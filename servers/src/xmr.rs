@@ -11,13 +11,14 @@
 //!     0x0012 expiration        begin, end     (if set)
 //!     0x0030 expiration after first use  u32 seconds (if set)
 //!     0x0034 security level    u16 minimum
-//!     0x7E01 key exchange policy (key exchange licenses)
+//!     0x7E01 key exchange policy (key exchange licenses; format 2: the table of keys)
 //!   0x0004 playback policy container (flags 3, content licenses unless turned off)
 //!     0x0005 output protection levels 5 × u16
 //!   0x0009 key material container (flags 3)
 //!     0x000A content key       kid, key_type, cipher_type 3, 128, C1‖C2
 //!     0x002A ECC device key    curve 1, 64, X‖Y of the device encryption key
-//!     0x7E02 key exchange key  (key exchange licenses whose algorithm is not AES-128-CBC)
+//!     0x7E02 key exchange key  (format 1: unless the algorithm is AES-128-CBC;
+//!                               format 2: one per key, in the order of the table)
 //!   0x000B signature           type 1, 16, AES-128-CMAC keyed with CI
 //! ```
 //!
@@ -70,6 +71,12 @@ pub const OBJ_SECURITY_LEVEL: u16 = 0x0034;
 pub const OBJ_KEY_EXCHANGE_POLICY: u16 = 0x7E01;
 /// The project's key exchange key object (KEY-EXCHANGE-FORMAT §1).
 pub const OBJ_KEY_EXCHANGE_KEY: u16 = 0x7E02;
+/// `policy_version` of a format-1 key exchange policy (one key).
+pub const KX_POLICY_VERSION: u16 = 1;
+/// `policy_version` of a format-2 key exchange policy (a table of keys, KEY-EXCHANGE-FORMAT §2.1).
+pub const KX_POLICY_VERSION_MULTI: u16 = 2;
+/// Most keys of a format-2 license (KEY-EXCHANGE-FORMAT §2.1).
+pub const MAX_KX_KEYS: usize = 8;
 /// The object type [`Defect::UnknownObject`] adds: unknown to every reader.
 pub const OBJ_UNKNOWN_FOR_TESTS: u16 = 0x00F0;
 
@@ -135,6 +142,61 @@ pub enum LicenseKey {
         /// 64 (ECDSA public `X‖Y`).
         key: Vec<u8>,
     },
+    /// A format-2 KeyExchangeLicense (key type 6): several keys, each with its own policy
+    /// (KEY-EXCHANGE-FORMAT §2.1). Written as given, in this order (tests give duplicate or
+    /// out-of-range indices on purpose).
+    KeyExchangeMulti {
+        /// The keys: the table entries and their key objects.
+        keys: Vec<KxKeySpec>,
+    },
+}
+
+/// One key of a format-2 KeyExchangeLicense: its table entry and the key its object delivers.
+#[derive(Clone, PartialEq, Eq)]
+pub struct KxKeySpec {
+    /// `key_index` of the table entry.
+    pub index: u16,
+    /// `key_id` of the entry, and the `kid` of its key object.
+    pub id: Id16,
+    /// The algorithm.
+    pub algorithm: KxAlgorithm,
+    /// The one operation the client may perform with this key.
+    pub operation: KxOperation,
+    /// The key the client receives (16, 32 or 64 bytes).
+    pub key: Vec<u8>,
+}
+
+impl KxKeySpec {
+    /// Key `index`, with key id `id`, for `algorithm` and `operation`, delivering `key`.
+    #[must_use]
+    pub fn new(
+        index: u16,
+        id: Id16,
+        algorithm: KxAlgorithm,
+        operation: KxOperation,
+        key: Vec<u8>,
+    ) -> Self {
+        Self {
+            index,
+            id,
+            algorithm,
+            operation,
+            key,
+        }
+    }
+}
+
+impl core::fmt::Debug for KxKeySpec {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "KxKeySpec {{ index: {}, {:?}, {:?}, {} bytes }}",
+            self.index,
+            self.algorithm,
+            self.operation,
+            self.key.len()
+        )
+    }
 }
 
 impl core::fmt::Debug for LicenseKey {
@@ -152,6 +214,7 @@ impl core::fmt::Debug for LicenseKey {
                     key.len()
                 )
             }
+            Self::KeyExchangeMulti { keys } => write!(f, "KeyExchangeMulti {keys:?}"),
         }
     }
 }
@@ -204,6 +267,19 @@ pub enum Defect {
     KeyObjectKid(Id16),
     /// Add a playback policy container with output protection levels (to a key exchange license).
     PlaybackContainer,
+    /// Format 2: write this `key_count` in the policy table instead of the number of keys.
+    TableCount(u16),
+    /// Format 2: append this many zero bytes to the policy table (its length no longer matches
+    /// its count).
+    TableExtraBytes(usize),
+    /// Format 2: leave out the key object of the key at this position of the spec (a policy
+    /// without a key).
+    DropKeyObject(usize),
+    /// Format 2: add a key object (32 bytes, wrapped with `CK`) whose `kid` names no entry (a key
+    /// without a policy).
+    StrayKeyObject(Id16),
+    /// Format 2: add a second key object for the key at this position of the spec.
+    DuplicateKeyObject(usize),
 }
 
 /// Everything that goes into one license.
@@ -269,6 +345,17 @@ impl LicenseSpec {
         }
     }
 
+    /// A persistent, non-expiring format-2 KeyExchangeLicense for `kid` holding `keys`, minimum
+    /// security level 150.
+    #[must_use]
+    pub fn key_exchange_multi(lid: Id16, kid: Id16, keys: Vec<KxKeySpec>) -> Self {
+        Self {
+            key: LicenseKey::KeyExchangeMulti { keys },
+            playback_container: false,
+            ..Self::content(lid, kid, KEY_TYPE_KEY_EXCHANGE, [0; 16])
+        }
+    }
+
     fn has(&self, wanted: &Defect) -> bool {
         self.defects.contains(wanted)
     }
@@ -282,7 +369,7 @@ pub struct BuiltLicense {
     /// The content-integrity key: the CMAC key.
     pub ci: [u8; 16],
     /// The wrapped 16-byte key: the content key, the AES key exchange key, or the key-wrapping
-    /// key of the `0x7E02` object.
+    /// key of the `0x7E02` objects.
     pub ck: [u8; 16],
 }
 
@@ -347,6 +434,49 @@ fn u16s(values: &[u16]) -> Vec<u8> {
     values.iter().flat_map(|v| v.to_be_bytes()).collect()
 }
 
+/// The key exchange policy to write.
+enum Policy {
+    /// Format 1: algorithm and operation.
+    One(u16, u16),
+    /// Format 2: the keys of the table.
+    Table(Vec<KxKeySpec>),
+}
+
+/// The payload of a format-2 policy object (KEY-EXCHANGE-FORMAT §2.1): version, count, then one
+/// 24-byte entry per key (index, algorithm, operation, reserved, key id), with the spec's table
+/// defects.
+fn policy_table(
+    spec: &LicenseSpec,
+    keys: &[KxKeySpec],
+    version: Option<u16>,
+    reserved: u16,
+) -> Vec<u8> {
+    let count = spec
+        .defects
+        .iter()
+        .find_map(|d| match d {
+            Defect::TableCount(c) => Some(*c),
+            _ => None,
+        })
+        .unwrap_or(len16(keys.len()));
+    let mut p = u16s(&[version.unwrap_or(KX_POLICY_VERSION_MULTI), count]);
+    for k in keys {
+        p.extend(u16s(&[
+            k.index,
+            k.algorithm as u16,
+            k.operation as u16,
+            reserved,
+        ]));
+        p.extend_from_slice(&k.id);
+    }
+    for d in &spec.defects {
+        if let Defect::TableExtraBytes(n) = d {
+            p.extend(std::iter::repeat_n(0u8, *n));
+        }
+    }
+    p
+}
+
 fn kx_key_object(kid: &Id16, ck: &[u8; 16], key: &[u8], rng: &mut TestRng) -> Result<Obj, String> {
     let iv: [u8; 16] = rng.array();
     let wrapped = aes_cbc_encrypt_nopad(ck, &iv, key).ok_or(format!(
@@ -398,17 +528,34 @@ pub fn build_license(
             (
                 ck,
                 KEY_TYPE_KEY_EXCHANGE,
-                Some((*algorithm as u16, *operation as u16)),
+                Some(Policy::One(*algorithm as u16, *operation as u16)),
             )
         }
+        LicenseKey::KeyExchangeMulti { keys } => {
+            // CK only wraps: every key, AES included, has its own key object (§3.2).
+            let ck: [u8; 16] = rng.array();
+            for (n, k) in keys.iter().enumerate() {
+                if !spec.has(&Defect::DropKeyObject(n)) && !spec.has(&Defect::NoKeyObject) {
+                    key_objects.push(kx_key_object(&k.id, &ck, &k.key, rng)?);
+                }
+                if spec.has(&Defect::DuplicateKeyObject(n)) {
+                    key_objects.push(kx_key_object(&k.id, &ck, &k.key, rng)?);
+                }
+            }
+            (ck, KEY_TYPE_KEY_EXCHANGE, Some(Policy::Table(keys.clone())))
+        }
     };
-    let (mut policy_version, mut reserved) = (1u16, 0u16);
+    let (mut policy_version, mut reserved) = (None, 0u16);
     for defect in &spec.defects {
         match defect {
             Defect::NoPolicy => policy = None,
-            Defect::AddPolicy(a, o) => policy = Some((*a as u16, *o as u16)),
+            Defect::AddPolicy(a, o) => policy = Some(Policy::One(*a as u16, *o as u16)),
             Defect::KeyType(t) => key_type = *t,
-            Defect::PolicyVersion(v) => policy_version = *v,
+            Defect::PolicyVersion(v) => policy_version = Some(*v),
+            Defect::StrayKeyObject(id) => {
+                let extra: [u8; 32] = rng.array();
+                key_objects.push(kx_key_object(id, &ck, &extra, rng)?);
+            }
             Defect::PolicyReserved(r) => reserved = *r,
             Defect::ExtraKeyObject => {
                 let extra: [u8; 32] = rng.array();
@@ -455,11 +602,21 @@ pub fn build_license(
         spec.min_security_level.to_be_bytes().to_vec()
     };
     global.push(Obj::leaf(OBJ_SECURITY_LEVEL, level));
-    if let Some((algorithm, operation)) = policy {
-        global.push(Obj::leaf(
+    match policy {
+        Some(Policy::One(algorithm, operation)) => global.push(Obj::leaf(
             OBJ_KEY_EXCHANGE_POLICY,
-            u16s(&[policy_version, algorithm, operation, reserved]),
-        ));
+            u16s(&[
+                policy_version.unwrap_or(KX_POLICY_VERSION),
+                algorithm,
+                operation,
+                reserved,
+            ]),
+        )),
+        Some(Policy::Table(keys)) => global.push(Obj::leaf(
+            OBJ_KEY_EXCHANGE_POLICY,
+            policy_table(spec, &keys, policy_version, reserved),
+        )),
+        None => {}
     }
     for defect in &spec.defects {
         if let Defect::UnknownObject { must_understand } = defect {
@@ -870,5 +1027,100 @@ mod tests {
         assert_eq!(be16(&b, 108), 5);
         let b = with(Defect::KeyObjectKid([9; 16]), &mut rng);
         assert_eq!(&b[326..342], &[9; 16]);
+    }
+
+    #[test]
+    fn multi_key_license_decoded_by_hand() {
+        let mut rng = TestRng::from_seed(25);
+        let device = KeyPair::generate(&mut rng);
+        let verify_key = KeyPair::generate(&mut rng).public().to_vec();
+        let keys = vec![
+            KxKeySpec::new(
+                0,
+                [0xA0; 16],
+                KxAlgorithm::AesCbc,
+                KxOperation::Encrypt,
+                vec![0x11; 16],
+            ),
+            KxKeySpec::new(
+                1,
+                [0xA1; 16],
+                KxAlgorithm::HmacSha256,
+                KxOperation::Verify,
+                vec![0x22; 32],
+            ),
+            KxKeySpec::new(
+                2,
+                [0xA2; 16],
+                KxAlgorithm::EcdsaP256,
+                KxOperation::Verify,
+                verify_key,
+            ),
+        ];
+        let spec = LicenseSpec::key_exchange_multi([1; 16], [2; 16], keys.clone());
+        let lic = build_license(&spec, &device.public(), &mut rng).unwrap();
+        let b = &lic.bytes;
+        // Global policy: settings (10), security level (10), the policy table (8 + 4 + 3 × 24).
+        assert_eq!(
+            (be16(b, 34), be32(b, 36)),
+            (OBJ_GLOBAL_POLICY, 8 + 10 + 10 + 84)
+        );
+        assert_eq!(
+            (be16(b, 60), be16(b, 62), be32(b, 64)),
+            (1, OBJ_KEY_EXCHANGE_POLICY, 84)
+        );
+        assert_eq!((be16(b, 68), be16(b, 70)), (2, 3), "version 2, three keys");
+        for (n, k) in keys.iter().enumerate() {
+            let e = 72 + 24 * n;
+            assert_eq!(
+                (be16(b, e), be16(b, e + 2), be16(b, e + 4), be16(b, e + 6)),
+                (k.index, k.algorithm as u16, k.operation as u16, 0)
+            );
+            assert_eq!(&b[e + 8..e + 24], &k.id);
+        }
+        // Key material: content key, device key, then one key object per key, AES included.
+        let material = 144;
+        assert_eq!((be16(b, material + 2)), OBJ_KEY_MATERIAL);
+        let ck_at = material + 8 + 8 + 22;
+        assert_eq!(be16(b, material + 8 + 8 + 16), KEY_TYPE_KEY_EXCHANGE);
+        let (ci, ck) = unwrap(&device, &b[ck_at..ck_at + 128]);
+        assert_eq!(ck, lic.ck);
+        let mut at = material + 8 + 158 + 76;
+        for k in &keys {
+            assert_eq!(
+                (be16(b, at), be16(b, at + 2), be32(b, at + 4)),
+                (1, OBJ_KEY_EXCHANGE_KEY, len32(44 + k.key.len()))
+            );
+            assert_eq!(&b[at + 8..at + 24], &k.id);
+            assert_eq!(
+                (be16(b, at + 24), usize::from(be16(b, at + 26))),
+                (1, k.key.len())
+            );
+            let iv: [u8; 16] = b[at + 28..at + 44].try_into().unwrap();
+            let wrapped = &b[at + 44..at + 44 + k.key.len()];
+            assert_eq!(aes_cbc_decrypt_nopad(&ck, &iv, wrapped).unwrap(), k.key);
+            at += 44 + k.key.len();
+        }
+        assert_eq!(be16(b, at + 2), OBJ_SIGNATURE);
+        assert_eq!(at + 28, b.len());
+        assert!(ct_eq(&cmac_aes128(&ci, &b[..at]), &b[at + 12..]));
+
+        // The table defects.
+        let with = |d: Defect, rng: &mut TestRng| {
+            let mut s = spec.clone();
+            s.defects.push(d);
+            build_license(&s, &device.public(), rng).unwrap().bytes
+        };
+        let b = with(Defect::TableCount(9), &mut rng);
+        assert_eq!((be32(&b, 64), be16(&b, 70)), (84, 9));
+        let b = with(Defect::TableExtraBytes(3), &mut rng);
+        assert_eq!((be32(&b, 64), be16(&b, 70)), (87, 3));
+        let objects = |b: &[u8]| b.windows(4).filter(|w| *w == [0, 1, 0x7E, 0x02]).count();
+        assert_eq!(objects(&lic.bytes), 3);
+        assert_eq!(objects(&with(Defect::DropKeyObject(1), &mut rng)), 2);
+        assert_eq!(objects(&with(Defect::DuplicateKeyObject(1), &mut rng)), 4);
+        let b = with(Defect::StrayKeyObject([0xEE; 16]), &mut rng);
+        assert_eq!(objects(&b), 4);
+        assert!(b.windows(16).any(|w| w == [0xEE; 16]));
     }
 }

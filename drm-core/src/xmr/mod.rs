@@ -18,14 +18,19 @@
 //!
 //! The format's constants live here; the policy types in `policy`, the parser in `parse`, the
 //! verification in `verify`.
+//!
+//! A KeyExchangeLicense of format 2 holds up to [`MAX_KX_KEYS`] keys, each with its own policy
+//! (KEY-EXCHANGE-FORMAT §2.1). [`ParsedLicense::kx_key`] finds one by [`KeyRef`] (index or key
+//! id) without decrypting anything; [`verify_key`] unwraps that key only, and [`verify`]
+//! checks such a license (binding, signature) without unwrapping any of its keys.
 
 mod parse;
 mod policy;
 mod verify;
 
-pub use parse::{ContentKeyObject, KeyExchangeKeyObject, ParsedLicense};
-pub use policy::{KeyExchangePolicy, KeyType, KxAlgorithm, KxOperation};
-pub use verify::{LicenseKey, VerifiedLicense, verify};
+pub use parse::{ContentKeyObject, KeyExchangeKeyObject, KxKey, ParsedLicense};
+pub use policy::{KeyExchangePolicy, KeyRef, KeyType, KxAlgorithm, KxOperation};
+pub use verify::{LicenseKey, VerifiedLicense, verify, verify_key};
 
 /// `"XMR\0"`, the first four bytes of every license.
 pub const MAGIC: [u8; 4] = *b"XMR\0";
@@ -114,7 +119,14 @@ pub(super) const ENCRYPTED_KEY_LEN: u16 = 128;
 pub(super) const DEVICE_KEY_LEN: u16 = 64;
 /// Curve of the ECC device key: P-256.
 pub(super) const CURVE_P256: u16 = 1;
-/// Version of the key exchange policy object.
+/// Most keys one KeyExchangeLicense of format 2 holds (KEY-EXCHANGE-FORMAT §2.1).
+pub const MAX_KX_KEYS: usize = 8;
+
+/// Version of the key exchange policy object of format 1 (one key).
 pub(super) const KX_POLICY_VERSION: u16 = 1;
+/// Version of the key exchange policy object of format 2 (a table of keys).
+pub(super) const KX_POLICY_VERSION_MULTI: u16 = 2;
+/// Length of one entry of the format-2 policy table.
+pub(super) const KX_TABLE_ENTRY_LEN: usize = 24;
 /// Wrap algorithm of the key exchange key object: AES-128-CBC, no padding, keyed with `CK`.
 pub(super) const KX_WRAP_AES_CBC: u16 = 1;

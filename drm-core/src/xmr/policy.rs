@@ -1,6 +1,7 @@
 //! The policy types of an XMR license: key types, the key exchange algorithm, operation and policy.
 
 use crate::error::{Error, Result};
+use crate::ids::Kid;
 
 /// The symmetric key type of the content key object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -163,6 +164,31 @@ impl KeyExchangePolicy {
             (KxAlgorithm::AesCbc, _) => 16,
             (KxAlgorithm::EcdsaP256, KxOperation::Verify) => 64,
             _ => 32,
+        }
+    }
+}
+
+/// Names one key of a KeyExchangeLicense (KEY-EXCHANGE-FORMAT §2.1): by its index in the policy
+/// table (`0` to count − 1) or by its key id. A format-1 license holds one key: index `0`, whose
+/// id is the content key object's KID.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum KeyRef {
+    /// The key at this index of the policy table.
+    Index(u16),
+    /// The key with this key id.
+    Id(Kid),
+}
+
+impl KeyRef {
+    /// The first key of a license: the only key of a format-1 license.
+    pub const FIRST: KeyRef = KeyRef::Index(0);
+
+    /// True when this names the key with `index` and `id`.
+    pub(super) fn names(&self, index: u16, id: &[u8; 16]) -> bool {
+        match self {
+            KeyRef::Index(i) => *i == index,
+            KeyRef::Id(kid) => kid.as_bytes() == id,
         }
     }
 }

@@ -9,8 +9,8 @@ use crate::error::{Error, Result};
 use crate::platform::DeviceIdentity;
 use crate::secret::{Aes128Key, EccPrivateKey, HmacKey};
 
-use super::parse::{KeyExchangeKeyObject, ParsedLicense};
-use super::policy::{KeyExchangePolicy, KxAlgorithm, KxOperation};
+use super::parse::{KeyExchangeKeyObject, Kx, ParsedLicense};
+use super::policy::{KeyExchangePolicy, KeyRef, KxAlgorithm, KxOperation};
 use super::{SIG_AES_CMAC, SIG_HMAC_SHA256};
 
 /// The key a verified license carries, unwrapped. Every variant holding secret bytes is a secret
@@ -27,6 +27,9 @@ pub enum LicenseKey {
     /// ECDSA-P256 public key `X ‖ Y` (policy: verify), checked to be a point on the curve. Not
     /// secret, but not printed either.
     KxEcdsaPublic([u8; 64]),
+    /// A KeyExchangeLicense of format 2 checked by [`verify`]: binding and signature verified,
+    /// none of its keys unwrapped (KEY-EXCHANGE-FORMAT §3.2). [`verify_key`] unwraps one.
+    KxWrapped,
 }
 
 impl fmt::Debug for LicenseKey {
@@ -37,6 +40,7 @@ impl fmt::Debug for LicenseKey {
             LicenseKey::KxHmacSha256(_) => "KxHmacSha256(<redacted>)",
             LicenseKey::KxEcdsaPrivate(_) => "KxEcdsaPrivate(<redacted>)",
             LicenseKey::KxEcdsaPublic(_) => "KxEcdsaPublic(<redacted>)",
+            LicenseKey::KxWrapped => "KxWrapped",
         })
     }
 }
@@ -85,9 +89,10 @@ impl<'a> VerifiedLicense<'a> {
 /// 2. `CI ‖ CK` is unwrapped with the identity's encryption key;
 /// 3. the AES-128-CMAC signature, keyed with `CI`, verifies over the signed bytes (in constant
 ///    time);
-/// 4. the key is taken: `CK` itself for content licenses and AES-128-CBC key exchange licenses,
-///    else the `0x7E02` key object decrypted with `CK` and checked (a private scalar in
-///    `[1, n−1]`, a public key on P-256).
+/// 4. the key is taken: `CK` itself for content licenses and AES-128-CBC key exchange licenses
+///    of format 1, else the `0x7E02` key object decrypted with `CK` and checked (a private
+///    scalar in `[1, n−1]`, a public key on P-256). A KeyExchangeLicense of format 2 has its
+///    keys left wrapped ([`LicenseKey::KxWrapped`]): [`verify_key`] unwraps the one named.
 ///
 /// Dates, security level and policy are not checked here (they need a clock and the device).
 ///
@@ -99,6 +104,55 @@ pub fn verify<'a, I: DeviceIdentity + ?Sized>(
     parsed: ParsedLicense<'a>,
     identity: &I,
 ) -> Result<VerifiedLicense<'a>> {
+    verify_selected(parsed, identity, None)
+}
+
+/// Verifies a KeyExchangeLicense as [`verify`] does and unwraps the one key `key` names, and no
+/// other (KEY-EXCHANGE-FORMAT §2.1, §3.2): the key is found in the parsed license before any
+/// cryptography, then binding and signature are checked, then only that key's object is
+/// decrypted with `CK` and checked. Works for both formats (a format-1 license holds one key,
+/// index 0, whose id is its KID).
+///
+/// # Errors
+/// [`Error::LicenseKeyNotFound`] when the license holds no such key (or is a content license),
+/// before anything is decrypted; the errors of [`verify`].
+pub fn verify_key<'a, I: DeviceIdentity + ?Sized>(
+    parsed: ParsedLicense<'a>,
+    identity: &I,
+    key: KeyRef,
+) -> Result<VerifiedLicense<'a>> {
+    verify_selected(parsed, identity, Some(key))
+}
+
+/// [`verify`] (`key` `None`) and [`verify_key`] in one body, so that the firmware links one copy
+/// of the checks.
+fn verify_selected<'a, I: DeviceIdentity + ?Sized>(
+    parsed: ParsedLicense<'a>,
+    identity: &I,
+    key: Option<KeyRef>,
+) -> Result<VerifiedLicense<'a>> {
+    // The key to unwrap, found before any cryptography: the one named; without a name, the one
+    // key of a format-1 license, none of a format-2 license's.
+    let named = match (key, parsed.kx) {
+        (Some(key), _) => Some(parsed.kx_key(key)?),
+        (None, Kx::One { .. }) => Some(parsed.kx_key(KeyRef::FIRST)?),
+        (None, _) => None,
+    };
+    let ck = authenticate(&parsed, identity)?;
+    let key = match (named, parsed.kx) {
+        (Some(named), _) => kx_key(identity.crypto(), &named.policy, named.object.as_ref(), ck)?,
+        (None, Kx::None) => LicenseKey::Content(ck),
+        (None, _) => LicenseKey::KxWrapped,
+    };
+    Ok(VerifiedLicense { parsed, key })
+}
+
+/// Steps 1 to 3 of [`verify`]: binding, `CI ‖ CK`, the signature; returns `CK` (`CI` is
+/// dropped, zeroized).
+fn authenticate<I: DeviceIdentity + ?Sized>(
+    parsed: &ParsedLicense<'_>,
+    identity: &I,
+) -> Result<Aes128Key> {
     if *parsed.device_key != identity.encryption_public_key() {
         return Err(Error::NotBound);
     }
@@ -110,24 +164,31 @@ pub fn verify<'a, I: DeviceIdentity + ?Sized>(
     let (ci, ck) = identity
         .elgamal_decrypt(parsed.content_key.encrypted)?
         .split_aes128();
-    let crypto = identity.crypto();
-    crypto.cmac_verify(&ci, parsed.signed_bytes(), parsed.signature)?;
+    identity
+        .crypto()
+        .cmac_verify(&ci, parsed.signed_bytes(), parsed.signature)?;
     drop(ci);
+    Ok(ck)
+}
 
-    let key = match (parsed.key_exchange_policy, parsed.key_exchange_key) {
-        (None, _) => LicenseKey::Content(ck),
-        (Some(policy), None) if policy.algorithm == KxAlgorithm::AesCbc => {
-            LicenseKey::KxAes128Cbc(ck)
-        }
-        (Some(policy), Some(object)) => unwrap_kx_key(crypto, &policy, &object, &ck)?,
+/// The key exchange key of `policy`: `CK` itself when there is no key object (format-1
+/// AES-128-CBC), else the key object unwrapped with `CK` (which is then dropped, zeroized).
+fn kx_key<X: Crypto>(
+    crypto: &X,
+    policy: &KeyExchangePolicy,
+    object: Option<&KeyExchangeKeyObject<'_>>,
+    ck: Aes128Key,
+) -> Result<LicenseKey> {
+    match object {
+        None if policy.algorithm == KxAlgorithm::AesCbc => Ok(LicenseKey::KxAes128Cbc(ck)),
+        Some(object) => unwrap_kx_key(crypto, policy, object, &ck),
         // The parser refuses a non-AES policy without a key object.
-        (Some(_), None) => return Err(Error::LogicBug),
-    };
-    Ok(VerifiedLicense { parsed, key })
+        None => Err(Error::LogicBug),
+    }
 }
 
 /// Decrypts the `0x7E02` key object with `CK` and checks the key (KEY-EXCHANGE-FORMAT §3.1).
-pub(super) fn unwrap_kx_key<X: Crypto>(
+fn unwrap_kx_key<X: Crypto>(
     crypto: &X,
     policy: &KeyExchangePolicy,
     object: &KeyExchangeKeyObject<'_>,
@@ -159,6 +220,9 @@ pub(super) fn unwrap_kx_key<X: Crypto>(
             }
             LicenseKey::KxEcdsaPrivate(private)
         }
-        (KxAlgorithm::AesCbc, _) => return Err(Error::LogicBug),
+        // Format 2 delivers AES-128-CBC keys in key objects too.
+        (KxAlgorithm::AesCbc, _) => {
+            LicenseKey::KxAes128Cbc(Aes128Key::try_from_slice(plain).ok_or(Error::LogicBug)?)
+        }
     })
 }

@@ -226,6 +226,29 @@ fn leaf_fields(ty: u16, p: &[u8]) -> Vec<(&'static str, Value)> {
                 f.push(("public_key", json!(hex(k))));
             }
         }
+        xmr::OBJ_KEY_EXCHANGE_POLICY if be16(p, 0) == Some(2) => {
+            // Format 2: the table (KEY-EXCHANGE-FORMAT §2.1).
+            f.push(("policy_version", json!(2)));
+            if let Some(count) = be16(p, 2) {
+                f.push(("key_count", json!(count)));
+            }
+            let entries: Vec<Value> = p
+                .get(4..)
+                .unwrap_or_default()
+                .chunks_exact(24)
+                .filter_map(|e| {
+                    let (i, a, o) = (be16(e, 0)?, be16(e, 2)?, be16(e, 4)?);
+                    let (an, on) = kx_names(a, o);
+                    Some(json!({
+                        "key_index": i,
+                        "algorithm": {"value": a, "name": an},
+                        "operation": {"value": o, "name": on},
+                        "key_id": id_json(&Kid::from_bytes(id16(e, 8)?)),
+                    }))
+                })
+                .collect();
+            f.push(("entries", json!(entries)));
+        }
         xmr::OBJ_KEY_EXCHANGE_POLICY => {
             if let (Some(v), Some(a), Some(o)) = (be16(p, 0), be16(p, 2), be16(p, 4)) {
                 let (an, on) = kx_names(a, o);
@@ -416,7 +439,26 @@ fn key_description(key: &LicenseKey) -> &'static str {
         LicenseKey::KxHmacSha256(_) => "key exchange key, HMAC-SHA256 (32 bytes)",
         LicenseKey::KxEcdsaPrivate(_) => "key exchange key, ECDSA-P256 private scalar (32 bytes)",
         LicenseKey::KxEcdsaPublic(_) => "key exchange key, ECDSA-P256 public key (64 bytes)",
+        LicenseKey::KxWrapped => "key exchange keys (format 2), each unwrapped on its own",
     }
+}
+
+/// Every key of a format-2 license unwrapped on its own with the device key (`verify_key`, as
+/// Prepare does): `Err` with the first refusal.
+fn unwrap_each(parsed: ParsedLicense<'_>, device: &EncryptionKeyOnly) -> Result<(), Error> {
+    for key in parsed.kx_keys() {
+        xmr::verify_key(parsed, device, xmr::KeyRef::Index(key.index()))?;
+    }
+    Ok(())
+}
+
+fn key_json(key: &xmr::KxKey<'_>) -> Value {
+    let mut v = policy_json(key.policy());
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("index".into(), json!(key.index()));
+        obj.insert("id".into(), id_json(&key.id()));
+    }
+    v
 }
 
 fn policy_json(p: KeyExchangePolicy) -> Value {
@@ -454,8 +496,14 @@ fn check_with_device(parsed: ParsedLicense<'_>, device: &EncryptionKeyOnly) -> D
             let (ci, _ck) = x.split_aes128();
             crypto::cmac_verify(&ci, parsed.signed_bytes(), parsed.signature()).is_ok()
         });
-    // The whole of the device's check, key unwrap included.
-    match xmr::verify(parsed, device) {
+    // The whole of the device's check, key unwrap included (each key of a format-2 license).
+    let checked = xmr::verify(parsed, device).and_then(|v| {
+        if matches!(v.key(), LicenseKey::KxWrapped) {
+            unwrap_each(parsed, device)?;
+        }
+        Ok(v)
+    });
+    match checked {
         Ok(verified) => DeviceCheck {
             bound,
             signature_valid,
@@ -504,6 +552,8 @@ pub fn run(file: &Path, device_key: Option<&Path>) -> Result<Report, CliError> {
         "expiration": parsed.expiration().map(|(b, e)| json!({"begin": begin_json(b), "end": end_json(e)})),
         "valid_now": valid_now,
         "key_exchange_policy": parsed.key_exchange_policy().map(policy_json),
+        "key_exchange_format": parsed.kx_format(),
+        "key_exchange_keys": parsed.kx_keys().map(|k| key_json(&k)).collect::<Vec<_>>(),
         "device_key": hex(parsed.device_key()),
     });
 
@@ -530,7 +580,24 @@ pub fn run(file: &Path, device_key: Option<&Path>) -> Result<Report, CliError> {
         key_type_name(parsed.key_type().value()),
         parsed.key_type().value()
     );
-    if let Some(p) = parsed.key_exchange_policy() {
+    if parsed.kx_format() == Some(2) {
+        let _ = writeln!(
+            text,
+            "  keys:              {} (key exchange format 2)",
+            parsed.kx_key_count()
+        );
+        for k in parsed.kx_keys() {
+            let p = k.policy();
+            let (a, o) = kx_names(p.algorithm().value(), p.operation().value());
+            let _ = writeln!(
+                text,
+                "  key {}:             {}, {a}, {o} only ({} byte key)",
+                k.index(),
+                id_text(&k.id()),
+                p.key_len()
+            );
+        }
+    } else if let Some(p) = parsed.key_exchange_policy() {
         let (a, o) = kx_names(p.algorithm().value(), p.operation().value());
         let _ = writeln!(
             text,

@@ -15,7 +15,7 @@ use std::path::Path;
 use drm_servers::TestRng;
 use drm_servers::crypto::KeyPair;
 use drm_servers::soap::b64;
-use drm_servers::xmr::{Defect, KxAlgorithm, KxOperation, LicenseSpec, build_license};
+use drm_servers::xmr::{Defect, KxAlgorithm, KxKeySpec, KxOperation, LicenseSpec, build_license};
 use serde_json::Value;
 
 mod common;
@@ -758,6 +758,110 @@ fn license(state: &Path, spec: &LicenseSpec, seed: u64) -> Vec<u8> {
     build_license(spec, &device.public(), &mut TestRng::from_seed(seed))
         .unwrap()
         .bytes
+}
+
+/// A KeyExchangeLicense of several keys (format 2): every key listed with its index, id and
+/// policy, each unwrapped on its own with the device key; a license whose one key does not
+/// check (an ECDSA scalar of 0) is reported unusable, exit status 1.
+#[test]
+fn xmr_inspect_lists_every_key_of_a_multi_key_license() {
+    let state = provisioned("xmr-multi");
+    let dir = temp_dir("xmr-multi-files");
+    let device_key = state.join("device/encryption.key");
+    let mut rng = TestRng::from_seed(130);
+    let hmac: [u8; 32] = rng.array();
+    let keys = vec![
+        KxKeySpec::new(
+            0,
+            [0xA0; 16],
+            KxAlgorithm::AesCbc,
+            KxOperation::Encrypt,
+            vec![0x5C; 16],
+        ),
+        KxKeySpec::new(
+            1,
+            [0xA1; 16],
+            KxAlgorithm::HmacSha256,
+            KxOperation::Verify,
+            hmac.to_vec(),
+        ),
+        KxKeySpec::new(
+            2,
+            [0xA2; 16],
+            KxAlgorithm::EcdsaP256,
+            KxOperation::Verify,
+            KeyPair::generate(&mut rng).public().to_vec(),
+        ),
+    ];
+    let spec = LicenseSpec::key_exchange_multi([1; 16], [2; 16], keys.clone());
+    let path = dir.join("multi.xmr");
+    std::fs::write(&path, license(&state, &spec, 131)).unwrap();
+    let args = [
+        "xmr",
+        "inspect",
+        path.to_str().unwrap(),
+        "--device-key",
+        device_key.to_str().unwrap(),
+    ];
+    let v = ok_json(&args);
+    let s = &v["summary"];
+    assert_eq!(s["key_exchange_format"], 2);
+    let listed = s["key_exchange_keys"].as_array().unwrap();
+    assert_eq!(listed.len(), 3);
+    for ((k, (alg, op, len)), expected) in listed
+        .iter()
+        .zip([
+            ("AES-128-CBC", "encrypt", 16),
+            ("HMAC-SHA256", "verify", 32),
+            ("ECDSA-P256-SHA256", "verify", 64),
+        ])
+        .zip(&keys)
+    {
+        assert_eq!(k["index"], expected.index);
+        assert_eq!(k["id"]["base64"], b64(&expected.id));
+        assert_eq!(
+            (k["algorithm"].as_str(), k["operation"].as_str()),
+            (Some(alg), Some(op))
+        );
+        assert_eq!(k["key_len"], len);
+    }
+    assert_eq!(s["device_check"]["key_unwraps"], true);
+    let text = ok(&args);
+    assert!(
+        text.contains("keys:              3 (key exchange format 2)"),
+        "{text}"
+    );
+    assert!(text.contains("key 1:"), "{text}");
+    for out in [text, v.to_string()] {
+        assert!(
+            !out.contains(&hex(&hmac)) && !out.contains(&b64(&hmac)),
+            "key printed"
+        );
+    }
+
+    // One bad key of three: listed, and the license reported unusable.
+    let mut bad = keys;
+    bad[1] = KxKeySpec::new(
+        1,
+        [0xA1; 16],
+        KxAlgorithm::EcdsaP256,
+        KxOperation::Sign,
+        vec![0; 32],
+    );
+    let spec = LicenseSpec::key_exchange_multi([1; 16], [2; 16], bad);
+    let path = dir.join("multi-bad.xmr");
+    std::fs::write(&path, license(&state, &spec, 132)).unwrap();
+    let err = fails(
+        1,
+        &[
+            "xmr",
+            "inspect",
+            path.to_str().unwrap(),
+            "--device-key",
+            device_key.to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("verification failed"), "{err}");
 }
 
 #[test]

@@ -9,7 +9,8 @@ use drm_servers::TestRng;
 use drm_servers::crypto::KeyPair;
 use drm_servers::pki::{Authority, SL_150, SL_3000};
 use drm_servers::xmr::{
-    Defect, KEY_TYPE_AES_CTR, KxAlgorithm as A, KxOperation as O, LicenseSpec, build_license,
+    Defect, KEY_TYPE_AES_CTR, KxAlgorithm as A, KxKeySpec, KxOperation as O, LicenseSpec,
+    build_license,
 };
 
 /// The encryption private scalar of the fuzz target's device (`fuzz/fuzz_targets/xmr_parse.rs`).
@@ -55,6 +56,26 @@ fn main() {
                 A::EcdsaP256,
                 O::Verify,
                 device.public().to_vec(),
+            ),
+        ),
+        (
+            // Format 2: every algorithm in one license (KEY-EXCHANGE-FORMAT §2.1).
+            "kx_multi",
+            LicenseSpec::key_exchange_multi(
+                [1; 16],
+                [9; 16],
+                vec![
+                    KxKeySpec::new(0, [0x10; 16], A::AesCbc, O::Encrypt, vec![0x11; 16]),
+                    KxKeySpec::new(1, [0x20; 16], A::HmacSha256, O::Verify, vec![0x22; 32]),
+                    KxKeySpec::new(2, [0x30; 16], A::EcdsaP256, O::Sign, vec![0x33; 32]),
+                    KxKeySpec::new(
+                        3,
+                        [0x40; 16],
+                        A::EcdsaP256,
+                        O::Verify,
+                        device.public().to_vec(),
+                    ),
+                ],
             ),
         ),
     ];

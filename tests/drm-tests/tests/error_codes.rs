@@ -48,6 +48,7 @@ fn rows() -> Vec<Row> {
         C::KeyNotFound,
         C::Unsupported,
         C::UnsupportedSignatureType,
+        C::LicenseKeyNotFound,
         C::LicenseExpired,
         C::LicenseNotYetValid,
         C::ClockNotSet,

@@ -25,8 +25,8 @@ use drm_keyexchange::delivery::{LICENSES, LicenseReport, Outcome, Report};
 use drm_keyexchange::licenses::FIRST_USE;
 use drm_keyexchange::{
     ANTI_ROLLBACK, AesCbcDecrypt, AesCbcDecryptor, AesCbcEncrypt, AesCbcEncryptor, EcdsaSigner,
-    EcdsaVerifier, Error, HmacSign, HmacSigner, HmacVerifier, KeySlot, bind, content_key, deliver,
-    deliver_acquired, prepare, stage,
+    EcdsaVerifier, Error, HmacSign, HmacSigner, HmacVerifier, KeyRef, KeySlot, bind, content_key,
+    deliver, deliver_acquired, prepare, prepare_key, stage,
 };
 use drm_keyexchange::{AntiRollbackClock, ClockStatus};
 use drm_servers::crypto::KeyPair;
@@ -50,6 +50,9 @@ struct World {
     identity: SoftwareIdentity<Vec<u8>>,
     /// Another device of the same authority (its licenses must not bind here).
     other_device_key: [u8; 64],
+    /// This device's encryption public key, as the authority issued it (for licenses built
+    /// with the server's builder directly).
+    device_key: [u8; 64],
     rng: InsecureTestRng,
 }
 
@@ -82,6 +85,7 @@ fn world(seed: u64) -> World {
         root: ca.root_public_key(),
         identity,
         other_device_key: other.encryption.public(),
+        device_key: dev.encryption.public(),
         rng: InsecureTestRng::seeded(seed + 2),
     }
 }
@@ -167,6 +171,29 @@ fn deliver_all(
     )
     .unwrap();
     report
+}
+
+/// Mounts `image` with a power cut after `cut.0` more flash operations (torn as `cut.1`, seed
+/// `cut.2`) and delivers `licenses`; the cut must interrupt the delivery. A cut during mount (its
+/// recovery writes, if any) is a cut too.
+fn deliver_cut(
+    image: &mut [u8],
+    (n, torn, seed): (u64, Torn, u64),
+    identity: &SoftwareIdentity<Vec<u8>>,
+    licenses: &[Vec<u8>],
+) {
+    let mut flash = Flash::new(image);
+    flash.cut_after(n, torn, seed);
+    if let Ok(mut store) = Hds::mount(flash, store_key(), Config::new()) {
+        let mut report: Report = Report::new();
+        let r = deliver(
+            &mut store,
+            identity,
+            licenses.iter().map(Vec::as_slice),
+            &mut report,
+        );
+        assert!(r.is_err(), "cut after {n} did not interrupt");
+    }
 }
 
 fn clock_at(t: u64) -> FixedClock {
@@ -368,11 +395,27 @@ fn refused<Op: drm_keyexchange::Operation>(
     clock: &FixedClock,
     k: [u8; 16],
 ) -> Error {
+    refused_key::<Op>(store, identity, clock, k, None)
+}
+
+/// [`refused`] of `prepare_key` with `key` (`None`: `prepare`, the license's first key).
+fn refused_key<Op: drm_keyexchange::Operation>(
+    store: &mut Hds<'_>,
+    identity: &SoftwareIdentity<Vec<u8>>,
+    clock: &FixedClock,
+    k: [u8; 16],
+    key: Option<KeyRef>,
+) -> Error {
     let before = snapshot(store);
     let mut slot = KeySlot::new();
-    let err =
-        prepare::<Op, _, _, 32, _, _, _>(&mut slot, store, identity, clock, &Kid::from_bytes(k))
-            .expect_err("refused");
+    let kid = Kid::from_bytes(k);
+    let err = match key {
+        None => prepare::<Op, _, _, 32, _, _, _>(&mut slot, store, identity, clock, &kid).err(),
+        Some(key) => {
+            prepare_key::<Op, _, _, 32, _, _, _>(&mut slot, store, identity, clock, &kid, key).err()
+        }
+    }
+    .expect("refused");
     assert!(slot.is_clear());
     assert_eq!(snapshot(store), before, "a refusal changed the store");
     err
@@ -893,21 +936,7 @@ fn power_cut_at_every_flash_write_and_erase_during_delivery() {
     for n in 0..total {
         for torn in [Torn::Prefix, Torn::Random] {
             let mut image = base.clone();
-            {
-                let mut flash = Flash::new(&mut image);
-                flash.cut_after(n, torn, n + 1);
-                // A cut during mount (its recovery writes, if any) is a cut too.
-                if let Ok(mut store) = Hds::mount(flash, store_key(), Config::new()) {
-                    let mut report: Report = Report::new();
-                    let r = deliver(
-                        &mut store,
-                        id,
-                        licenses.iter().map(Vec::as_slice),
-                        &mut report,
-                    );
-                    assert!(r.is_err(), "cut after {n} of {total} did not interrupt");
-                }
-            }
+            deliver_cut(&mut image, (n, torn, n + 1), id, &licenses);
             let present = check(&mut image);
             // One transaction: all three or none.
             assert!(present == 0 || present == 3, "cut {n}: {present} of 3");
@@ -1218,4 +1247,686 @@ fn power_cut_at_every_flash_write_and_erase_of_a_first_use() {
     assert_eq!(store.get(&FIRST_USE, &kid(1), &lid, &mut buf), Ok(8));
     assert_eq!(u64::from_le_bytes(buf), TIME + 5);
     eprintln!("{total} cut points × 2 torn-write models: first use recorded in {recorded} runs");
+}
+
+/// Several keys per KeyExchangeLicense (KEY-EXCHANGE-FORMAT §2.1, format 2): licenses built by
+/// the license server from the format document, each key bound on its own by index or key id,
+/// performed against the server's own copy of that key.
+mod multikey {
+    use super::*;
+    use drm_core::xmr::{MAX_KX_KEYS, ParsedLicense};
+    use drm_keyexchange::{
+        AesCbcEncrypt, EcdsaSign, EcdsaVerify, HmacVerify, MAX_LICENSE_LEN, Operation, bind_key,
+    };
+    use drm_servers::xmr::{KxKeySpec, LicenseSpec, build_license};
+
+    /// The license KID of the tests below; its keys have ids `key_id(0)`, `key_id(1)`, ...
+    const LICENSE: [u8; 16] = [0x4C; 16];
+
+    fn key_id(n: u8) -> [u8; 16] {
+        [0xD0 + n; 16]
+    }
+
+    /// Every algorithm and operation, in index order.
+    const EVERY: [(A, O); 6] = [
+        (A::AesCbc, O::Encrypt),
+        (A::AesCbc, O::Decrypt),
+        (A::HmacSha256, O::Sign),
+        (A::HmacSha256, O::Verify),
+        (A::EcdsaP256, O::Sign),
+        (A::EcdsaP256, O::Verify),
+    ];
+
+    fn keys(mix: &[(A, O)]) -> Vec<([u8; 16], A, O)> {
+        (0u8..)
+            .zip(mix)
+            .map(|(n, (a, o))| (key_id(n), *a, *o))
+            .collect()
+    }
+
+    fn index(n: usize) -> KeyRef {
+        KeyRef::Index(u16::try_from(n).unwrap())
+    }
+
+    /// Binds `key` for `Op` and runs Perform against the server's side of the key `id`; the
+    /// slot is clear after Close.
+    fn perform<Op: Operation>(
+        w: &World,
+        store: &mut Hds<'_>,
+        clock: &FixedClock,
+        key: KeyRef,
+        id: &[u8; 16],
+    ) {
+        let mut slot = KeySlot::new();
+        let kid = Kid::from_bytes(LICENSE);
+        let iv = [0x2E; 16];
+        let msg: Vec<u8> = (0u8..48).collect();
+        let server = &w.server;
+        macro_rules! bound {
+            ($ty:ty) => {
+                prepare_key::<$ty, _, _, 32, _, _, _>(
+                    &mut slot,
+                    store,
+                    &w.identity,
+                    clock,
+                    &kid,
+                    key,
+                )
+                .unwrap()
+            };
+        }
+        match (Op::ALGORITHM.value(), Op::OPERATION.value()) {
+            (1, 1) => {
+                let ctx = bound!(AesCbcEncrypt);
+                let mut data = msg.clone();
+                ctx.encrypt(&iv, &mut data).unwrap();
+                assert_eq!(server.aes_cbc_decrypt(id, &iv, &data).unwrap(), msg);
+                ctx.close();
+            }
+            (1, 2) => {
+                let ctx = bound!(AesCbcDecrypt);
+                let mut data = server.aes_cbc_encrypt(id, &iv, &msg).unwrap();
+                ctx.decrypt(&iv, &mut data).unwrap();
+                assert_eq!(data, msg);
+                ctx.close();
+            }
+            (2, 3) => {
+                let ctx = bound!(HmacSign);
+                let tag = ctx.sign(&msg).unwrap();
+                assert!(server.hmac_verify(id, &msg, &tag).unwrap());
+                ctx.close();
+            }
+            (2, 4) => {
+                let ctx = bound!(HmacVerify);
+                let mut tag = server.hmac_sign(id, &msg).unwrap();
+                ctx.verify(&msg, &tag).unwrap();
+                tag[0] ^= 1;
+                assert_eq!(
+                    ctx.verify(&msg, &tag),
+                    Err(Error::Core(CoreError::VerificationFailed))
+                );
+                ctx.close();
+            }
+            (3, 3) => {
+                let ctx = bound!(EcdsaSign);
+                let sig = ctx.sign(&msg).unwrap();
+                assert!(server.ecdsa_verify(id, &msg, &sig).unwrap());
+                assert!(!server.ecdsa_verify(id, b"other", &sig).unwrap());
+                ctx.close();
+            }
+            (3, 4) => {
+                let ctx = bound!(EcdsaVerify);
+                let sig = server.ecdsa_sign(id, &msg).unwrap();
+                ctx.verify(&msg, &sig).unwrap();
+                assert_eq!(
+                    ctx.verify(b"other", &sig),
+                    Err(Error::Core(CoreError::VerificationFailed))
+                );
+                ctx.close();
+            }
+            other => panic!("no such operation {other:?}"),
+        }
+        assert!(slot.is_clear(), "key left in the slot after Close");
+    }
+
+    /// [`perform`] for the operation `(a, o)`.
+    fn perform_as(
+        w: &World,
+        store: &mut Hds<'_>,
+        clock: &FixedClock,
+        (a, o): (A, O),
+        key: KeyRef,
+        id: &[u8; 16],
+    ) {
+        match (a, o) {
+            (A::AesCbc, O::Encrypt) => perform::<AesCbcEncrypt>(w, store, clock, key, id),
+            (A::AesCbc, O::Decrypt) => perform::<AesCbcDecrypt>(w, store, clock, key, id),
+            (A::HmacSha256, O::Sign) => perform::<HmacSign>(w, store, clock, key, id),
+            (A::HmacSha256, O::Verify) => perform::<HmacVerify>(w, store, clock, key, id),
+            (A::EcdsaP256, O::Sign) => perform::<EcdsaSign>(w, store, clock, key, id),
+            (A::EcdsaP256, O::Verify) => perform::<EcdsaVerify>(w, store, clock, key, id),
+            other => panic!("not a valid pair {other:?}"),
+        }
+    }
+
+    /// The refusal of `prepare_key::<Op>` for `key` in the license `LICENSE` (nothing changed).
+    fn refused_as(
+        w: &World,
+        store: &mut Hds<'_>,
+        clock: &FixedClock,
+        (a, o): (A, O),
+        key: KeyRef,
+    ) -> Error {
+        let (id, c, k) = (&w.identity, clock, Some(key));
+        match (a, o) {
+            (A::AesCbc, O::Encrypt) => refused_key::<AesCbcEncrypt>(store, id, c, LICENSE, k),
+            (A::AesCbc, O::Decrypt) => refused_key::<AesCbcDecrypt>(store, id, c, LICENSE, k),
+            (A::HmacSha256, O::Sign) => refused_key::<HmacSign>(store, id, c, LICENSE, k),
+            (A::HmacSha256, O::Verify) => refused_key::<HmacVerify>(store, id, c, LICENSE, k),
+            (A::EcdsaP256, O::Sign) => refused_key::<EcdsaSign>(store, id, c, LICENSE, k),
+            (A::EcdsaP256, O::Verify) => refused_key::<EcdsaVerify>(store, id, c, LICENSE, k),
+            other => panic!("not a valid pair {other:?}"),
+        }
+    }
+
+    /// Every algorithm and operation in one license (and two more keys, to the maximum of
+    /// eight), acquired and stored; each key bound by index and by id, performed against the
+    /// server's side of that key.
+    #[test]
+    fn every_algorithm_mix_in_one_license_agrees_with_the_server() {
+        let mut w = world(60);
+        let mut image = blank();
+        let mut store = format(&mut image);
+        let mut mix = EVERY.to_vec();
+        mix.extend([(A::HmacSha256, O::Sign), (A::AesCbc, O::Encrypt)]);
+        assert_eq!(mix.len(), MAX_KX_KEYS);
+        let keys = keys(&mix);
+        let (report, licenses) =
+            w.deliver(&mut store, &[(LICENSE, Grant::key_exchange_multi(&keys))]);
+        assert_eq!(report.len(), 1);
+        assert_eq!(report[0].outcome, Outcome::Stored);
+        assert_eq!(report[0].kid, Kid::from_bytes(LICENSE));
+        assert!(report[0].key_exchange);
+        let parsed = ParsedLicense::parse(&licenses[0]).unwrap();
+        assert_eq!(
+            (parsed.kx_format(), parsed.kx_key_count()),
+            (Some(2), MAX_KX_KEYS)
+        );
+        let clock = clock_at(TIME);
+        for (n, (id, a, o)) in keys.iter().enumerate() {
+            let k = parsed.kx_key(index(n)).unwrap();
+            assert_eq!(
+                (k.index(), k.id(), k.policy().algorithm().value()),
+                (u16::try_from(n).unwrap(), Kid::from_bytes(*id), *a as u16)
+            );
+            perform_as(&w, &mut store, &clock, (*a, *o), index(n), id);
+            perform_as(
+                &w,
+                &mut store,
+                &clock,
+                (*a, *o),
+                KeyRef::Id(Kid::from_bytes(*id)),
+                id,
+            );
+        }
+        // Two keys of the same kind are two keys: key 2's context does not verify with key 6's
+        // server side.
+        let mut slot = KeySlot::new();
+        let kid = Kid::from_bytes(LICENSE);
+        let ctx: HmacSigner<'_> =
+            prepare_key(&mut slot, &mut store, &w.identity, &clock, &kid, index(2)).unwrap();
+        let tag = ctx.sign(b"m").unwrap();
+        assert!(w.server.hmac_verify(&key_id(2), b"m", &tag).unwrap());
+        assert!(!w.server.hmac_verify(&key_id(6), b"m", &tag).unwrap());
+    }
+
+    /// Each key allows exactly its own operation: every other operation is refused for it,
+    /// before anything is unwrapped, and changes nothing.
+    #[test]
+    fn each_key_allows_only_its_own_operation() {
+        let mut w = world(61);
+        let mut image = blank();
+        let mut store = format(&mut image);
+        let keys = keys(&EVERY);
+        w.deliver(&mut store, &[(LICENSE, Grant::key_exchange_multi(&keys))]);
+        let clock = clock_at(TIME);
+        for (n, (id, a, o)) in keys.iter().enumerate() {
+            for other in EVERY.iter().filter(|p| **p != (*a, *o)) {
+                for key in [index(n), KeyRef::Id(Kid::from_bytes(*id))] {
+                    assert_eq!(
+                        refused_as(&w, &mut store, &clock, *other, key),
+                        Error::OperationNotAllowed,
+                        "key {n} ({a:?}, {o:?}) asked for {other:?}"
+                    );
+                }
+            }
+            perform_as(&w, &mut store, &clock, (*a, *o), index(n), id);
+        }
+        // `prepare` (no key named) binds key 0, the AES encryption key, and nothing else.
+        accepted::<AesCbcEncrypt>(&mut store, &w.identity, &clock, LICENSE);
+        assert_eq!(
+            refused::<AesCbcDecrypt>(&mut store, &w.identity, &clock, LICENSE),
+            Error::OperationNotAllowed
+        );
+    }
+
+    /// A key the license does not hold: by an index past the table, by an unknown id, by the
+    /// license's own KID (not one of its key ids); a typed error with its own code, nothing
+    /// changed. A format-1 license holds key 0, whose id is its KID.
+    #[test]
+    fn a_key_the_license_does_not_hold_is_refused() {
+        let mut w = world(62);
+        let mut image = blank();
+        let mut store = format(&mut image);
+        let keys = keys(&EVERY[..3]);
+        w.deliver(
+            &mut store,
+            &[
+                (LICENSE, Grant::key_exchange_multi(&keys)),
+                (kid(1), Grant::key_exchange(A::HmacSha256, O::Sign)),
+                (kid(2), Grant::content()),
+            ],
+        );
+        let clock = clock_at(TIME);
+        let missing = Error::Core(CoreError::LicenseKeyNotFound);
+        assert_eq!(missing.code(), 0x8004_D511);
+        for key in [
+            KeyRef::Index(3),
+            KeyRef::Index(u16::MAX),
+            KeyRef::Id(Kid::from_bytes(key_id(3))),
+            KeyRef::Id(Kid::from_bytes(LICENSE)),
+            KeyRef::Id(Kid::NIL),
+        ] {
+            // Whatever the operation asked for.
+            for op in EVERY {
+                assert_eq!(
+                    refused_as(&w, &mut store, &clock, op, key),
+                    missing,
+                    "{key:?}"
+                );
+            }
+        }
+        // Format 1: index 0 and the KID name the one key; anything else is not in the license.
+        let id = &w.identity;
+        for key in [KeyRef::Index(0), KeyRef::Id(Kid::from_bytes(kid(1)))] {
+            let mut slot = KeySlot::new();
+            let signer: HmacSigner<'_> = prepare_key(
+                &mut slot,
+                &mut store,
+                id,
+                &clock,
+                &Kid::from_bytes(kid(1)),
+                key,
+            )
+            .unwrap();
+            let tag = signer.sign(b"v1").unwrap();
+            assert!(w.server.hmac_verify(&kid(1), b"v1", &tag).unwrap());
+        }
+        for key in [KeyRef::Index(1), KeyRef::Id(Kid::from_bytes(key_id(0)))] {
+            assert_eq!(
+                refused_key::<HmacSign>(&mut store, id, &clock, kid(1), Some(key)),
+                missing
+            );
+        }
+        // A content license is not a key exchange license, whichever key is named.
+        assert_eq!(
+            refused_key::<HmacSign>(&mut store, id, &clock, kid(2), Some(KeyRef::Index(0))),
+            Error::NotKeyExchangeLicense
+        );
+        // No license at all: not found, before any key is looked for.
+        assert_eq!(
+            refused_key::<HmacSign>(&mut store, id, &clock, kid(9), Some(KeyRef::Index(0))),
+            Error::LicenseNotFound
+        );
+    }
+
+    /// Only the key asked for is unwrapped: a license whose key 1 is not a valid ECDSA scalar
+    /// (0) is stored (delivery unwraps none of a format-2 license's keys), its key 0 binds and
+    /// works, and key 1 is refused when, and only when, it is bound.
+    #[test]
+    fn a_bad_key_is_refused_only_when_it_is_bound() {
+        let w = world(63);
+        let mut image = blank();
+        let mut store = format(&mut image);
+        let mut rng = TestRng::from_seed(630);
+        let good: [u8; 32] = rng.array();
+        let spec = LicenseSpec::key_exchange_multi(
+            [0x11; 16],
+            LICENSE,
+            vec![
+                KxKeySpec::new(0, key_id(0), A::HmacSha256, O::Sign, good.to_vec()),
+                KxKeySpec::new(1, key_id(1), A::EcdsaP256, O::Sign, vec![0; 32]),
+            ],
+        );
+        let lic = build_license(&spec, &w.device_key, &mut rng).unwrap();
+        let report = deliver_all(&mut store, &w.identity, std::slice::from_ref(&lic.bytes));
+        assert_eq!(report[0].outcome, Outcome::Stored);
+        let clock = clock_at(TIME);
+        let mut slot = KeySlot::new();
+        let kid = Kid::from_bytes(LICENSE);
+        let signer: HmacSigner<'_> = prepare_key(
+            &mut slot,
+            &mut store,
+            &w.identity,
+            &clock,
+            &kid,
+            KeyRef::Index(0),
+        )
+        .unwrap();
+        // The key is the one the spec put at index 0 (checked with RustCrypto's HMAC).
+        let tag = signer.sign(b"key zero").unwrap();
+        assert_eq!(tag, drm_servers::crypto::hmac_sha256(&good, b"key zero"));
+        signer.close();
+        assert_eq!(
+            refused_as(
+                &w,
+                &mut store,
+                &clock,
+                (A::EcdsaP256, O::Sign),
+                KeyRef::Index(1)
+            ),
+            Error::Core(CoreError::VerificationFailed)
+        );
+        // The same through `bind_key`, from RAM.
+        let r = bind_key::<EcdsaSign, _>(
+            &mut slot,
+            &lic.bytes,
+            &w.identity,
+            Some(TIME),
+            KeyRef::Index(1),
+        );
+        assert_eq!(r.err(), Some(Error::Core(CoreError::VerificationFailed)));
+        assert!(slot.is_clear());
+    }
+
+    /// Non-persistent format-2 licenses are bound from RAM with `bind_key`.
+    #[test]
+    fn bind_key_binds_a_key_of_a_license_held_in_ram() {
+        let mut w = world(64);
+        let keys = keys(&[(A::AesCbc, O::Decrypt), (A::EcdsaP256, O::Verify)]);
+        let licenses = w.acquire(&[(LICENSE, Grant::key_exchange_multi(&keys).persistent(false))]);
+        let mut image = blank();
+        let mut store = format(&mut image);
+        let before = snapshot(&mut store);
+        let report = deliver_all(&mut store, &w.identity, &licenses);
+        assert_eq!(report[0].outcome, Outcome::NotPersistent);
+        assert_eq!(snapshot(&mut store), before);
+        let mut slot = KeySlot::new();
+        let verifier: EcdsaVerifier<'_> = bind_key(
+            &mut slot,
+            &licenses[0],
+            &w.identity,
+            Some(TIME),
+            KeyRef::Id(Kid::from_bytes(key_id(1))),
+        )
+        .unwrap();
+        let sig = w.server.ecdsa_sign(&key_id(1), b"ram").unwrap();
+        verifier.verify(b"ram", &sig).unwrap();
+        drop(verifier);
+        assert!(slot.is_clear());
+        let r = bind_key::<EcdsaVerify, _>(
+            &mut slot,
+            &licenses[0],
+            &w.identity,
+            Some(TIME),
+            KeyRef::Index(0),
+        );
+        assert_eq!(r.err(), Some(Error::OperationNotAllowed));
+    }
+
+    /// Malformed format-2 licenses, built by the server's builder with one flaw each (and
+    /// signed, so that only the flaw is wrong): refused by the parser with a typed error, by
+    /// delivery (not stored) and by Prepare from the store (nothing changed), never a panic.
+    #[test]
+    fn malformed_multi_key_licenses_are_refused_with_typed_errors() {
+        let w = world(65);
+        let mut rng = TestRng::from_seed(650);
+        let key = |n: u16, a: A, o: O| {
+            let len = match (a, o) {
+                (A::AesCbc, _) => 16,
+                (A::EcdsaP256, O::Verify) => 64,
+                _ => 32,
+            };
+            let id = key_id(u8::try_from(n).unwrap());
+            KxKeySpec::new(n, id, a, o, vec![0x42; len])
+        };
+        let three = vec![
+            key(0, A::AesCbc, O::Encrypt),
+            key(1, A::HmacSha256, O::Verify),
+            key(2, A::EcdsaP256, O::Verify),
+        ];
+        use CoreError::{Malformed, RequiredObjectMissing, Unsupported};
+        type Edit = fn(&mut Vec<KxKeySpec>);
+        // Flaws in what the spec gives the builder (it writes them as given).
+        let edits: [(&str, Edit, CoreError); 7] = [
+            ("duplicate key index", |k| k[2].index = 1, Malformed),
+            ("key index past the count", |k| k[2].index = 3, Malformed),
+            ("duplicate key id", |k| k[2].id = k[0].id, Malformed),
+            ("AES key of 32 bytes", |k| k[0].key = vec![1; 32], Malformed),
+            (
+                "ECDSA verify key of 32 bytes",
+                |k| k[2].key = vec![1; 32],
+                Malformed,
+            ),
+            (
+                "an operation AES does not have",
+                |k| k[0].operation = O::Sign,
+                Unsupported,
+            ),
+            (
+                "count over the maximum",
+                |k| {
+                    *k = (0..9)
+                        .map(|n| {
+                            KxKeySpec::new(n, [n as u8; 16], A::AesCbc, O::Decrypt, vec![1; 16])
+                        })
+                        .collect()
+                },
+                Unsupported,
+            ),
+        ];
+        // Flaws the builder writes itself.
+        let defects = [
+            ("count 0", Defect::TableCount(0), Malformed),
+            (
+                "count more than the entries",
+                Defect::TableCount(4),
+                Malformed,
+            ),
+            (
+                "table an entry longer",
+                Defect::TableExtraBytes(24),
+                Malformed,
+            ),
+            ("table a byte longer", Defect::TableExtraBytes(1), Malformed),
+            (
+                "policy without a key",
+                Defect::DropKeyObject(1),
+                RequiredObjectMissing,
+            ),
+            (
+                "no key objects at all",
+                Defect::NoKeyObject,
+                RequiredObjectMissing,
+            ),
+            (
+                "key without a policy",
+                Defect::StrayKeyObject([0xEE; 16]),
+                Malformed,
+            ),
+            (
+                "two key objects for one key",
+                Defect::DuplicateKeyObject(0),
+                Malformed,
+            ),
+            ("reserved not 0", Defect::PolicyReserved(1), Malformed),
+            ("a playback container", Defect::PlaybackContainer, Malformed),
+        ];
+        let mut cases: Vec<(&str, Vec<KxKeySpec>, Option<Defect>, CoreError)> = Vec::new();
+        for (what, edit, expected) in edits {
+            let mut keys = three.clone();
+            edit(&mut keys);
+            cases.push((what, keys, None, expected));
+        }
+        for (what, defect, expected) in defects {
+            cases.push((what, three.clone(), Some(defect), expected));
+        }
+        let mut image = blank();
+        let mut store = format(&mut image);
+        let clock = clock_at(TIME);
+        for (what, keys, defect, expected) in cases {
+            let mut spec = LicenseSpec::key_exchange_multi([0x11; 16], LICENSE, keys);
+            spec.defects.extend(defect);
+            let lic = build_license(&spec, &w.device_key, &mut rng).unwrap();
+            assert_eq!(
+                ParsedLicense::parse(&lic.bytes).err(),
+                Some(expected),
+                "{what}"
+            );
+            let before = snapshot(&mut store);
+            let report = deliver_all(&mut store, &w.identity, std::slice::from_ref(&lic.bytes));
+            assert_eq!(
+                report[0].outcome,
+                Outcome::Refused(Error::Core(expected)),
+                "{what}"
+            );
+            assert_eq!(snapshot(&mut store), before, "{what}");
+            // Stored by another path, Prepare refuses it the same way.
+            put_raw(&mut store, LICENSE, &lic.bytes);
+            for key in [KeyRef::Index(0), KeyRef::Index(1)] {
+                assert_eq!(
+                    refused_as(&w, &mut store, &clock, (A::AesCbc, O::Encrypt), key),
+                    Error::Core(expected),
+                    "{what}"
+                );
+            }
+            store.delete(&LICENSES, &LICENSE, &[0xEE; 16]).unwrap();
+        }
+        // Every prefix and every one-byte change of a good license: a typed error or (for a
+        // byte the signature covers) a refusal at verification, never a panic.
+        let good = build_license(
+            &LicenseSpec::key_exchange_multi([0x11; 16], LICENSE, three),
+            &w.device_key,
+            &mut rng,
+        )
+        .unwrap()
+        .bytes;
+        assert!(ParsedLicense::parse(&good).is_ok());
+        for n in 0..good.len() {
+            assert!(ParsedLicense::parse(&good[..n]).is_err(), "prefix {n}");
+            let mut b = good.clone();
+            b[n] ^= 0x80;
+            if let Ok(p) = ParsedLicense::parse(&b) {
+                for i in 0..4 {
+                    let _ = p.kx_key(KeyRef::Index(i));
+                }
+                assert!(drm_core::xmr::verify(p, &w.identity).is_err(), "byte {n}");
+            }
+        }
+    }
+
+    /// The largest license of format 2 — eight ECDSA-verify keys (the longest key) and every
+    /// optional policy object the server writes — fits `MAX_LICENSE_LEN`, is stored, and its
+    /// last key binds.
+    #[test]
+    fn largest_license_fits() {
+        let mut w = world(66);
+        let mix = [(A::EcdsaP256, O::Verify); MAX_KX_KEYS];
+        let grant = Grant::key_exchange_multi(&keys(&mix))
+            .expires(0, (TIME + 1000) as u32)
+            .expires_after_first_use(3600);
+        let mut grant = grant;
+        grant.issue_date = Some(TIME as u32);
+        let mut image = blank();
+        let mut store = format(&mut image);
+        let (report, licenses) = w.deliver(&mut store, &[(LICENSE, grant)]);
+        let len = licenses[0].len();
+        eprintln!(
+            "largest format-2 license: {len} bytes (MAX_LICENSE_LEN {MAX_LICENSE_LEN}, \
+             store slot {} bytes)",
+            store.max_data_len()
+        );
+        assert!(len <= MAX_LICENSE_LEN, "{len}");
+        assert_eq!(report[0].outcome, Outcome::Stored);
+        let last = MAX_KX_KEYS - 1;
+        let id = key_id(u8::try_from(last).unwrap());
+        perform::<EcdsaVerify>(&w, &mut store, &clock_at(TIME), index(last), &id);
+        // One byte more than the maximum is refused at delivery.
+        let mut long = licenses[0].clone();
+        long.resize(MAX_LICENSE_LEN + 1, 0);
+        let report = deliver_all(&mut store, &w.identity, &[long]);
+        assert_eq!(report[0].outcome, Outcome::Refused(Error::LicenseTooLarge));
+    }
+
+    /// Expiration after first use counts per license: the first bind of any of its keys starts
+    /// the period for all of them.
+    #[test]
+    fn first_use_of_any_key_starts_the_license_period() {
+        let mut w = world(67);
+        let keys = keys(&[(A::HmacSha256, O::Sign), (A::AesCbc, O::Decrypt)]);
+        let mut image = blank();
+        let mut store = format(&mut image);
+        let (report, _) = w.deliver(
+            &mut store,
+            &[(
+                LICENSE,
+                Grant::key_exchange_multi(&keys).expires_after_first_use(100),
+            )],
+        );
+        let lid = *report[0].lid.as_bytes();
+        perform::<AesCbcDecrypt>(&w, &mut store, &clock_at(TIME), index(1), &key_id(1));
+        let mut buf = [0u8; 8];
+        assert_eq!(store.get(&FIRST_USE, &LICENSE, &lid, &mut buf), Ok(8));
+        assert_eq!(u64::from_le_bytes(buf), TIME);
+        perform::<HmacSign>(&w, &mut store, &clock_at(TIME + 99), index(0), &key_id(0));
+        assert_eq!(
+            refused_as(
+                &w,
+                &mut store,
+                &clock_at(TIME + 100),
+                (A::HmacSha256, O::Sign),
+                index(0)
+            ),
+            Error::Core(CoreError::LicenseExpired)
+        );
+    }
+
+    /// A power cut at every flash write and erase of the delivery of a format-2 license with a
+    /// format-1 one: after the reboot both are stored (every key of the format-2 license binds)
+    /// or neither is.
+    #[test]
+    fn power_cut_at_every_flash_write_and_erase_of_a_multi_key_delivery() {
+        let mut w = world(68);
+        let keys = keys(&EVERY);
+        let licenses = w.acquire(&[
+            (LICENSE, Grant::key_exchange_multi(&keys)),
+            (kid(1), Grant::key_exchange(A::HmacSha256, O::Sign)),
+        ]);
+        let id = &w.identity;
+        let mut formatted = blank();
+        format(&mut formatted);
+        let total = {
+            let mut uncut = formatted.clone();
+            let mut store = mount(&mut uncut);
+            deliver_all(&mut store, id, &licenses);
+            store.release().ops()
+        };
+        assert!(total > 0);
+        let clock = clock_at(TIME);
+        let (mut none, mut both) = (0, 0);
+        for n in 0..total {
+            let mut image = formatted.clone();
+            deliver_cut(&mut image, (n, Torn::Random, n + 3), id, &licenses);
+            let mut store = mount(&mut image);
+            let mut stored = |k: &[u8; 16]| {
+                let mut n = 0;
+                store
+                    .for_each(&LICENSES, Some(k), |_, _, _| {
+                        n += 1;
+                        core::ops::ControlFlow::Continue(())
+                    })
+                    .unwrap();
+                n
+            };
+            let found = (stored(&LICENSE), stored(&kid(1)));
+            match found {
+                (1, 1) => {
+                    both += 1;
+                    for (k, (key_id, a, o)) in keys.iter().enumerate() {
+                        perform_as(&w, &mut store, &clock, (*a, *o), index(k), key_id);
+                    }
+                }
+                (0, 0) => {
+                    none += 1;
+                    assert_eq!(
+                        refused_as(&w, &mut store, &clock, EVERY[0], index(0)),
+                        Error::LicenseNotFound
+                    );
+                }
+                other => panic!("cut {n}: half a delivery {other:?}"),
+            }
+        }
+        assert_eq!(none + both, total, "every cut tried");
+        eprintln!("{total} cut points: {none} stored nothing, {both} stored both");
+    }
 }

@@ -1063,6 +1063,29 @@ mod end_to_end {
         Kid::from_bytes([n; 16])
     }
 
+    /// Asserts that no 16-byte window of `deleted` is in `memory`, except the windows some
+    /// `kept` license shares (object headers, policies) and the ids in `skip`; returns how many
+    /// windows were checked.
+    fn assert_gone(
+        memory: &[u8],
+        deleted: &[Vec<u8>],
+        kept: &[&Vec<u8>],
+        skip: &[[u8; 16]],
+    ) -> usize {
+        let mut scanned = 0;
+        for window in deleted.iter().flat_map(|l| l.chunks(16)) {
+            if kept.iter().any(|k| contains(k, window)) || skip.iter().any(|k| k == window) {
+                continue;
+            }
+            scanned += 1;
+            assert!(
+                !contains(memory, window),
+                "deleted license bytes on flash: {window:02x?}"
+            );
+        }
+        scanned
+    }
+
     #[test]
     fn acquire_remove_one_session_and_the_others_still_work() {
         let mut e = e2e(40);
@@ -1114,19 +1137,7 @@ mod end_to_end {
         // (XMR object headers and policies are the same in every license of the server).
         let flash = store.release();
         let kept: Vec<&Vec<u8>> = a_licenses.iter().chain(&c_licenses).collect();
-        let mut scanned = 0;
-        for license in &b_licenses {
-            for window in license.chunks(16) {
-                if kept.iter().any(|k| contains(k, window)) {
-                    continue;
-                }
-                scanned += 1;
-                assert!(
-                    !contains(flash.memory(), window),
-                    "B's license bytes on flash"
-                );
-            }
-        }
+        let scanned = assert_gone(flash.memory(), &b_licenses, &kept, &[]);
         // The wrapped keys (128 bytes each), LIDs and signatures are among them.
         assert!(scanned >= 2 * 8, "only {scanned} windows scanned");
         let mut store = mount(&mut mem);
@@ -1181,6 +1192,120 @@ mod end_to_end {
             Ok(sc)
         );
         assert!(e.content_key(&mut store, &kid(0xA1)).is_ok());
+    }
+
+    /// A KeyExchangeLicense of several keys (KEY-EXCHANGE-FORMAT §2.1) is stored with its
+    /// session and securely deleted as any license is: by its KID, every key gone, its bytes
+    /// off the flash, counted by the server; another session's license still works.
+    #[test]
+    fn multi_key_license_is_securely_deleted() {
+        use drm_keyexchange::{EcdsaSigner, HmacVerifier, KeyRef, prepare_key};
+        let mut e = e2e(42);
+        let keys = [
+            ([0xE0; 16], KxAlgorithm::AesCbc, KxOperation::Decrypt),
+            ([0xE1; 16], KxAlgorithm::HmacSha256, KxOperation::Verify),
+            ([0xE2; 16], KxAlgorithm::EcdsaP256, KxOperation::Sign),
+        ];
+        e.licenses
+            .grant([0xA1; 16], Grant::key_exchange_multi(&keys));
+        e.licenses.grant([0xA2; 16], Grant::content());
+        e.licenses
+            .grant([0xB1; 16], Grant::key_exchange_multi(&keys[1..]));
+        let mut mem = vec![0xFF; FLASH_LEN];
+        let mut store = format(&mut mem);
+        let device = e.w.dev.cert_id;
+        let (sa, report, a_licenses) = e.acquire(&mut store, &[kid(0xA1), kid(0xA2)]);
+        assert!(report.iter().all(|r| r.outcome == Outcome::Stored));
+        let (_, _, b_licenses) = e.acquire(&mut store, &[kid(0xB1)]);
+        assert_eq!(e.w.backend.live_persistent(&device), 3);
+        let r = session::load(&mut store, &sa).unwrap().unwrap();
+        assert_eq!(r.kids(), [kid(0xA1), kid(0xA2)].as_slice());
+
+        // Before: A's key 0 decrypts what the server encrypts with it. (The server keeps its
+        // sides by key id: B's license reuses the ids 0xE1 and 0xE2, so those sides are B's.)
+        let mut slot = KeySlot::new();
+        let (id, clock) = (&e.w.identity, &e.clock);
+        let ctx: AesCbcDecryptor<'_> = prepare_key(
+            &mut slot,
+            &mut store,
+            id,
+            clock,
+            &kid(0xA1),
+            KeyRef::Index(0),
+        )
+        .unwrap();
+        let iv = [3; 16];
+        let mut data = e
+            .licenses
+            .aes_cbc_encrypt(&[0xE0; 16], &iv, &[7; 32])
+            .unwrap();
+        ctx.decrypt(&iv, &mut data).unwrap();
+        assert_eq!(data, [7; 32]);
+        ctx.close();
+
+        let sd = client(&e.w.identity, e.w.server_key);
+        let mut out = vec![0u8; sd.challenge_len(&mut store, &sa).unwrap()];
+        sd.remove(&mut store, &mut e.w.rng, &sa, &mut out).unwrap();
+        for n in 0..3u16 {
+            let r = prepare_key::<drm_keyexchange::AesCbcDecrypt, _, _, 32, _, _, _>(
+                &mut slot,
+                &mut store,
+                &e.w.identity,
+                &e.clock,
+                &kid(0xA1),
+                KeyRef::Index(n),
+            );
+            assert_eq!(r.err(), Some(drm_keyexchange::Error::LicenseNotFound));
+        }
+        // Raw flash scan, as for single-key licenses: none of A's windows that B's license does
+        // not share is left (the wrapped keys of all three key objects among them). The KIDs
+        // are not key material: the pending session record names them until the response
+        // (here the 16-byte window at the content key's KID happens to be aligned).
+        let flash = store.release();
+        let kept: Vec<&Vec<u8>> = b_licenses.iter().collect();
+        let scanned = assert_gone(
+            flash.memory(),
+            &a_licenses,
+            &kept,
+            &[[0xA1; 16], [0xA2; 16]],
+        );
+        assert!(scanned >= 3 * 4, "only {scanned} windows scanned");
+        let mut store = mount(&mut mem);
+        let reply = e.w.server.handle(&out);
+        assert_eq!(
+            reply.outcome.unwrap().result,
+            Some(DeleteResult::Deleted { removed: 2 })
+        );
+        assert_eq!(e.w.backend.live_persistent(&device), 1);
+        assert_eq!(
+            sd.process_response(&mut store, reply.xml.as_bytes()),
+            Ok(sa)
+        );
+
+        // B's license (format 2, other session) still binds each of its keys.
+        let verifier: HmacVerifier<'_> = prepare_key(
+            &mut slot,
+            &mut store,
+            &e.w.identity,
+            &e.clock,
+            &kid(0xB1),
+            KeyRef::Index(0),
+        )
+        .unwrap();
+        let tag = e.licenses.hmac_sign(&[0xE1; 16], b"b").unwrap();
+        verifier.verify(b"b", &tag).unwrap();
+        verifier.close();
+        let signer: EcdsaSigner<'_> = prepare_key(
+            &mut slot,
+            &mut store,
+            &e.w.identity,
+            &e.clock,
+            &kid(0xB1),
+            KeyRef::Id(Kid::from_bytes([0xE2; 16])),
+        )
+        .unwrap();
+        let sig = signer.sign(b"b").unwrap();
+        assert!(e.licenses.ecdsa_verify(&[0xE2; 16], b"b", &sig).unwrap());
     }
 
     #[test]

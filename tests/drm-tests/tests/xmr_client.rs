@@ -266,7 +266,10 @@ fn key_exchange_format_rules() {
     let hmac = &specs[2];
     let aes = &specs[0];
     for (spec, defect, expected) in [
-        (hmac, Defect::PolicyVersion(2), Error::Unsupported),
+        (hmac, Defect::PolicyVersion(3), Error::Unsupported),
+        // Version 2 is format 2 (a table): read as one, the 6 bytes after the version are a
+        // count and a table of the wrong length.
+        (hmac, Defect::PolicyVersion(2), Error::Malformed),
         (hmac, Defect::PolicyReserved(9), Error::Malformed),
         (hmac, Defect::NoPolicy, Error::RequiredObjectMissing),
         (hmac, Defect::NoKeyObject, Error::RequiredObjectMissing),
@@ -420,6 +423,8 @@ fn key_bytes(key: &LicenseKey) -> Vec<u8> {
         LicenseKey::KxHmacSha256(k) => k.expose_secret().to_vec(),
         LicenseKey::KxEcdsaPrivate(k) => k.expose_secret().to_vec(),
         LicenseKey::KxEcdsaPublic(k) => k.to_vec(),
+        // A format-2 license checked by `verify`: no key unwrapped.
+        LicenseKey::KxWrapped => Vec::new(),
     }
 }
 
