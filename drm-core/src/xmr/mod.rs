@@ -121,6 +121,8 @@ pub(super) const DEVICE_KEY_LEN: u16 = 64;
 pub(super) const CURVE_P256: u16 = 1;
 /// Most keys one KeyExchangeLicense of format 2 holds (KEY-EXCHANGE-FORMAT §2.1).
 pub const MAX_KX_KEYS: usize = 8;
+// The parser keeps one bit per key index in a u16.
+const _: () = assert!(MAX_KX_KEYS < 16);
 
 /// Version of the key exchange policy object of format 1 (one key).
 pub(super) const KX_POLICY_VERSION: u16 = 1;
