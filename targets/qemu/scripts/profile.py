@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Instruction profile of one call in a firmware, from QEMU's execution trace.
+
+QEMU with `-d in_asm,exec,nochain` logs each translation block once when it translates it (its
+instructions) and every time it runs it. This reads that log from a FIFO, takes the window that
+starts at the first block run in a function whose demangled name contains START and ends at the
+first block run after it in a function whose name contains STOP, and
+prints the instructions run in the window per function, largest first, with their share. The
+total is the window's instruction count (without -icount: the same instructions, counted
+exactly rather than timed).
+
+usage: profile.py FIFO ELF NM START STOP [TOP [CALLEE...]]
+Each CALLEE (a substring of function names, for example memcpy) is also reported by caller: the
+function of the block run just before each entry into it (the block that ends with the call),
+with the instructions run until the trace leaves the CALLEEs (what they call among themselves is
+counted for the first one entered).
+Exit 0 when the window was found and closed, 1 otherwise.
+"""
+import bisect
+import collections
+import re
+import sys
+
+fifo, elf, nm, start, stop = sys.argv[1:6]
+top = int(sys.argv[6]) if len(sys.argv) > 6 else 40
+callees = sys.argv[7:]
+
+import subprocess
+
+syms = []
+for line in subprocess.run([nm, "-n", "-C", "-S", elf], capture_output=True, text=True).stdout.splitlines():
+    parts = line.split(None, 3)
+    if len(parts) == 4 and parts[2].lower() == "t":
+        syms.append((int(parts[0], 16) & ~1, int(parts[1], 16), parts[3]))
+starts = [a for a, _, _ in syms]
+
+
+def function(pc):
+    i = bisect.bisect_right(starts, pc) - 1
+    if i >= 0 and pc < syms[i][0] + max(syms[i][1], 1):
+        return syms[i][2]
+    return "?"
+
+
+insn_re = re.compile(r"^0x([0-9a-f]+):\s")
+exec_re = re.compile(r"^Trace \d+: \S+ \[[0-9a-f]+/([0-9a-f]+)/")
+size = {}  # block start pc -> instructions (latest translation)
+block = None
+block_len = 0
+state = 0  # 0 before the window, 1 in it, 2 after it
+per_fn = collections.Counter()
+by_caller = collections.Counter()
+prev_fn = None
+attributed = None  # (callee, caller) the current blocks are counted for
+names = {}
+total = 0
+with open(fifo, errors="replace") as log:
+    for line in log:
+        if line.startswith("IN:"):
+            block, block_len = None, 0
+            continue
+        m = insn_re.match(line)
+        if m:
+            pc = int(m.group(1), 16)
+            if block is None:
+                block = pc
+            block_len += 1
+            size[block] = block_len
+            continue
+        m = exec_re.match(line)
+        if not m:
+            continue
+        pc = int(m.group(1), 16)
+        fn = names.get(pc)
+        if fn is None:
+            fn = names[pc] = function(pc)
+        if state == 0:
+            if start in fn:
+                state = 1
+            else:
+                continue
+        elif stop in fn:
+            state = 2
+            break
+        n = size.get(pc, 0)
+        per_fn[fn] += n
+        total += n
+        if callees:
+            if attributed and not any(c in fn for c in callees):
+                attributed = None
+            if attributed is None and fn != prev_fn and any(c in fn for c in callees):
+                attributed = (fn, prev_fn)
+            if attributed:
+                by_caller[attributed] += n
+            prev_fn = fn
+
+if state != 2:
+    sys.exit(f"profile: window {'not found' if state == 0 else 'not closed'}")
+print(f"profile: {total} instructions from the first block of *{start}* to the first of *{stop}*")
+for fn, n in per_fn.most_common(top):
+    print(f"{n:>10} {100 * n / total:5.1f}%  {fn}")
+if callees:
+    print("by caller:")
+    for (fn, caller), n in by_caller.most_common(top):
+        print(f"{n:>10} {100 * n / total:5.1f}%  {fn[:60]} <- {caller}")
