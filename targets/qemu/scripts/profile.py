@@ -42,9 +42,13 @@ def function(pc):
     return "?"
 
 
-insn_re = re.compile(r"^0x([0-9a-f]+):\s")
+insn_re = re.compile(r"^0x([0-9a-f]+):\s+((?:[0-9a-f]{4} ?)+)\s+(\S+)")
 exec_re = re.compile(r"^Trace \d+: \S+ \[[0-9a-f]+/([0-9a-f]+)/")
 size = {}  # block start pc -> instructions (latest translation)
+ends_call = {}  # block start pc -> return address, when the block ends with a call (bl, blx)
+stack = []  # the calls open in the window: (return address, callee)
+inclusive = collections.Counter()  # instructions run in each function and what it called
+prev_pc = None
 block = None
 block_len = 0
 state = 0  # 0 before the window, 1 in it, 2 after it
@@ -66,6 +70,11 @@ with open(fifo, errors="replace") as log:
                 block = pc
             block_len += 1
             size[block] = block_len
+            nbytes = len(m.group(2).replace(" ", "")) // 2
+            if m.group(3) in ("bl", "blx"):
+                ends_call[block] = pc + nbytes
+            else:
+                ends_call.pop(block, None)
             continue
         m = exec_re.match(line)
         if not m:
@@ -85,6 +94,18 @@ with open(fifo, errors="replace") as log:
         n = size.get(pc, 0)
         per_fn[fn] += n
         total += n
+        # The shadow call stack: a block after a call block is the callee's; a block at a return
+        # address of the stack returns there (tail calls stay in their caller's entry).
+        if prev_pc is not None and prev_pc in ends_call:
+            stack.append((ends_call[prev_pc], fn))
+        else:
+            for depth in range(len(stack) - 1, max(len(stack) - 8, -1), -1):
+                if stack[depth][0] == pc:
+                    del stack[depth:]
+                    break
+        prev_pc = pc
+        for f in {f for _, f in stack} | {fn}:
+            inclusive[f] += n
         if callees:
             if attributed and not any(c in fn for c in callees):
                 attributed = None
@@ -103,3 +124,6 @@ if callees:
     print("by caller:")
     for (fn, caller), n in by_caller.most_common(top):
         print(f"{n:>10} {100 * n / total:5.1f}%  {fn[:60]} <- {caller}")
+print("inclusive (with what each calls, from a shadow call stack of bl/blx and their returns):")
+for fn, n in inclusive.most_common(top):
+    print(f"{n:>10} {100 * n / total:5.1f}%  {fn}")
