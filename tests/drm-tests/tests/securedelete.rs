@@ -371,11 +371,12 @@ fn deleted_license_bytes_are_not_in_the_flash_image() {
         sd.remove(&mut store, &mut w.rng, &s1, &mut out).unwrap();
         store.release();
     }
+    let on_flash: std::collections::HashSet<&[u8]> = mem.windows(16).collect();
     for l in &l1 {
-        // No 16-byte window of the deleted license is left anywhere on the flash.
-        for window in l.bytes.chunks(16) {
+        // No 16-byte window of the deleted license, at any offset, is left on the flash.
+        for window in l.bytes.windows(16) {
             assert!(
-                !contains(&mem, window),
+                !on_flash.contains(window),
                 "deleted license bytes still on flash"
             );
         }
@@ -1063,25 +1064,40 @@ mod end_to_end {
         Kid::from_bytes([n; 16])
     }
 
-    /// Asserts that no 16-byte window of `deleted` is in `memory`, except the windows some
-    /// `kept` license shares (object headers, policies) and the ids in `skip`; returns how many
-    /// windows were checked.
+    /// Every 16-byte window of `bytes`, at every offset.
+    fn windows(bytes: &[u8]) -> std::collections::HashSet<&[u8]> {
+        bytes.windows(16).collect()
+    }
+
+    /// Asserts that no 16-byte window of `deleted`, at any offset, is in `memory`, except the
+    /// windows some `kept` license shares (object headers, policies) and the windows that
+    /// overlap an id of `skip` where the license holds it (ids are not key material; the
+    /// pending session record names its KIDs until the response); returns how many windows
+    /// were checked.
     fn assert_gone(
         memory: &[u8],
         deleted: &[Vec<u8>],
         kept: &[&Vec<u8>],
         skip: &[[u8; 16]],
     ) -> usize {
+        let on_flash = windows(memory);
+        let shared: std::collections::HashSet<&[u8]> =
+            kept.iter().flat_map(|k| k.windows(16)).collect();
         let mut scanned = 0;
-        for window in deleted.iter().flat_map(|l| l.chunks(16)) {
-            if kept.iter().any(|k| contains(k, window)) || skip.iter().any(|k| k == window) {
-                continue;
+        for license in deleted {
+            let ids: Vec<usize> = (0..license.len().saturating_sub(15))
+                .filter(|&j| skip.iter().any(|id| license[j..j + 16] == id[..]))
+                .collect();
+            for (i, window) in license.windows(16).enumerate() {
+                if shared.contains(window) || ids.iter().any(|&j| i.abs_diff(j) < 16) {
+                    continue;
+                }
+                scanned += 1;
+                assert!(
+                    !on_flash.contains(window),
+                    "deleted license bytes on flash at license offset {i}: {window:02x?}"
+                );
             }
-            scanned += 1;
-            assert!(
-                !contains(memory, window),
-                "deleted license bytes on flash: {window:02x?}"
-            );
         }
         scanned
     }
@@ -1132,14 +1148,20 @@ mod end_to_end {
                 Err(drm_keyexchange::Error::LicenseNotFound)
             );
         }
-        // Raw flash scan: no 16-byte window of B's licenses (XMR with the ElGamal-wrapped
-        // content keys) is left in the image, except the windows that the kept licenses share
-        // (XMR object headers and policies are the same in every license of the server).
+        // Raw flash scan: no 16-byte window of B's licenses at any offset (XMR with the
+        // ElGamal-wrapped content keys) is left in the image, except the windows that the kept
+        // licenses share (XMR object headers and policies are the same in every license of the
+        // server) and those over the KIDs, which the pending session record names.
         let flash = store.release();
         let kept: Vec<&Vec<u8>> = a_licenses.iter().chain(&c_licenses).collect();
-        let scanned = assert_gone(flash.memory(), &b_licenses, &kept, &[]);
+        let scanned = assert_gone(
+            flash.memory(),
+            &b_licenses,
+            &kept,
+            &[[0xB1; 16], [0xB2; 16]],
+        );
         // The wrapped keys (128 bytes each), LIDs and signatures are among them.
-        assert!(scanned >= 2 * 8, "only {scanned} windows scanned");
+        assert!(scanned >= 2 * 128, "only {scanned} windows scanned");
         let mut store = mount(&mut mem);
         let reply = e.w.server.handle(&out);
         let outcome = reply.outcome.unwrap();
@@ -1257,10 +1279,10 @@ mod end_to_end {
             );
             assert_eq!(r.err(), Some(drm_keyexchange::Error::LicenseNotFound));
         }
-        // Raw flash scan, as for single-key licenses: none of A's windows that B's license does
-        // not share is left (the wrapped keys of all three key objects among them). The KIDs
-        // are not key material: the pending session record names them until the response
-        // (here the 16-byte window at the content key's KID happens to be aligned).
+        // Raw flash scan, as for single-key licenses: none of A's windows (at any offset) that
+        // B's license does not share is left (the wrapped keys of all three key objects among
+        // them). The KIDs are not key material: the pending session record names them until
+        // the response.
         let flash = store.release();
         let kept: Vec<&Vec<u8>> = b_licenses.iter().collect();
         let scanned = assert_gone(
@@ -1269,7 +1291,7 @@ mod end_to_end {
             &kept,
             &[[0xA1; 16], [0xA2; 16]],
         );
-        assert!(scanned >= 3 * 4, "only {scanned} windows scanned");
+        assert!(scanned >= 3 * 64, "only {scanned} windows scanned");
         let mut store = mount(&mut mem);
         let reply = e.w.server.handle(&out);
         assert_eq!(
