@@ -300,14 +300,15 @@ SHOWN = ["raw sha-256 1 KiB", "raw aes-128-cbc encrypt 1 KiB", "raw aes-128-cbc 
 
 
 def compact_of(name):
-    """(fp_all flash, fp_base flash, ops, flags) of one compact variant, or None."""
+    """(fp_all flash, fp_base flash, ops, flags, fp_all flash at "s") of one compact variant,
+    or None."""
     d = DIR / "compact"
     sizes = [flash_of(d / f"{name}-{fp}.size") for fp in ["fp_all", "fp_base"]]
     if None in sizes:
         return None
     ops = log_ops(d / f"{name}.log")
     flags = (d / f"{name}.flags").read_text().strip() if (d / f"{name}.flags").exists() else "?"
-    return sizes[0], sizes[1], ops, flags
+    return sizes[0], sizes[1], ops, flags, flash_of(d / f"{name}-s-fp_all.size")
 
 
 P("## Compact RustCrypto backends: flash against instructions (M4F, \"z\")\n")
@@ -318,7 +319,8 @@ P("`sha2` and `aes` have a smaller, slower software backend, chosen by a `--cfg`
   "`sha256-compact` (every SHA-256 of the kit goes through the backend, RFC 6979 nonces "
   "included, so `sha2` is left out of the image). `scripts/bench` builds `fp_base`, "
   "`fp_all` and `bench_ops` once per variant (`CARGO_TARGET_THUMBV7EM_NONE_EABIHF_RUSTFLAGS`, "
-  "own target directory) and runs `bench_ops` as above. Default = the sections above (no flag). "
+  "own target directory) and runs `bench_ops` as above, and `fp_base` and `fp_all` at \"s\" "
+  "too (flash only). Default = the sections above (no flag). "
   "Instructions: × = the variant's count over the default's. The ratio targets compare the "
   "kit's operations with RustCrypto's raw primitives (`sha2` unrolled in the builds with the "
   "kit's compact SHA-256): for those builds a ratio over the limit is the compact hash's cost, "
@@ -328,13 +330,15 @@ variants = [(n, w, v) for n, w, v in variants if v]
 dz, bz = size_of("mps2-an386", "z", "fp_all"), size_of("mps2-an386", "z", "fp_base")
 if variants and dz and runs["z"][0]:
     zops = runs["z"][0]
+    ds = size_of("mps2-an386", "s", "fp_all")
     P("| backends | rustflags / features | `fp_all` flash | vs default | kit alone (minus `fp_base`) | "
-      "ratio targets (Perform ≤ 1.05, challenge ≤ 1.10) |")
-    P("|---|---|---|---|---|---|")
+      "`fp_all` at \"s\" | vs default at \"s\" | ratio targets (Perform ≤ 1.05, challenge ≤ 1.10) |")
+    P("|---|---|---|---|---|---|---|---|")
     zt = [t for t in targets if " × (" in t[1] and t[0].endswith('("z")')]
     zstatus = "all met" if zt and all(t[2] == "met" for t in zt) else "see Targets"
-    P(f"| default | none | {n(dz[0])} | – | {n(dz[0] - bz[0])} | {zstatus} |")
-    for name, what, (fa, fb, ops, flags) in variants:
+    P(f"| default | none | {n(dz[0])} | – | {n(dz[0] - bz[0])} | {n(ds[0]) if ds else '–'} | – | "
+      f"{zstatus} |")
+    for name, what, (fa, fb, ops, flags, fs) in variants:
         bad = []
         for kit, raws, limit in PAIRS:
             if limit is None:
@@ -346,7 +350,8 @@ if variants and dz and runs["z"][0]:
             else:
                 bad.append(f"{kit} not measured")
         status = "all met" if not bad else "**not met**: " + "; ".join(bad)
-        P(f"| {what} | `{flags}` | {n(fa)} | {fa - dz[0]:+,} | {n(fa - fb)} | {status} |")
+        s_cells = f"{n(fs)} | {fs - ds[0]:+,}" if fs and ds else "– | –"
+        P(f"| {what} | `{flags}` | {n(fa)} | {fa - dz[0]:+,} | {n(fa - fb)} | {s_cells} | {status} |")
     P("")
     P("| operation | default instructions | " +
       " | ".join(f"{w} | ×" for _, w, _ in variants) + " |")
@@ -355,7 +360,7 @@ if variants and dz and runs["z"][0]:
         if k not in zops:
             continue
         cells = [n(zops[k][1])]
-        for _, _, (_, _, ops, _) in variants:
+        for _, _, (_, _, ops, _, _) in variants:
             v = ops.get(k)
             cells += [n(v[1]), f"{v[1] / zops[k][1]:.2f}"] if v and zops[k][1] else ["–", "–"]
         P(f"| {k} | " + " | ".join(cells) + " |")
@@ -427,6 +432,12 @@ if len(cols) >= 2:
                 cells.append(n(v[1]))
         P(f"| {k} | " + " | ".join(cells) + " |")
     P("| `fp_all` flash | " + " | ".join(n(c[4]) if c[4] else "–" for c in cols) + " |")
+    P("| `fp_all` flash at \"s\" | " + " | ".join(
+        (lambda f: n(f) if f else "–")(
+            size_of("mps2-an386", "s", "fp_all")[0] if c[0] == "mps2-an386" and c[2] == "default"
+            and size_of("mps2-an386", "s", "fp_all")
+            else flash_of(DIR / "fast" / f"{c[0]}-{c[2]}-s-fp_all.size"))
+        for c in cols) + " |")
     P("| kit alone (`fp_all` − `fp_base`) | " +
       " | ".join(n(c[4] - c[5]) if c[4] and c[5] else "–" for c in cols) + " |")
     P("| deepest operation's peak stack | " + " | ".join(
