@@ -396,6 +396,15 @@ def fast_of(board, label):
     return log_ops(d / f"{board}-{label}.log"), fa, fb
 
 
+def fast_s_flash(board, label):
+    """`fp_all` flash at "s" of one board and backend (the M4F default's is the footprint
+    section's)."""
+    if board == "mps2-an386" and label == "default":
+        s = size_of("mps2-an386", "s", "fp_all")
+        return s[0] if s else None
+    return flash_of(DIR / "fast" / f"{board}-{label}-s-fp_all.size")
+
+
 P("## Fast P-256 backend: `p256-cm4` on the M4F and the M33 (\"z\")\n")
 P("drm-core's feature `p256-cm4` builds the kit's P-256 (scalar multiplications, ECDSA sign and "
   "verify, decompression, ElGamal's point addition) on Emil Lenngren's P256-Cortex-M4 assembly "
@@ -433,11 +442,7 @@ if len(cols) >= 2:
         P(f"| {k} | " + " | ".join(cells) + " |")
     P("| `fp_all` flash | " + " | ".join(n(c[4]) if c[4] else "–" for c in cols) + " |")
     P("| `fp_all` flash at \"s\" | " + " | ".join(
-        (lambda f: n(f) if f else "–")(
-            size_of("mps2-an386", "s", "fp_all")[0] if c[0] == "mps2-an386" and c[2] == "default"
-            and size_of("mps2-an386", "s", "fp_all")
-            else flash_of(DIR / "fast" / f"{c[0]}-{c[2]}-s-fp_all.size"))
-        for c in cols) + " |")
+        (lambda f: n(f) if f else "–")(fast_s_flash(c[0], c[2])) for c in cols) + " |")
     P("| kit alone (`fp_all` − `fp_base`) | " +
       " | ".join(n(c[4] - c[5]) if c[4] and c[5] else "–" for c in cols) + " |")
     P("| deepest operation's peak stack | " + " | ".join(

@@ -16,38 +16,28 @@ usage: ct_trace.py FIFO ELF NM SECRETS [ALLOW...]
            failed (each must be explained where the caller passes it)
 Exit 0 when every difference is in an allowed function, 1 otherwise.
 """
-import bisect
 import collections
 import re
 import signal
 import subprocess
 import sys
 
+from elf_symbols import Symbols
+
 fifo, elf, nm, secrets = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 allow = sys.argv[5:]
 
-syms = []
+symbols = Symbols(nm, elf)
+function = symbols.function
 counts = []
 caller = (0, 0)
-for line in subprocess.run([nm, "-n", "-C", "-S", elf], capture_output=True, text=True).stdout.splitlines():
-    parts = line.split(None, 3)
-    if len(parts) == 4 and parts[2].lower() == "t":
-        addr, size, name = int(parts[0], 16), int(parts[1], 16), parts[3]
-        syms.append((addr, size, name))
-        if name.startswith("ct_p256::count::"):
-            counts.append(addr)
-        if name.startswith("ct_p256::secret_scalar_operations"):
-            caller = (addr, addr + size)
+for addr, size, name in symbols.syms:
+    if name.startswith("ct_p256::count::"):
+        counts.append(addr)
+    if name.startswith("ct_p256::secret_scalar_operations"):
+        caller = (addr, addr + size)
 if len(counts) != 3:
     sys.exit(f"ct_trace: expected 3 count functions in {elf}, found {len(counts)}")
-starts = [a for a, _, _ in syms]
-
-
-def function(pc):
-    i = bisect.bisect_right(starts, pc) - 1
-    if i >= 0 and pc < syms[i][0] + max(syms[i][1], 1):
-        return syms[i][2]
-    return "?"
 
 
 pat = re.compile(rb"\[[0-9a-f]+/([0-9a-f]+)/")

@@ -16,31 +16,17 @@ with the instructions run until the trace leaves the CALLEEs (what they call amo
 counted for the first one entered).
 Exit 0 when the window was found and closed, 1 otherwise.
 """
-import bisect
 import collections
 import re
 import sys
+
+from elf_symbols import Symbols
 
 fifo, elf, nm, start, stop = sys.argv[1:6]
 top = int(sys.argv[6]) if len(sys.argv) > 6 else 40
 callees = sys.argv[7:]
 
-import subprocess
-
-syms = []
-for line in subprocess.run([nm, "-n", "-C", "-S", elf], capture_output=True, text=True).stdout.splitlines():
-    parts = line.split(None, 3)
-    if len(parts) == 4 and parts[2].lower() == "t":
-        syms.append((int(parts[0], 16) & ~1, int(parts[1], 16), parts[3]))
-starts = [a for a, _, _ in syms]
-
-
-def function(pc):
-    i = bisect.bisect_right(starts, pc) - 1
-    if i >= 0 and pc < syms[i][0] + max(syms[i][1], 1):
-        return syms[i][2]
-    return "?"
-
+function = Symbols(nm, elf).function
 
 insn_re = re.compile(r"^0x([0-9a-f]+):\s+((?:[0-9a-f]{4} ?)+)\s+(\S+)")
 exec_re = re.compile(r"^Trace \d+: \S+ \[[0-9a-f]+/([0-9a-f]+)/")
