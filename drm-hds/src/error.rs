@@ -168,6 +168,96 @@ impl From<Error> for drm_core::Error {
 /// Result type of `drm-hds`.
 pub type Result<T> = core::result::Result<T, Error>;
 
+/// A store that was not constructed ([`crate::Store::mount`], [`crate::Store::format`],
+/// [`crate::Store::open`] and their multiwrite forms): the error, and the flash driver and
+/// monotonic counter given back, so that a device can try again (format explicitly, report,
+/// mount another partition) without rebuilding its driver. A refused mount or open writes
+/// nothing, so the flash is as it was; a refused format may have erased part of it.
+///
+/// `?` turns it into its [`Error`] (the driver is then dropped).
+///
+/// ```
+/// use drm_core::secret::HmacKey;
+/// use drm_hds::mock::MockFlash;
+/// use drm_hds::{Config, Error, Store};
+///
+/// # fn main() -> Result<(), Error> {
+/// let mut image = vec![0xFF; 8 * 4096];
+/// let key = || HmacKey::from_bytes([7; 32]);
+/// // Mount never formats: a blank flash is refused, and the driver comes back unchanged.
+/// let refused = Store::<_>::mount(MockFlash::<4, 4096>::new(&mut image), key(), Config::new())
+///     .map(|_| ())
+///     .unwrap_err();
+/// assert_eq!(refused.error, Error::NotFormatted);
+/// let (_why, flash, _counter) = refused.into_parts();
+/// // The device's choice: format with the same driver.
+/// let mut store = Store::<_>::format(flash, key(), Config::new())?;
+/// store.put(&drm_hds::Namespace::from_name(b"ns"), &[1; 16], &[2; 16], b"data")?;
+/// # Ok(())
+/// # }
+/// ```
+pub struct Refused<S, C> {
+    /// Why the store was refused.
+    pub error: Error,
+    flash: S,
+    counter: Option<C>,
+}
+
+impl<S, C> Refused<S, C> {
+    pub(crate) fn new(error: Error, flash: S, counter: Option<C>) -> Self {
+        Self {
+            error,
+            flash,
+            counter,
+        }
+    }
+
+    /// The flash driver, given back.
+    pub fn into_flash(self) -> S {
+        self.flash
+    }
+
+    /// The error, the flash driver and the monotonic counter (if one was configured).
+    pub fn into_parts(self) -> (Error, S, Option<C>) {
+        (self.error, self.flash, self.counter)
+    }
+}
+
+impl<S, C> fmt::Debug for Refused<S, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Refused")
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S, C> fmt::Display for Refused<S, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.error, f)
+    }
+}
+
+impl<S, C> core::error::Error for Refused<S, C> {}
+
+impl<S, C> From<Refused<S, C>> for Error {
+    fn from(r: Refused<S, C>) -> Self {
+        r.error
+    }
+}
+
+impl<S, C> From<Refused<S, C>> for drm_core::Error {
+    fn from(r: Refused<S, C>) -> Self {
+        r.error.into()
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl<S, C> defmt::Format for Refused<S, C> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "Refused({})", self.error);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

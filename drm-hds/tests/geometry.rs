@@ -101,26 +101,26 @@ fn refused_geometries() {
         key(),
         Config::new(),
     );
-    assert_eq!(r.err(), Some(Error::UnsupportedFlash));
+    assert_eq!(r.err().map(|r| r.error), Some(Error::UnsupportedFlash));
     let mut image = vec![0xFFu8; 40 * 4096];
     let r = Store::<_>::format(
         MockFlash::<4, 4096, false>::new(&mut image),
         key(),
         Config::new(),
     );
-    assert_eq!(r.err(), Some(Error::UnsupportedFlash));
+    assert_eq!(r.err().map(|r| r.error), Some(Error::UnsupportedFlash));
     let mut image = vec![0xFFu8; 8 * 512];
     let r = Store::<_>::format(
         MockFlash::<4, 512, false>::new(&mut image),
         key(),
         Config::new(),
     );
-    assert_eq!(r.err(), Some(Error::UnsupportedFlash));
+    assert_eq!(r.err().map(|r| r.error), Some(Error::UnsupportedFlash));
     let mut image = vec![0xFFu8; 8 * 4096];
     let r = Store::<_>::format(
         MockFlash::<16, 4096, false>::new(&mut image),
         key(),
         Config::new(),
     );
-    assert_eq!(r.err(), Some(Error::UnsupportedFlash));
+    assert_eq!(r.err().map(|r| r.error), Some(Error::UnsupportedFlash));
 }

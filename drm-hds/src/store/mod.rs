@@ -17,7 +17,7 @@ use drm_core::platform::MonotonicCounter;
 use drm_core::secret::HmacKey;
 use embedded_storage::nor_flash::{MultiwriteNorFlash, NorFlash, NorFlashError};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Refused, Result};
 use crate::layout::{
     self, DIGEST_LEN, ENTRY_LEN, Entry, HEADER_LEN, Keyed, MAX_ENTRIES, RECORD_HEADER_LEN,
     RECORD_TAG_LEN, ROOT_HASH_LEN, RootHead, Row,
@@ -182,6 +182,9 @@ impl Geometry {
     }
 }
 
+/// A store constructed, or refused with its flash and counter given back.
+type Made<T, S, C> = core::result::Result<T, Refused<S, C>>;
+
 /// A root slot read: erased, and the root when valid (head and combined hash).
 type RootRead = (bool, Option<(RootHead, [u8; ROOT_HASH_LEN])>);
 
@@ -313,19 +316,28 @@ pub struct Stats {
 
 impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Store<S, C, PAGES, H> {
     /// Erases the flash and writes an empty store. Not atomic: after a power cut during format,
-    /// mount fails and the caller formats again.
-    pub fn format(flash: S, store_key: HmacKey, config: Config<C, H>) -> Result<Self> {
+    /// mount fails and the caller formats again. On failure the flash (which may be partly
+    /// erased) and the counter are given back in the [`Refused`].
+    pub fn format(flash: S, store_key: HmacKey, config: Config<C, H>) -> Made<Self, S, C> {
         Self::format_inner(flash, store_key, config, false)
     }
 
     /// Mounts the store on `flash`: finds the newest valid root, checks every bucket's index
     /// against it, checks the monotonic counter, and finishes any interrupted secure erase.
-    pub fn mount(flash: S, store_key: HmacKey, config: Config<C, H>) -> Result<Self> {
+    ///
+    /// Mount never formats: a blank or foreign flash is [`Error::NotFormatted`], a damaged store
+    /// [`Error::Integrity`], and the flash is given back unchanged in the [`Refused`] (nothing is
+    /// written before the store is found valid), so the device decides whether to
+    /// [`Store::format`] it.
+    pub fn mount(flash: S, store_key: HmacKey, config: Config<C, H>) -> Made<Self, S, C> {
         Self::mount_inner(flash, store_key, config, false)
     }
 
-    fn empty(flash: S, key: HmacKey, config: Config<C, H>, multiwrite: bool) -> Result<Self> {
-        let geo = Geometry::new(&flash, PAGES)?;
+    fn empty(flash: S, key: HmacKey, config: Config<C, H>, multiwrite: bool) -> Made<Self, S, C> {
+        let geo = match Geometry::new(&flash, PAGES) {
+            Ok(g) => g,
+            Err(e) => return Err(Refused::new(e, flash, config.counter)),
+        };
         Ok(Self {
             flash,
             key,
@@ -353,9 +365,15 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
     /// ([`Error::NotFormatted`] on a flash that is not blank), a format cut by a power loss
     /// ([`Error::NotFormatted`] or [`Error::Integrity`]), a store of another key. Reformatting
     /// such a flash loses its licenses; that is the caller's decision ([`Store::format`]).
-    /// Returns how the store was obtained.
-    pub fn open(flash: S, store_key: HmacKey, config: Config<C, H>) -> Result<(Self, Opened)> {
+    /// Returns how the store was obtained; on failure the flash, unchanged, and the counter are
+    /// given back in the [`Refused`].
+    pub fn open(flash: S, store_key: HmacKey, config: Config<C, H>) -> Made<(Self, Opened), S, C> {
         Self::open_inner(flash, store_key, config, false)
+    }
+
+    /// Gives the flash and the counter back with `error` (a store that was not constructed).
+    fn refuse(self, error: Error) -> Refused<S, C> {
+        Refused::new(error, self.flash, self.counter)
     }
 
     /// Hands the flash back (the key is zeroized, the counter dropped).
@@ -540,12 +558,20 @@ impl<S: MultiwriteNorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256En
 {
     /// As [`Store::format`], on a flash that can rewrite bits from 1 to 0: deleted and replaced
     /// records are then zeroed in place instead of compacted away.
-    pub fn format_multiwrite(flash: S, store_key: HmacKey, config: Config<C, H>) -> Result<Self> {
+    pub fn format_multiwrite(
+        flash: S,
+        store_key: HmacKey,
+        config: Config<C, H>,
+    ) -> Made<Self, S, C> {
         Self::format_inner(flash, store_key, config, true)
     }
 
     /// As [`Store::mount`], on a flash that can rewrite bits from 1 to 0.
-    pub fn mount_multiwrite(flash: S, store_key: HmacKey, config: Config<C, H>) -> Result<Self> {
+    pub fn mount_multiwrite(
+        flash: S,
+        store_key: HmacKey,
+        config: Config<C, H>,
+    ) -> Made<Self, S, C> {
         Self::mount_inner(flash, store_key, config, true)
     }
 
@@ -554,7 +580,7 @@ impl<S: MultiwriteNorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256En
         flash: S,
         store_key: HmacKey,
         config: Config<C, H>,
-    ) -> Result<(Self, Opened)> {
+    ) -> Made<(Self, Opened), S, C> {
         Self::open_inner(flash, store_key, config, true)
     }
 }

@@ -12,7 +12,7 @@ use crate::layout::{
     RootHead, Row, label,
 };
 
-use super::{BucketState, Config, INDEX_BUF, Opened, Store};
+use super::{BucketState, Config, INDEX_BUF, Made, Opened, Store};
 
 impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Store<S, C, PAGES, H> {
     pub(super) fn open_inner(
@@ -20,19 +20,21 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
         key: HmacKey,
         config: Config<C, H>,
         mw: bool,
-    ) -> Result<(Self, Opened)> {
+    ) -> Made<(Self, Opened), S, C> {
         let mut s = Self::empty(flash, key, config, mw)?;
-        match s.load() {
-            Ok(()) => {
-                s.recover()?;
-                Ok((s, Opened::Mounted))
-            }
+        let how = match s.load() {
+            Ok(()) => s.recover().map(|()| Opened::Mounted),
             // `load` has set nothing but erase counts, which `format_body` reads again.
-            Err(Error::NotFormatted) if s.is_blank()? => {
-                s.format_body()?;
-                Ok((s, Opened::FormattedBlank))
-            }
+            Err(Error::NotFormatted) => match s.is_blank() {
+                Ok(true) => s.format_body().map(|()| Opened::FormattedBlank),
+                Ok(false) => Err(Error::NotFormatted),
+                Err(e) => Err(e),
+            },
             Err(e) => Err(e),
+        };
+        match how {
+            Ok(how) => Ok((s, how)),
+            Err(e) => Err(s.refuse(e)),
         }
     }
 
@@ -58,10 +60,12 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
         key: HmacKey,
         config: Config<C, H>,
         mw: bool,
-    ) -> Result<Self> {
+    ) -> Made<Self, S, C> {
         let mut s = Self::empty(flash, key, config, mw)?;
-        s.format_body()?;
-        Ok(s)
+        match s.format_body() {
+            Ok(()) => Ok(s),
+            Err(e) => Err(s.refuse(e)),
+        }
     }
 
     /// Erases every page and writes an empty store (the body of [`Store::format`]).
@@ -112,11 +116,12 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
         key: HmacKey,
         config: Config<C, H>,
         mw: bool,
-    ) -> Result<Self> {
+    ) -> Made<Self, S, C> {
         let mut s = Self::empty(flash, key, config, mw)?;
-        s.load()?;
-        s.recover()?;
-        Ok(s)
+        match s.load().and_then(|()| s.recover()) {
+            Ok(()) => Ok(s),
+            Err(e) => Err(s.refuse(e)),
+        }
     }
 
     /// Rebuilds the RAM state from the flash alone.
