@@ -29,6 +29,13 @@ pub enum Error {
     Rollback,
     /// The flash holds no store (blank, foreign, or formatted with another key).
     NotFormatted,
+    /// The flash holds a store of another format version (`found`, from its page headers):
+    /// recognised and refused, never read as this version nor formatted over. This build
+    /// reads and writes version [`crate::layout::FORMAT_VERSION`].
+    FormatVersion {
+        /// The version the store on the flash was written in.
+        found: u16,
+    },
     /// The flash geometry is not supported (page size, write or read granularity, page count
     /// versus the store's compile-time capacity).
     UnsupportedFlash,
@@ -66,6 +73,7 @@ impl Error {
             Error::Collision => 0x8004_D606,
             Error::Flash(_) => 0x8004_D607,
             Error::Counter => 0x8004_D608,
+            Error::FormatVersion { .. } => 0x8004_D609,
             Error::LogicBug => 0x8004_D6FF,
         }
     }
@@ -86,6 +94,14 @@ impl fmt::Display for Error {
             Error::Collision => "fingerprint collision in bucket",
             Error::Flash(kind) => {
                 return write!(f, "flash error: {kind} (0x{:08X})", self.code());
+            }
+            Error::FormatVersion { found } => {
+                return write!(
+                    f,
+                    "store of format version {found}; this build reads version {} (0x{:08X})",
+                    crate::layout::FORMAT_VERSION,
+                    self.code()
+                );
             }
             Error::Counter => "monotonic counter failed",
             Error::LogicBug => "internal logic error",
@@ -132,6 +148,7 @@ impl Error {
             Error::Collision => "Collision",
             Error::Flash(_) => "Flash",
             Error::Counter => "Counter",
+            Error::FormatVersion { .. } => "FormatVersion",
             Error::LogicBug => "LogicBug",
         }
     }
@@ -277,6 +294,7 @@ mod tests {
             Error::Collision,
             Error::Flash(NorFlashErrorKind::Other),
             Error::Counter,
+            Error::FormatVersion { found: 2 },
             Error::LogicBug,
         ];
         for (i, a) in all.iter().enumerate() {

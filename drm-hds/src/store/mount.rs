@@ -131,10 +131,22 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
         let buckets = usize::from(g.buckets);
         let mut known_max = 0u32;
         let mut known = [false; PAGES];
+        // The format versions of the page headers with the page magic: another version is
+        // reported (when no root of this one is found) only if at least two pages carry it and
+        // no page carries a different one, so that a header torn by a power cut is damage, not
+        // a version.
+        let mut other_version: Option<u16> = None;
+        let mut other_pages = 0u16;
+        let mut mixed = false;
         // 1. Page headers: erase counts.
         for p in 0..g.pages {
             let mut h = [0u8; HEADER_LEN];
             self.read(g.page_addr(p), &mut h)?;
+            if let Some(v) = PageHeader::version_of(&h) {
+                mixed |= v == layout::FORMAT_VERSION || other_version.is_some_and(|o| o != v);
+                other_version = Some(v);
+                other_pages += 1;
+            }
             if let Some(c) = PageHeader::erase_count_of(&h) {
                 self.set_erase_count(p, c);
                 known_max = known_max.max(c);
@@ -185,7 +197,10 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
             }
         }
         let Some((head, combined, root_page, _)) = best else {
-            return Err(Error::NotFormatted);
+            return Err(match other_version {
+                Some(found) if !mixed && other_pages >= 2 => Error::FormatVersion { found },
+                _ => Error::NotFormatted,
+            });
         };
         // 3. The table: distinct pages, none the root page.
         let mut used = [false; PAGES];
