@@ -21,7 +21,8 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
         config: Config<C, H>,
         mw: bool,
     ) -> Made<(Self, Opened), S, C> {
-        let mut s = Self::empty(flash, key, config, mw)?;
+        let (flash, config, geo) = Self::geometry(flash, config)?;
+        let mut s = Self::empty(flash, key, config, mw, geo);
         let how = match s.load() {
             Ok(()) => s.recover().map(|()| Opened::Mounted),
             // `load` has set nothing but erase counts, which `format_body` reads again.
@@ -61,7 +62,8 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
         config: Config<C, H>,
         mw: bool,
     ) -> Made<Self, S, C> {
-        let mut s = Self::empty(flash, key, config, mw)?;
+        let (flash, config, geo) = Self::geometry(flash, config)?;
+        let mut s = Self::empty(flash, key, config, mw, geo);
         match s.format_body() {
             Ok(()) => Ok(s),
             Err(e) => Err(s.refuse(e)),
@@ -117,7 +119,8 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
         config: Config<C, H>,
         mw: bool,
     ) -> Made<Self, S, C> {
-        let mut s = Self::empty(flash, key, config, mw)?;
+        let (flash, config, geo) = Self::geometry(flash, config)?;
+        let mut s = Self::empty(flash, key, config, mw, geo);
         match s.load().and_then(|()| s.recover()) {
             Ok(()) => Ok(s),
             Err(e) => Err(s.refuse(e)),
