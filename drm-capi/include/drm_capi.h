@@ -525,6 +525,11 @@ typedef struct DRM_LICENSE_RESPONSE {
 #define DRM_E_HDS_COUNTER (DRM_RESULT)2147800584u
 
 /**
+ * The flash holds a store of another format version (refused, not formatted over).
+ */
+#define DRM_E_HDS_FORMAT_VERSION (DRM_RESULT)2147800585u
+
+/**
  * An older whole flash image was restored (needs the `monotonic-counter` build).
  */
 #define DRM_E_HDS_ROLLBACK (DRM_RESULT)2147800577u

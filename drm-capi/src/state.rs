@@ -55,6 +55,14 @@ impl From<drm_core::Error> for Fail {
     }
 }
 
+impl<S, C> From<drm_hds::Refused<S, C>> for Fail {
+    /// A store not constructed: its error's code (the flash handle is the port's and stays
+    /// valid).
+    fn from(r: drm_hds::Refused<S, C>) -> Self {
+        r.error.into()
+    }
+}
+
 impl From<drm_hds::Error> for Fail {
     fn from(e: drm_hds::Error) -> Self {
         Fail::Code(rc(e.code()))

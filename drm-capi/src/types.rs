@@ -41,6 +41,8 @@ pub const DRM_E_HDS_UNSUPPORTED_FLASH: DRM_RESULT = 0x8004_D603_u32 as DRM_RESUL
 pub const DRM_E_HDS_FLASH: DRM_RESULT = 0x8004_D607_u32 as DRM_RESULT;
 /// The monotonic counter callback failed.
 pub const DRM_E_HDS_COUNTER: DRM_RESULT = 0x8004_D608_u32 as DRM_RESULT;
+/// The flash holds a store of another format version (refused, not formatted over).
+pub const DRM_E_HDS_FORMAT_VERSION: DRM_RESULT = 0x8004_D609_u32 as DRM_RESULT;
 /// An older whole flash image was restored (needs the `monotonic-counter` build).
 pub const DRM_E_HDS_ROLLBACK: DRM_RESULT = 0x8004_D601_u32 as DRM_RESULT;
 /// The RNG callback failed.

@@ -29,6 +29,13 @@ pub enum Error {
     Rollback,
     /// The flash holds no store (blank, foreign, or formatted with another key).
     NotFormatted,
+    /// The flash holds a store of another format version (`found`, from its page headers):
+    /// recognised and refused, never read as this version nor formatted over. This build
+    /// reads and writes version [`crate::layout::FORMAT_VERSION`].
+    FormatVersion {
+        /// The version the store on the flash was written in.
+        found: u16,
+    },
     /// The flash geometry is not supported (page size, write or read granularity, page count
     /// versus the store's compile-time capacity).
     UnsupportedFlash,
@@ -66,6 +73,7 @@ impl Error {
             Error::Collision => 0x8004_D606,
             Error::Flash(_) => 0x8004_D607,
             Error::Counter => 0x8004_D608,
+            Error::FormatVersion { .. } => 0x8004_D609,
             Error::LogicBug => 0x8004_D6FF,
         }
     }
@@ -86,6 +94,14 @@ impl fmt::Display for Error {
             Error::Collision => "fingerprint collision in bucket",
             Error::Flash(kind) => {
                 return write!(f, "flash error: {kind} (0x{:08X})", self.code());
+            }
+            Error::FormatVersion { found } => {
+                return write!(
+                    f,
+                    "store of format version {found}; this build reads version {} (0x{:08X})",
+                    crate::layout::FORMAT_VERSION,
+                    self.code()
+                );
             }
             Error::Counter => "monotonic counter failed",
             Error::LogicBug => "internal logic error",
@@ -132,6 +148,7 @@ impl Error {
             Error::Collision => "Collision",
             Error::Flash(_) => "Flash",
             Error::Counter => "Counter",
+            Error::FormatVersion { .. } => "FormatVersion",
             Error::LogicBug => "LogicBug",
         }
     }
@@ -168,6 +185,96 @@ impl From<Error> for drm_core::Error {
 /// Result type of `drm-hds`.
 pub type Result<T> = core::result::Result<T, Error>;
 
+/// A store that was not constructed ([`crate::Store::mount`], [`crate::Store::format`],
+/// [`crate::Store::open`] and their multiwrite forms): the error, and the flash driver and
+/// monotonic counter given back, so that a device can try again (format explicitly, report,
+/// mount another partition) without rebuilding its driver. A refused mount or open writes
+/// nothing, so the flash is as it was; a refused format may have erased part of it.
+///
+/// `?` turns it into its [`Error`] (the driver is then dropped).
+///
+/// ```
+/// use drm_core::secret::HmacKey;
+/// use drm_hds::mock::MockFlash;
+/// use drm_hds::{Config, Error, Store};
+///
+/// # fn main() -> Result<(), Error> {
+/// let mut image = vec![0xFF; 8 * 4096];
+/// let key = || HmacKey::from_bytes([7; 32]);
+/// // Mount never formats: a blank flash is refused, and the driver comes back unchanged.
+/// let refused = Store::<_>::mount(MockFlash::<4, 4096>::new(&mut image), key(), Config::new())
+///     .map(|_| ())
+///     .unwrap_err();
+/// assert_eq!(refused.error, Error::NotFormatted);
+/// let (_why, flash, _counter) = refused.into_parts();
+/// // The device's choice: format with the same driver.
+/// let mut store = Store::<_>::format(flash, key(), Config::new())?;
+/// store.put(&drm_hds::Namespace::from_name(b"ns"), &[1; 16], &[2; 16], b"data")?;
+/// # Ok(())
+/// # }
+/// ```
+pub struct Refused<S, C> {
+    /// Why the store was refused.
+    pub error: Error,
+    flash: S,
+    counter: Option<C>,
+}
+
+impl<S, C> Refused<S, C> {
+    pub(crate) fn new(error: Error, flash: S, counter: Option<C>) -> Self {
+        Self {
+            error,
+            flash,
+            counter,
+        }
+    }
+
+    /// The flash driver, given back.
+    pub fn into_flash(self) -> S {
+        self.flash
+    }
+
+    /// The error, the flash driver and the monotonic counter (if one was configured).
+    pub fn into_parts(self) -> (Error, S, Option<C>) {
+        (self.error, self.flash, self.counter)
+    }
+}
+
+impl<S, C> fmt::Debug for Refused<S, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Refused")
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S, C> fmt::Display for Refused<S, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.error, f)
+    }
+}
+
+impl<S, C> core::error::Error for Refused<S, C> {}
+
+impl<S, C> From<Refused<S, C>> for Error {
+    fn from(r: Refused<S, C>) -> Self {
+        r.error
+    }
+}
+
+impl<S, C> From<Refused<S, C>> for drm_core::Error {
+    fn from(r: Refused<S, C>) -> Self {
+        r.error.into()
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl<S, C> defmt::Format for Refused<S, C> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "Refused({})", self.error);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,6 +294,7 @@ mod tests {
             Error::Collision,
             Error::Flash(NorFlashErrorKind::Other),
             Error::Counter,
+            Error::FormatVersion { found: 2 },
             Error::LogicBug,
         ];
         for (i, a) in all.iter().enumerate() {

@@ -139,14 +139,20 @@ impl PageHeader {
         })
     }
 
+    /// The format version of any header with the page magic (of any version or geometry).
+    #[must_use]
+    pub fn version_of(b: &[u8; HEADER_LEN]) -> Option<u16> {
+        Self::has_magic(b).then(|| le16(b, 4)).flatten()
+    }
+
+    fn has_magic(b: &[u8; HEADER_LEN]) -> bool {
+        b.get(0..4) == Some(&PAGE_MAGIC[..])
+    }
+
     /// The erase count of any header with the right magic (even of another geometry).
     #[must_use]
     pub fn erase_count_of(b: &[u8; HEADER_LEN]) -> Option<u32> {
-        if b.get(0..4)? == PAGE_MAGIC {
-            le32(b, 8)
-        } else {
-            None
-        }
+        Self::has_magic(b).then(|| le32(b, 8)).flatten()
     }
 }
 

@@ -18,6 +18,6 @@ pub mod mock;
 #[cfg(feature = "std")]
 pub mod file;
 
-pub use error::{Error, Result};
+pub use error::{Error, Refused, Result};
 pub use store::{Config, MAX_PAGES, NoCounter, Opened, Stats, Store};
 pub use txn::{MAX_TRANSACTION_OPS, Namespace, Transaction};

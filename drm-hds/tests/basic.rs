@@ -34,7 +34,9 @@ fn put_get_delete_remount() {
     let mut image = vec![0xFFu8; 32 * 4096];
     let flash = Flash::new(&mut image);
     assert_eq!(
-        Store::<_>::mount(flash, key(), Config::new()).err(),
+        Store::<_>::mount(flash, key(), Config::new())
+            .err()
+            .map(|r| r.error),
         Some(Error::NotFormatted)
     );
     let flash = Flash::new(&mut image);
@@ -79,7 +81,9 @@ fn put_get_delete_remount() {
     let _ = s.release();
     let flash = Flash::new(&mut image);
     assert_eq!(
-        Store::<_>::mount(flash, HmacKey::from_bytes([8u8; 32]), Config::new()).err(),
+        Store::<_>::mount(flash, HmacKey::from_bytes([8u8; 32]), Config::new())
+            .err()
+            .map(|r| r.error),
         Some(Error::NotFormatted)
     );
 }

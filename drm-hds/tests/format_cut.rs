@@ -61,11 +61,13 @@ macro_rules! kind {
             fn format_cut(img: &mut [u8], n: u64, torn: Torn, seed: u64) -> Result<(), Error> {
                 let mut f = $flash::new(img);
                 f.cut_after(n, torn, seed);
-                Store::<$flash<'_>, _, PAGES>::$format(f, key(), Config::new()).map(|_| ())
+                Store::<$flash<'_>, _, PAGES>::$format(f, key(), Config::new())
+                    .map(|_| ())
+                    .map_err(Error::from)
             }
 
             fn mount(img: &mut [u8]) -> Result<Store<$flash<'_>, drm_hds::NoCounter, PAGES>, Error> {
-                Store::$mount($flash::new(img), key(), Config::new())
+                Ok(Store::$mount($flash::new(img), key(), Config::new())?)
             }
 
             /// A formatted image with the slots of [`slots`].

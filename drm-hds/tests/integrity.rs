@@ -62,7 +62,7 @@ fn every_flipped_bit_gives_integrity_or_the_right_data() {
         img[pos] ^= 1 << (pos % 8);
         let mut s: Store<_> = match Store::mount(Flash::new(&mut img), key(), Config::new()) {
             Ok(s) => s,
-            Err(Error::Integrity | Error::NotFormatted) => {
+            Err(r) if matches!(r.error, Error::Integrity | Error::NotFormatted) => {
                 mount_refused += 1;
                 continue;
             }
@@ -155,7 +155,9 @@ fn replayed_older_copies_are_refused() {
     let page = new_at / PAGE;
     img[page * PAGE..(page + 1) * PAGE].copy_from_slice(&old_image[page * PAGE..(page + 1) * PAGE]);
     assert_eq!(
-        Store::<_>::mount(Flash::new(&mut img), key(), Config::new()).err(),
+        Store::<_>::mount(Flash::new(&mut img), key(), Config::new())
+            .err()
+            .map(|r| r.error),
         Some(Error::Integrity),
         "old bucket page under the new root"
     );
@@ -167,7 +169,9 @@ fn replayed_older_copies_are_refused() {
     img[root_page * PAGE..(root_page + 1) * PAGE]
         .copy_from_slice(&image[root_page * PAGE..(root_page + 1) * PAGE]);
     assert_eq!(
-        Store::<_>::mount(Flash::new(&mut img), key(), Config::new()).err(),
+        Store::<_>::mount(Flash::new(&mut img), key(), Config::new())
+            .err()
+            .map(|r| r.error),
         Some(Error::Integrity),
         "old pages under the new root"
     );
@@ -214,7 +218,9 @@ fn whole_image_rollback_is_detected_with_the_counter() {
     // Restoring the older image (consistent in itself) is caught.
     let mut img = old_image.clone();
     assert_eq!(
-        Store::<_, _>::mount(Flash::new(&mut img), key(), cfg()).err(),
+        Store::<_, _>::mount(Flash::new(&mut img), key(), cfg())
+            .err()
+            .map(|r| r.error),
         Some(Error::Rollback)
     );
     // Without the counter the same image mounts: only the anchor can tell.

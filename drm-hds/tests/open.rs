@@ -20,7 +20,7 @@ fn open(
     img: &mut [u8],
     k: u8,
 ) -> Result<(Store<Flash<'_>, drm_hds::NoCounter, PAGES>, Opened), Error> {
-    Store::open(Flash::new(img), key(k), Config::new())
+    Ok(Store::open(Flash::new(img), key(k), Config::new())?)
 }
 
 #[test]
@@ -132,4 +132,53 @@ fn a_cut_format_is_an_error_never_formatted_over() {
     println!(
         "{total} cut points: refused {refused}, blank and formatted {blank}, old store mounted {mounted}"
     );
+}
+
+/// A refused mount gives the same flash back, with its contents and counters unchanged; the
+/// device can then format it explicitly with that driver.
+#[test]
+fn a_refused_mount_gives_the_flash_back_unchanged() {
+    for (img, k) in [(used(), 2u8), (vec![0xFFu8; PAGES * PAGE], 1)] {
+        let mut copy = img.clone();
+        let flash = Flash::new(&mut copy);
+        let refused = Store::<Flash<'_>, _, PAGES>::mount(flash, key(k), Config::new())
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(refused.error, Error::NotFormatted);
+        assert_eq!(
+            format!("{refused:?}"),
+            "Refused { error: NotFormatted, .. }"
+        );
+        let (error, flash, counter) = refused.into_parts();
+        assert_eq!(error, Error::NotFormatted);
+        assert!(counter.is_none());
+        assert_eq!(flash.memory(), &img[..], "mount wrote to the flash");
+        assert_eq!(flash.counters().writes, 0);
+        assert_eq!(flash.counters().erases, 0);
+        // The same driver formats, and the new store works.
+        let mut s = Store::<Flash<'_>, _, PAGES>::format(flash, key(k), Config::new()).unwrap();
+        s.put(&NS, &[3; 16], &[4; 16], b"after").unwrap();
+        let mut buf = [0u8; 8];
+        assert_eq!(s.get(&NS, &[3; 16], &[4; 16], &mut buf), Ok(5));
+    }
+}
+
+/// A refused geometry and a refused open give the driver back too; `?` turns a refusal into its
+/// `Error`.
+#[test]
+fn refused_open_and_geometry_give_the_flash_back() {
+    let img = used();
+    let mut copy = img.clone();
+    let refused = Store::<Flash<'_>, _, PAGES>::open(Flash::new(&mut copy), key(2), Config::new())
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(refused.error, Error::NotFormatted);
+    assert_eq!(refused.into_flash().memory(), &img[..]);
+    let mut small = vec![0xFFu8; 3 * PAGE];
+    let refused =
+        Store::<Flash<'_>, _, PAGES>::format(Flash::new(&mut small), key(1), Config::new())
+            .map(|_| ())
+            .unwrap_err();
+    assert_eq!(Error::from(refused), Error::UnsupportedFlash);
+    assert!(small.iter().all(|&b| b == 0xFF));
 }

@@ -208,10 +208,10 @@ impl Kind for Plain {
         f.ops()
     }
     fn mount(f: Self::F<'_>) -> Result<Store<Self::F<'_>>, Error> {
-        Store::mount(f, key(), cfg())
+        Ok(Store::mount(f, key(), cfg())?)
     }
     fn format(f: Self::F<'_>) -> Result<Store<Self::F<'_>>, Error> {
-        Store::format(f, key(), cfg())
+        Ok(Store::format(f, key(), cfg())?)
     }
 }
 
@@ -228,10 +228,10 @@ impl Kind for Multi {
         f.ops()
     }
     fn mount(f: Self::F<'_>) -> Result<Store<Self::F<'_>>, Error> {
-        Store::mount_multiwrite(f, key(), cfg())
+        Ok(Store::mount_multiwrite(f, key(), cfg())?)
     }
     fn format(f: Self::F<'_>) -> Result<Store<Self::F<'_>>, Error> {
-        Store::format_multiwrite(f, key(), cfg())
+        Ok(Store::format_multiwrite(f, key(), cfg())?)
     }
 }
 

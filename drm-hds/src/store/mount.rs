@@ -12,7 +12,7 @@ use crate::layout::{
     RootHead, Row, label,
 };
 
-use super::{BucketState, Config, INDEX_BUF, Opened, Store};
+use super::{BucketState, Config, INDEX_BUF, Made, Opened, Store};
 
 impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Store<S, C, PAGES, H> {
     pub(super) fn open_inner(
@@ -20,19 +20,22 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
         key: HmacKey,
         config: Config<C, H>,
         mw: bool,
-    ) -> Result<(Self, Opened)> {
-        let mut s = Self::empty(flash, key, config, mw)?;
-        match s.load() {
-            Ok(()) => {
-                s.recover()?;
-                Ok((s, Opened::Mounted))
-            }
+    ) -> Made<(Self, Opened), S, C> {
+        let (flash, config, geo) = Self::geometry(flash, config)?;
+        let mut s = Self::empty(flash, key, config, mw, geo);
+        let how = match s.load() {
+            Ok(()) => s.recover().map(|()| Opened::Mounted),
             // `load` has set nothing but erase counts, which `format_body` reads again.
-            Err(Error::NotFormatted) if s.is_blank()? => {
-                s.format_body()?;
-                Ok((s, Opened::FormattedBlank))
-            }
+            Err(Error::NotFormatted) => match s.is_blank() {
+                Ok(true) => s.format_body().map(|()| Opened::FormattedBlank),
+                Ok(false) => Err(Error::NotFormatted),
+                Err(e) => Err(e),
+            },
             Err(e) => Err(e),
+        };
+        match how {
+            Ok(how) => Ok((s, how)),
+            Err(e) => Err(s.refuse(e)),
         }
     }
 
@@ -58,10 +61,13 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
         key: HmacKey,
         config: Config<C, H>,
         mw: bool,
-    ) -> Result<Self> {
-        let mut s = Self::empty(flash, key, config, mw)?;
-        s.format_body()?;
-        Ok(s)
+    ) -> Made<Self, S, C> {
+        let (flash, config, geo) = Self::geometry(flash, config)?;
+        let mut s = Self::empty(flash, key, config, mw, geo);
+        match s.format_body() {
+            Ok(()) => Ok(s),
+            Err(e) => Err(s.refuse(e)),
+        }
     }
 
     /// Erases every page and writes an empty store (the body of [`Store::format`]).
@@ -112,11 +118,13 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
         key: HmacKey,
         config: Config<C, H>,
         mw: bool,
-    ) -> Result<Self> {
-        let mut s = Self::empty(flash, key, config, mw)?;
-        s.load()?;
-        s.recover()?;
-        Ok(s)
+    ) -> Made<Self, S, C> {
+        let (flash, config, geo) = Self::geometry(flash, config)?;
+        let mut s = Self::empty(flash, key, config, mw, geo);
+        match s.load().and_then(|()| s.recover()) {
+            Ok(()) => Ok(s),
+            Err(e) => Err(s.refuse(e)),
+        }
     }
 
     /// Rebuilds the RAM state from the flash alone.
@@ -126,10 +134,22 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
         let buckets = usize::from(g.buckets);
         let mut known_max = 0u32;
         let mut known = [false; PAGES];
+        // The format versions of the page headers with the page magic: another version is
+        // reported (when no root of this one is found) only if at least two pages carry it and
+        // no page carries a different one, so that a header torn by a power cut is damage, not
+        // a version.
+        let mut other_version: Option<u16> = None;
+        let mut other_pages = 0u16;
+        let mut mixed = false;
         // 1. Page headers: erase counts.
         for p in 0..g.pages {
             let mut h = [0u8; HEADER_LEN];
             self.read(g.page_addr(p), &mut h)?;
+            if let Some(v) = PageHeader::version_of(&h) {
+                mixed |= v == layout::FORMAT_VERSION || other_version.is_some_and(|o| o != v);
+                other_version = Some(v);
+                other_pages += 1;
+            }
             if let Some(c) = PageHeader::erase_count_of(&h) {
                 self.set_erase_count(p, c);
                 known_max = known_max.max(c);
@@ -180,7 +200,10 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
             }
         }
         let Some((head, combined, root_page, _)) = best else {
-            return Err(Error::NotFormatted);
+            return Err(match other_version {
+                Some(found) if !mixed && other_pages >= 2 => Error::FormatVersion { found },
+                _ => Error::NotFormatted,
+            });
         };
         // 3. The table: distinct pages, none the root page.
         let mut used = [false; PAGES];

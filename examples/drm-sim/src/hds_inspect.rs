@@ -72,8 +72,10 @@ fn inspect<F: NorFlash>(
     let mut text = String::new();
     let _ = writeln!(
         text,
-        "HDS image {}: {} pages of {} bytes, {} buckets, commit {}, erase counts {}..{}",
+        "HDS image {}: format version {}, {} pages of {} bytes, {} buckets, commit {}, erase \
+         counts {}..{}",
         file.display(),
+        layout::FORMAT_VERSION,
         stats.pages,
         page,
         stats.buckets,
@@ -285,6 +287,43 @@ fn read_image(file: &Path) -> Result<Vec<u8>, CliError> {
     Ok(image)
 }
 
+/// The store of another format version than this build's, described from its first page
+/// header (which needs no key): format 2's segment header (`drm-hds/FORMAT.md` §17), or just the
+/// version number of any other.
+fn other_version(image: &[u8]) -> Option<String> {
+    let h = image.chunks(256).find_map(|p| {
+        p.get(..HEADER_LEN)
+            .filter(|h| h.get(..4) == Some(&PAGE_MAGIC[..]))
+    })?;
+    let le16 = |at: usize| Some(u16::from_le_bytes(h.get(at..at + 2)?.try_into().ok()?));
+    let le32 = |at: usize| Some(u32::from_le_bytes(h.get(at..at + 4)?.try_into().ok()?));
+    let version = le16(4)?;
+    if version == layout::FORMAT_VERSION {
+        return None;
+    }
+    let mut text = format!(
+        "a store of HDS format version {version}; this build of drm-sim reads and writes format \
+         version {} only (drm-hds/FORMAT.md), so its contents are not shown",
+        layout::FORMAT_VERSION
+    );
+    if version == 2 {
+        let unit = le32(16)?;
+        let log_g = u32::from(*h.get(7)?);
+        let segments = u32::from(le16(20)?) + 1;
+        let log_b = u32::from(le16(22)?);
+        let _ = write!(
+            text,
+            "; its first segment header (FORMAT.md §17): erase unit {unit} bytes, segments of \
+             {} bytes, {segments} segments, {} buckets, segment sequence {}, erase count {}",
+            unit.checked_shl(log_g).unwrap_or(0),
+            1u32.checked_shl(log_b).unwrap_or(0),
+            le32(8)?,
+            le32(12)?
+        );
+    }
+    Some(text)
+}
+
 /// What is wrong with an image that cannot hold a store, before any key is needed.
 fn check_image(file: &Path, image: &[u8]) -> Result<usize, CliError> {
     let fail = |why: String| CliError::fail(format!("{}: {why}", file.display()));
@@ -296,6 +335,9 @@ fn check_image(file: &Path, image: &[u8]) -> Result<usize, CliError> {
             "blank ({} bytes, every byte erased): no store has been formatted on it",
             image.len()
         )));
+    }
+    if let Some(other) = other_version(image) {
+        return Err(fail(other));
     }
     page_size(image).ok_or_else(|| {
         fail(format!(

@@ -306,6 +306,39 @@ fn hds_inspect_refuses_bad_images() {
             d,
         ],
     );
+    // A store of another format version: recognised, named and described, not read.
+    // Format 2: segment headers as drm-hds/FORMAT.md §17 lays them out (16 segments of 4 KiB,
+    // 64 buckets), nothing else.
+    let mut v2 = vec![0xFFu8; 16 * 4096];
+    for (q, seg) in v2.chunks_mut(4096).enumerate() {
+        let q = u32::try_from(q).unwrap() + 1;
+        seg[..4].copy_from_slice(b"HDSP");
+        seg[4..6].copy_from_slice(&2u16.to_le_bytes());
+        seg[6] = 3;
+        seg[7] = 0;
+        seg[8..12].copy_from_slice(&q.to_le_bytes());
+        seg[12..16].copy_from_slice(&(q + 10).to_le_bytes());
+        seg[16..20].copy_from_slice(&4096u32.to_le_bytes());
+        seg[20..22].copy_from_slice(&15u16.to_le_bytes());
+        seg[22..24].copy_from_slice(&6u16.to_le_bytes());
+    }
+    let mut v7 = image.clone();
+    v7[4..6].copy_from_slice(&7u16.to_le_bytes());
+    for (name, img, says) in [
+        ("v2", &v2, "a store of HDS format version 2"),
+        ("v7", &v7, "a store of HDS format version 7"),
+    ] {
+        let err = fails(1, &["hds", "inspect", &write(name, img), "--device", d]);
+        assert!(
+            err.contains(says) && err.contains("reads and writes format version 1 only"),
+            "{err}"
+        );
+    }
+    let err = fails(1, &["hds", "inspect", &write("v2b", &v2), "--device", d]);
+    assert!(
+        err.contains("erase unit 4096 bytes, segments of 4096 bytes, 16 segments, 64 buckets, segment sequence 1, erase count 11"),
+        "format 2's header is described: {err}"
+    );
     // Cut in half: fewer pages than the store was made with.
     fails(
         1,

@@ -77,6 +77,7 @@ fn rows() -> Vec<Row> {
         H::Collision,
         H::Flash(NorFlashErrorKind::Other),
         H::Counter,
+        H::FormatVersion { found: 2 },
         H::LogicBug,
     ] {
         v.push(row("drm-hds", &e, e.code()));
@@ -128,6 +129,7 @@ fn c_constants() -> Vec<(&'static str, u32)> {
         ),
         ("DRM_E_HDS_FLASH", c(DRM_E_HDS_FLASH)),
         ("DRM_E_HDS_COUNTER", c(DRM_E_HDS_COUNTER)),
+        ("DRM_E_HDS_FORMAT_VERSION", c(DRM_E_HDS_FORMAT_VERSION)),
         ("DRM_E_HDS_ROLLBACK", c(DRM_E_HDS_ROLLBACK)),
         ("DRM_E_RNG", c(DRM_E_RNG)),
         ("DRM_E_PLATFORM", c(DRM_E_PLATFORM)),
