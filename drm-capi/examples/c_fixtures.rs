@@ -6,7 +6,8 @@
 //! c_fixtures header OUT.h                         device identity, server keys, KIDs (C header)
 //! c_fixtures license CHALLENGE RESPONSE EXPECT [--wrong-nonce]
 //!     answers the device's license challenge; EXPECT gets, per Key Exchange license issued, the
-//!     server's side of a test operation: `KID ALG OP PARAM INPUT OUTPUT` (hex, `-` for none)
+//!     server's side of a test operation: `KID ALG OP PARAM INPUT OUTPUT` (hex, `-` for none);
+//!     for the format-2 license, one such line per key, its key id in place of the KID
 //! c_fixtures securedelete CHALLENGE RESPONSE [--other-session]
 //!     checks the device's Secure Delete challenge and answers; exit 0 only when it was valid
 //! c_fixtures verify-ecdsa PUBLIC MESSAGE SIGNATURE
@@ -46,6 +47,15 @@ const CONTENT: [u8; 2] = [0x21, 0x22];
 const TIMED: [(u8, u32, u32); 2] = [
     (0x31, 1_500_000_000, 1_600_000_000),
     (0x32, 1_600_000_000, 1_800_000_000),
+];
+/// A format-2 KeyExchangeLicense of three keys (KEY-EXCHANGE-FORMAT §2.1), for
+/// `Drm_KeyExchange_PrepareKey`: its KID, then each key's id, algorithm and operation in index
+/// order (the server keeps each key's side by its key id).
+const MULTI_KID: u8 = 0x41;
+const MULTI: [(u8, KxAlgorithm, KxOperation, u32, u32); 3] = [
+    (0x51, KxAlgorithm::HmacSha256, KxOperation::Sign, 2, 3),
+    (0x52, KxAlgorithm::AesCbc, KxOperation::Encrypt, 1, 1),
+    (0x53, KxAlgorithm::EcdsaP256, KxOperation::Verify, 3, 4),
 ];
 /// The IV and the data of every test operation.
 const IV: [u8; 16] = *b"c-abi-test-iv-16";
@@ -88,6 +98,11 @@ fn world() -> World {
     for tag in CONTENT {
         license.grant(kid(tag), Grant::content());
     }
+    let keys: Vec<(Id16, KxAlgorithm, KxOperation)> = MULTI
+        .iter()
+        .map(|(t, a, o, _, _)| (kid(*t), *a, *o))
+        .collect();
+    license.grant(kid(MULTI_KID), Grant::key_exchange_multi(&keys));
     for (tag, begin, end) in TIMED {
         let grant = Grant::key_exchange(KxAlgorithm::AesCbc, KxOperation::Encrypt);
         license.grant(kid(tag), grant.expires(begin, end));
@@ -160,6 +175,17 @@ fn header(w: &World) -> String {
     }
     h.push_str("};\n");
     c_array(&mut h, "FX_UNKNOWN_KID", &kid(0x99));
+    h.push_str(
+        "/* A format-2 KeyExchangeLicense: its KID, its keys (id, alg, op) in index order. */\n",
+    );
+    c_array(&mut h, "FX_MULTI_KID", &kid(MULTI_KID));
+    let _ = writeln!(h, "#define FX_MULTI_COUNT {}", MULTI.len());
+    h.push_str("static const struct fx_kx FX_MULTI[] = {\n");
+    for (tag, _, _, alg, op) in MULTI {
+        let bytes: Vec<String> = kid(tag).iter().map(|b| format!("0x{b:02x}")).collect();
+        let _ = writeln!(h, "    {{{{{}}}, {alg}u, {op}u}},", bytes.join(","));
+    }
+    h.push_str("};\n");
     h
 }
 
@@ -171,16 +197,22 @@ fn field(bytes: &[u8]) -> String {
     }
 }
 
-/// The server's side of each issued Key Exchange license's test operation.
+/// The server's side of each issued Key Exchange license's test operation: one line per
+/// single-key license (by its KID), then, when the format-2 license was issued, one per key of it
+/// (by key id, in index order).
 fn expectations(w: &World, issued: &[Id16]) -> Result<String, String> {
     let s = &w.license;
     let e = |e: drm_servers::ServerError| e.to_string();
     let mut out = String::new();
-    for (tag, _, _, alg, op) in KX {
-        let k = kid(tag);
-        if !issued.contains(&k) {
-            continue;
-        }
+    let single = KX
+        .iter()
+        .map(|(t, _, _, a, o)| (kid(*t), *a, *o))
+        .filter(|(k, _, _)| issued.contains(k));
+    let multi = MULTI
+        .iter()
+        .map(|(t, _, _, a, o)| (kid(*t), *a, *o))
+        .filter(|_| issued.contains(&kid(MULTI_KID)));
+    for (k, alg, op) in single.chain(multi) {
         let (param, input, output): (Vec<u8>, Vec<u8>, Vec<u8>) = match (alg, op) {
             // The device encrypts DATA: it must give the server's ciphertext.
             (1, 1) => (

@@ -114,6 +114,11 @@
 #define DRM_KX_OP_VERIFY 4
 
 /**
+ * `Drm_KeyExchange_PrepareKey`'s `key_index` when the key is named by its key id.
+ */
+#define DRM_KX_KEY_INDEX_NONE 4294967295
+
+/**
  * A PlayReady result code: 0 (`DRM_SUCCESS`) or another non-negative value on success, a negative
  * value (top bit set) on failure. Test it with `DRM_SUCCEEDED(x)` / `DRM_FAILED(x)`.
  */
@@ -484,6 +489,12 @@ typedef struct DRM_LICENSE_RESPONSE {
 #define DRM_E_LICENSE_NOT_FOUND (DRM_RESULT)2147794963u
 
 /**
+ * The KeyExchangeLicense holds no key of that index or key id (`Drm_KeyExchange_PrepareKey`;
+ * the kit's code, drm-core's `LicenseKeyNotFound`).
+ */
+#define DRM_E_LICENSE_KEY_NOT_FOUND (DRM_RESULT)2147800337u
+
+/**
  * The license has expired (PlayReady `DRM_E_LICENSE_EXPIRED`).
  */
 #define DRM_E_LICENSE_EXPIRED (DRM_RESULT)2147794953u
@@ -797,6 +808,21 @@ DRM_RESULT Drm_LicenseAcq_ProcessResponse(struct DRM_CONTEXT *ctx, const uint8_t
  * `ctx` is NULL or a `DRM_CONTEXT`; `kid` is NULL or readable.
  */
 DRM_RESULT Drm_KeyExchange_Prepare(struct DRM_CONTEXT *ctx, const DRM_KID *kid, uint32_t algorithm, uint32_t operation);
+
+/**
+ * Prepare of one key of a KeyExchangeLicense (KEY-EXCHANGE-FORMAT §2.1, format 2: several keys
+ * per license): as `Drm_KeyExchange_Prepare` (which prepares key 0), for the key named by its
+ * index in the license's policy table (`key_id` NULL, `key_index` the index) or by its key id
+ * (`key_id` non-NULL, `key_index` `DRM_KX_KEY_INDEX_NONE`). Only that key is unwrapped, and only
+ * if its own policy is `algorithm` and `operation`; the license's other keys stay wrapped. A key
+ * the license does not hold: `DRM_E_LICENSE_KEY_NOT_FOUND`; both or neither way of naming it
+ * (an index with a key id, `DRM_KX_KEY_INDEX_NONE` without one, an index over 65,535):
+ * `DRM_E_INVALIDARG`. Refusals open nothing.
+ *
+ * # Safety
+ * `ctx` is NULL or a `DRM_CONTEXT`; `kid` and `key_id` are NULL or readable.
+ */
+DRM_RESULT Drm_KeyExchange_PrepareKey(struct DRM_CONTEXT *ctx, const DRM_KID *kid, uint32_t key_index, const DRM_KID *key_id, uint32_t algorithm, uint32_t operation);
 
 /**
  * Perform: runs the open context's one operation, as often as wanted.

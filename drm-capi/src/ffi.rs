@@ -5,6 +5,7 @@
 
 use core::ptr::{addr_of, addr_of_mut};
 
+use drm_core::xmr::KeyRef;
 use drm_core::{Kid, SessionId};
 use drm_keyexchange::KeySlot;
 use zeroize::Zeroize;
@@ -624,6 +625,53 @@ pub unsafe extern "C" fn Drm_KeyExchange_Prepare(
         // Uninitialize), before the memory is reused.
         let slot: &'static mut KeySlot = unsafe { &mut *slot.0 };
         s.kx_prepare(slot, &kid, algorithm, operation)
+    };
+    // SAFETY: the caller's contract.
+    let r = unsafe { enter(ctx, body) };
+    finish(r, None)
+}
+
+/// Prepare of one key of a KeyExchangeLicense (KEY-EXCHANGE-FORMAT §2.1, format 2: several keys
+/// per license): as `Drm_KeyExchange_Prepare` (which prepares key 0), for the key named by its
+/// index in the license's policy table (`key_id` NULL, `key_index` the index) or by its key id
+/// (`key_id` non-NULL, `key_index` `DRM_KX_KEY_INDEX_NONE`). Only that key is unwrapped, and only
+/// if its own policy is `algorithm` and `operation`; the license's other keys stay wrapped. A key
+/// the license does not hold: `DRM_E_LICENSE_KEY_NOT_FOUND`; both or neither way of naming it
+/// (an index with a key id, `DRM_KX_KEY_INDEX_NONE` without one, an index over 65,535):
+/// `DRM_E_INVALIDARG`. Refusals open nothing.
+///
+/// # Safety
+/// `ctx` is NULL or a `DRM_CONTEXT`; `kid` and `key_id` are NULL or readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn Drm_KeyExchange_PrepareKey(
+    ctx: *mut DRM_CONTEXT,
+    kid: *const DRM_KID,
+    key_index: u32,
+    key_id: *const DRM_KID,
+    algorithm: u32,
+    operation: u32,
+) -> DRM_RESULT {
+    let body = |s: &mut State, slot: SlotPtr| -> Res<()> {
+        // SAFETY: the caller's contract.
+        let kid = Kid::from_bytes(unsafe { read_id(kid) }?);
+        let key = if key_id.is_null() {
+            // An index: `DRM_KX_KEY_INDEX_NONE` (or any value over 65,535) names nothing.
+            KeyRef::Index(u16::try_from(key_index).map_err(|_| Fail::Code(DRM_E_INVALIDARG))?)
+        } else if key_index == DRM_KX_KEY_INDEX_NONE {
+            // SAFETY: non-NULL, readable per the caller's contract.
+            KeyRef::Id(Kid::from_bytes(unsafe { read_id(key_id) }?))
+        } else {
+            // Both an index and a key id.
+            return invalid();
+        };
+        if s.kx_is_open() {
+            return Err(Fail::Code(DRM_E_CAPI_KX_ALREADY_OPEN));
+        }
+        // SAFETY: as in `Drm_KeyExchange_Prepare`: the slot field of this live context, at a
+        // fixed address until `Drm_Uninitialize`; no Key Exchange context is open, so nothing
+        // else borrows it, and the borrow ends when `kx` is closed or dropped.
+        let slot: &'static mut KeySlot = unsafe { &mut *slot.0 };
+        s.kx_prepare_key(slot, &kid, key, algorithm, operation)
     };
     // SAFETY: the caller's contract.
     let r = unsafe { enter(ctx, body) };

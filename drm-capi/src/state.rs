@@ -6,6 +6,7 @@ use core::ops::ControlFlow;
 use drm_core::acquire::{self, ChallengeParams, PendingAcquisition};
 use drm_core::platform::{Clock, DeviceIdentity};
 use drm_core::xml::dsig::WMRM_SERVER_PUBLIC_KEY;
+use drm_core::xmr::KeyRef;
 use drm_core::{Kid, SessionId};
 use drm_hds::{Config, Opened, Store};
 use drm_keyexchange::{
@@ -371,30 +372,42 @@ impl State {
         algorithm: u32,
         operation: u32,
     ) -> Res<()> {
+        self.kx_prepare_key(slot, kid, KeyRef::FIRST, algorithm, operation)
+    }
+
+    /// `Drm_KeyExchange_PrepareKey`: [`State::kx_prepare`] of the key `key` names.
+    pub(crate) fn kx_prepare_key(
+        &mut self,
+        slot: &'static mut KeySlot,
+        kid: &Kid,
+        key: KeyRef,
+        algorithm: u32,
+        operation: u32,
+    ) -> Res<()> {
         if self.kx_is_open() {
             return Err(code(DRM_E_CAPI_KX_ALREADY_OPEN));
         }
         let store = self.store.as_mut().ok_or(code(DRM_E_CAPI_STORE_NOT_OPEN))?;
         let (id, clock) = (&self.port.identity, &self.port.clock);
-        use drm_keyexchange::prepare;
+        use drm_keyexchange::prepare_key as p;
         self.kx = match (algorithm, operation) {
             (DRM_KX_ALG_AES128_CBC, DRM_KX_OP_ENCRYPT) => {
-                Kx::AesEncrypt(prepare(slot, store, id, clock, kid)?)
+                Kx::AesEncrypt(p(slot, store, id, clock, kid, key)?)
             }
             (DRM_KX_ALG_AES128_CBC, DRM_KX_OP_DECRYPT) => {
-                Kx::AesDecrypt(prepare(slot, store, id, clock, kid)?)
+                Kx::AesDecrypt(p(slot, store, id, clock, kid, key)?)
             }
             (DRM_KX_ALG_HMAC_SHA256, DRM_KX_OP_SIGN) => {
-                Kx::HmacSign(prepare(slot, store, id, clock, kid)?)
+                Kx::HmacSign(p(slot, store, id, clock, kid, key)?)
             }
             (DRM_KX_ALG_HMAC_SHA256, DRM_KX_OP_VERIFY) => {
-                Kx::HmacVerify(prepare(slot, store, id, clock, kid)?)
+                Kx::HmacVerify(p(slot, store, id, clock, kid, key)?)
             }
             (DRM_KX_ALG_ECDSA_P256, DRM_KX_OP_SIGN) => {
-                Kx::EcdsaSign(prepare(slot, store, id, clock, kid)?)
+                Kx::EcdsaSign(p(slot, store, id, clock, kid, key)?)
             }
             (DRM_KX_ALG_ECDSA_P256, DRM_KX_OP_VERIFY) => {
-                Kx::EcdsaVerify(prepare(slot, store, id, clock, kid)?)
+                Kx::EcdsaVerify(p(slot, store, id, clock, kid, key)?)
             }
             _ => return Err(code(DRM_E_INVALIDARG)),
         };

@@ -24,6 +24,9 @@ pub const DRM_E_BUFFERTOOSMALL: DRM_RESULT = 0x8007_007A_u32 as DRM_RESULT;
 pub const DRM_E_INVALID_SIGNATURE: DRM_RESULT = 0x8004_80CF_u32 as DRM_RESULT;
 /// No license for this KID in the store (PlayReady `DRM_E_LICENSE_NOT_FOUND`).
 pub const DRM_E_LICENSE_NOT_FOUND: DRM_RESULT = 0x8004_C013_u32 as DRM_RESULT;
+/// The KeyExchangeLicense holds no key of that index or key id (`Drm_KeyExchange_PrepareKey`;
+/// the kit's code, drm-core's `LicenseKeyNotFound`).
+pub const DRM_E_LICENSE_KEY_NOT_FOUND: DRM_RESULT = 0x8004_D511_u32 as DRM_RESULT;
 /// The license has expired (PlayReady `DRM_E_LICENSE_EXPIRED`).
 pub const DRM_E_LICENSE_EXPIRED: DRM_RESULT = 0x8004_C009_u32 as DRM_RESULT;
 /// The clock is not set or was rolled back and the license is time-bound
@@ -120,6 +123,8 @@ pub const DRM_KX_OP_DECRYPT: u32 = 2;
 pub const DRM_KX_OP_SIGN: u32 = 3;
 /// Key Exchange operation: verify (HMAC: check a tag).
 pub const DRM_KX_OP_VERIFY: u32 = 4;
+/// `Drm_KeyExchange_PrepareKey`'s `key_index` when the key is named by its key id.
+pub const DRM_KX_KEY_INDEX_NONE: u32 = 0xFFFF_FFFF;
 
 /// A 16-byte identifier as on the wire (PlayReady `DRM_ID`): KIDs, LIDs, Secure Delete
 /// session ids.

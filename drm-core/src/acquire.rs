@@ -188,14 +188,37 @@ where
     I: DeviceIdentity + ?Sized,
     R: TryCryptoRng + ?Sized,
 {
+    let mut sink = SliceSink::new(out);
+    let pending = write_challenge_to(params, identity, rng, work, &mut sink)?;
+    Ok((pending, sink.into_written()))
+}
+
+/// [`write_challenge`] streaming the challenge into `sink` instead of a buffer (a file, a
+/// socket, a radio): the challenge ([`ChallengeSizes::challenge`] bytes) is never held whole,
+/// only `work` ([`ChallengeSizes::work`]) is needed. The bytes are the ones [`write_challenge`]
+/// writes. On an error the sink may hold part of a challenge: the caller discards it.
+///
+/// # Errors
+/// As [`write_challenge`]; the sink's errors.
+pub fn write_challenge_to<I, R>(
+    params: &ChallengeParams<'_>,
+    identity: &I,
+    rng: &mut R,
+    work: &mut [u8],
+    sink: &mut dyn Sink,
+) -> Result<PendingAcquisition>
+where
+    I: DeviceIdentity + ?Sized,
+    R: TryCryptoRng + ?Sized,
+{
     let crypto = identity.crypto();
     check_params(crypto, params)?;
     let mut nonce = [0u8; 16];
     rng.try_fill_bytes(&mut nonce).map_err(|_| Error::Rng)?;
 
-    let mut sink = SliceSink::new(work);
+    let mut plain_sink = SliceSink::new(work);
     {
-        let mut plain = Writer::new(&mut sink as &mut dyn Sink);
+        let mut plain = Writer::new(&mut plain_sink as &mut dyn Sink);
         write_plaintext(
             &mut plain,
             &mut identity.certificate_chain().iter().copied(),
@@ -203,27 +226,23 @@ where
         )?;
         finished(&plain)?;
     }
-    let plaintext_len = sink.len();
+    let plaintext_len = plain_sink.len();
     let encrypted = dsig::encrypt_in_place(crypto, work, plaintext_len, params.server_key, rng)?;
     let ciphertext = work.get(..encrypted.len).ok_or(Error::LogicBug)?;
 
-    let mut sink = SliceSink::new(out);
-    {
-        let mut w = Writer::new(&mut sink as &mut dyn Sink);
-        write_envelope(
-            &mut w,
-            params,
-            &nonce,
-            &encrypted,
-            Some(ciphertext),
-            &identity.signing_public_key(),
-            &mut |digest| identity.sign_digest(digest),
-            &|| crypto.sha().hasher(),
-        )?;
-        finished(&w)?;
-    }
-    let out = sink.into_written();
-    Ok((PendingAcquisition { nonce }, out))
+    let mut w = Writer::new(sink);
+    write_envelope(
+        &mut w,
+        params,
+        &nonce,
+        &encrypted,
+        Some(ciphertext),
+        &identity.signing_public_key(),
+        &mut |digest| identity.sign_digest(digest),
+        &|| crypto.sha().hasher(),
+    )?;
+    finished(&w)?;
+    Ok(PendingAcquisition { nonce })
 }
 
 /// [`Writer::finish`]'s check without moving the writer: a move copies the whole writer (its

@@ -532,16 +532,18 @@ struct kx_case {
 static struct kx_case g_cases[FX_KX_COUNT];
 static int g_case_count;
 
-static void read_expectations(void) {
+/* Reads NAME's expectation lines (the fixture's `license` output) into CASES (at most MAX);
+ * returns how many. */
+static int read_cases(const char *name, struct kx_case *cases, int max) {
     char p[1024], kid[64], param[512], input[1024], output[512];
     FILE *f;
-    path(p, sizeof p, "expect.txt");
+    int n = 0;
+    path(p, sizeof p, name);
     f = fopen(p, "r");
-    CHECK(f != NULL, "open expect.txt");
-    if (!f) return;
-    g_case_count = 0;
-    while (g_case_count < FX_KX_COUNT) {
-        struct kx_case *c = &g_cases[g_case_count];
+    CHECK(f != NULL, "open %s", name);
+    if (!f) return 0;
+    while (n < max) {
+        struct kx_case *c = &cases[n];
         if (fscanf(f, "%63s %u %u %511s %1023s %511s", kid, &c->alg, &c->op, param, input, output) != 6)
             break;
         CHECK(unhex(kid, c->kid, 16) == 16, "expect kid");
@@ -549,9 +551,14 @@ static void read_expectations(void) {
         c->input_len = unhex(input, c->input, sizeof c->input);
         c->output_len = unhex(output, c->output, sizeof c->output);
         CHECK(c->param_len >= 0 && c->input_len >= 0 && c->output_len >= 0, "expect fields");
-        g_case_count++;
+        n++;
     }
     fclose(f);
+    return n;
+}
+
+static void read_expectations(void) {
+    g_case_count = read_cases("expect.txt", g_cases, FX_KX_COUNT);
     CHECK(g_case_count == FX_KX_COUNT, "%d expectations", g_case_count);
 }
 
@@ -642,14 +649,23 @@ static int verify_ecdsa(const uint8_t *pub, const uint8_t *msg, size_t msg_len, 
     return fixture("verify-ecdsa %s %s %s 2>/dev/null", hp, hm, hs);
 }
 
-/* Prepare, Perform (compared with the server's side), Close, for one case. */
-static void run_case(const struct kx_case *c, int after_reboot) {
+/* Prepare, Perform (compared with the server's side), Close, for one case: with LICENSE NULL,
+ * Drm_KeyExchange_Prepare of the case's KID; otherwise Drm_KeyExchange_PrepareKey of LICENSE's
+ * key KEY_INDEX or KEY_ID (the case's KID is then the key id). */
+static void run_case_key(const struct kx_case *c, int after_reboot, const DRM_KID *license,
+                         uint32_t key_index, const DRM_KID *key_id) {
     uint8_t out[256], io[256];
     size_t len;
     DRM_KID kid;
     memcpy(kid.rgb, c->kid, 16);
-    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kid, c->alg, c->op), DRM_SUCCESS);
-    EXPECT_RC(Drm_KeyExchange_Prepare(D, &kid, c->alg, c->op), DRM_E_CAPI_KX_ALREADY_OPEN);
+    if (license) {
+        EXPECT_RC(Drm_KeyExchange_PrepareKey(D, license, key_index, key_id, c->alg, c->op), DRM_SUCCESS);
+        EXPECT_RC(Drm_KeyExchange_PrepareKey(D, license, key_index, key_id, c->alg, c->op),
+                  DRM_E_CAPI_KX_ALREADY_OPEN);
+    } else {
+        EXPECT_RC(Drm_KeyExchange_Prepare(D, &kid, c->alg, c->op), DRM_SUCCESS);
+        EXPECT_RC(Drm_KeyExchange_Prepare(D, &kid, c->alg, c->op), DRM_E_CAPI_KX_ALREADY_OPEN);
+    }
     if (c->alg == DRM_KX_ALG_AES128_CBC) {
         len = sizeof out;
         EXPECT_RC(Drm_KeyExchange_Perform(D, c->param, 16, c->input, (size_t)c->input_len, out, &len), DRM_SUCCESS);
@@ -718,6 +734,8 @@ close:
     EXPECT_RC(Drm_KeyExchange_Perform(D, c->param, (size_t)c->param_len, c->input, (size_t)c->input_len, out, &len), DRM_E_CAPI_KX_NOT_OPEN);
     EXPECT_RC(Drm_KeyExchange_Close(D), DRM_E_CAPI_KX_NOT_OPEN);
 }
+
+static void run_case(const struct kx_case *c, int after_reboot) { run_case_key(c, after_reboot, NULL, 0, NULL); }
 
 static void test_key_exchange(void) {
     static const unsigned ops[6][2] = {{1, 1}, {1, 2}, {2, 3}, {2, 4}, {3, 3}, {3, 4}};
@@ -1087,6 +1105,77 @@ static void test_acquisition_cuts(void) {
     EXPECT_RC(Drm_Uninitialize(D), DRM_SUCCESS);
 }
 
+/* Drm_KeyExchange_PrepareKey on a format-2 KeyExchangeLicense of three keys (HMAC-SHA256 sign,
+ * AES-128-CBC encrypt, ECDSA-P256 verify): each key by index and by key id, its Perform compared
+ * with the server's side of that key; each key's one operation; keys the license does not hold;
+ * the ways of naming a key that are refused; Drm_KeyExchange_Prepare binds key 0. */
+static void test_multi_key(void) {
+    struct kx_case keys[FX_MULTI_COUNT];
+    DRM_KID license, key_id, unknown;
+    DRM_LICENSE_RESPONSE r;
+    size_t resp_len;
+    int i, n;
+
+    boot(D, &g_flash);
+    EXPECT_RC(Drm_Store_Format(D), DRM_SUCCESS);
+    memcpy(license.rgb, FX_MULTI_KID, 16);
+    memcpy(unknown.rgb, FX_UNKNOWN_KID, 16);
+    if (!write_challenge(&license, 1)) return;
+    CHECK(fixture("license challenge.xml response.xml multi.txt") == 0, "license server");
+    resp_len = read_file("response.xml", g_resp, sizeof g_resp);
+    EXPECT_RC(process(resp_len, &r), DRM_SUCCESS);
+    CHECK(r.stored_count == 1 && r.licenses[0].key_exchange == 1, "%u multi-key licenses stored", r.stored_count);
+    n = read_cases("multi.txt", keys, FX_MULTI_COUNT);
+    CHECK(n == FX_MULTI_COUNT, "%d key expectations", n);
+
+    for (i = 0; i < n; i++) {
+        const struct kx_case *c = &keys[i];
+        CHECK(memcmp(c->kid, FX_MULTI[i].kid, 16) == 0 && c->alg == FX_MULTI[i].alg && c->op == FX_MULTI[i].op,
+              "key %d's expectation", i);
+        memcpy(key_id.rgb, c->kid, 16);
+        /* By index, then by key id: the same key, the server's results. */
+        run_case_key(c, 0, &license, (uint32_t)i, NULL);
+        run_case_key(c, 1, &license, DRM_KX_KEY_INDEX_NONE, &key_id);
+        /* The key's one operation: the opposite one is refused, nothing opens. */
+        EXPECT_RC(Drm_KeyExchange_PrepareKey(D, &license, (uint32_t)i, NULL, c->alg,
+                                             c->op == 1 ? 2 : c->op == 2 ? 1 : c->op == 3 ? 4 : 3),
+                  DRM_E_KX_OPERATION_NOT_ALLOWED);
+        EXPECT_RC(Drm_KeyExchange_Close(D), DRM_E_CAPI_KX_NOT_OPEN);
+        /* Another key's algorithm and operation under this key's name: refused. */
+        EXPECT_RC(Drm_KeyExchange_PrepareKey(D, &license, (uint32_t)i, NULL, keys[(i + 1) % n].alg,
+                                             keys[(i + 1) % n].op),
+                  DRM_E_KX_OPERATION_NOT_ALLOWED);
+        EXPECT_RC(Drm_KeyExchange_Close(D), DRM_E_CAPI_KX_NOT_OPEN);
+    }
+    /* Keys the license does not hold. */
+    EXPECT_RC(Drm_KeyExchange_PrepareKey(D, &license, FX_MULTI_COUNT, NULL, keys[0].alg, keys[0].op),
+              DRM_E_LICENSE_KEY_NOT_FOUND);
+    EXPECT_RC(Drm_KeyExchange_PrepareKey(D, &license, 7, NULL, keys[0].alg, keys[0].op), DRM_E_LICENSE_KEY_NOT_FOUND);
+    EXPECT_RC(Drm_KeyExchange_PrepareKey(D, &license, DRM_KX_KEY_INDEX_NONE, &unknown, keys[0].alg, keys[0].op),
+              DRM_E_LICENSE_KEY_NOT_FOUND);
+    EXPECT_RC(Drm_KeyExchange_Close(D), DRM_E_CAPI_KX_NOT_OPEN);
+    /* A license not in the store; misuse. */
+    EXPECT_RC(Drm_KeyExchange_PrepareKey(D, &unknown, 0, NULL, keys[0].alg, keys[0].op), DRM_E_LICENSE_NOT_FOUND);
+    memcpy(key_id.rgb, keys[0].kid, 16);
+    EXPECT_RC(Drm_KeyExchange_PrepareKey(D, NULL, 0, NULL, keys[0].alg, keys[0].op), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_KeyExchange_PrepareKey(D, &license, 0, &key_id, keys[0].alg, keys[0].op), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_KeyExchange_PrepareKey(D, &license, DRM_KX_KEY_INDEX_NONE, NULL, keys[0].alg, keys[0].op),
+              DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_KeyExchange_PrepareKey(D, &license, 70000, NULL, keys[0].alg, keys[0].op), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_KeyExchange_PrepareKey(D, &license, 0, NULL, 9, keys[0].op), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_KeyExchange_PrepareKey(NULL, &license, 0, NULL, keys[0].alg, keys[0].op), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_KeyExchange_Close(D), DRM_E_CAPI_KX_NOT_OPEN);
+    /* Drm_KeyExchange_Prepare binds key 0 (the HMAC sign key), and only its operation. */
+    run_case(&keys[0], 1);
+    EXPECT_RC(Drm_KeyExchange_Prepare(D, &license, keys[1].alg, keys[1].op), DRM_E_KX_OPERATION_NOT_ALLOWED);
+    /* After a reboot, from the flash: key 2 by its id. */
+    EXPECT_RC(reboot(), DRM_SUCCESS);
+    memcpy(key_id.rgb, keys[2].kid, 16);
+    run_case_key(&keys[2], 1, &license, DRM_KX_KEY_INDEX_NONE, &key_id);
+    printf("multi-key license: %d keys, each prepared by index and by key id against the server's side\n", n);
+    EXPECT_RC(Drm_Uninitialize(D), DRM_SUCCESS);
+}
+
 /* A port short of RAM gives Drm_GetContextSize() bytes (heap here, so that ASan and valgrind see
  * any access past them): the whole device flow works in them. */
 static void test_small_context(void) {
@@ -1154,6 +1243,7 @@ int main(int argc, char **argv) {
     test_oem_identity_and_multiwrite();
     test_clock();
     test_acquisition_cuts();
+    test_multi_key();
     test_small_context();
 
 #ifdef CAPI_TEST_COUNTER

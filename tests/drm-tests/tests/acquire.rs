@@ -12,7 +12,7 @@
 
 use drm_core::acquire::{
     ChallengeParams, Features, PendingAcquisition, challenge_sizes, process_response,
-    write_challenge,
+    write_challenge, write_challenge_to,
 };
 use drm_core::platform::SoftwareIdentity;
 use drm_core::secret::{EccPrivateKey, HmacKey};
@@ -148,6 +148,86 @@ fn server_accepts_the_challenge_and_the_client_reads_its_licenses() {
         let verified = xmr::verify(parsed, &w.identity).unwrap();
         assert_eq!(verified.license().kid().to_bytes(), issued.kid);
     }
+}
+
+/// A sink keeping what it is given, in pieces, failing after `fail_after` bytes if set.
+struct PieceSink {
+    bytes: Vec<u8>,
+    pieces: usize,
+    fail_after: Option<usize>,
+}
+
+impl drm_core::xml::writer::Sink for PieceSink {
+    fn write(&mut self, bytes: &[u8]) -> drm_core::Result<()> {
+        if self
+            .fail_after
+            .is_some_and(|n| self.bytes.len() + bytes.len() > n)
+        {
+            return Err(Error::Platform);
+        }
+        self.bytes.extend_from_slice(bytes);
+        self.pieces += 1;
+        Ok(())
+    }
+    fn len(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+#[test]
+fn a_challenge_streamed_to_a_sink_is_the_buffered_one() {
+    let mut w = world(12);
+    w.grant_both();
+    let server_key = w.server_key;
+    let kids = kids();
+    let params = ChallengeParams::new(&kids, &server_key, TIME);
+    let sizes = challenge_sizes(&params, w.identity_chain_len()).unwrap();
+    let mut work = vec![0u8; sizes.work];
+    let mut out = vec![0u8; sizes.challenge];
+    let mut rng = InsecureTestRng::seeded(99);
+    let (p1, buffered) =
+        write_challenge(&params, &w.identity, &mut rng, &mut work, &mut out).unwrap();
+    let buffered = buffered.to_vec();
+    let mut sink = PieceSink {
+        bytes: Vec::new(),
+        pieces: 0,
+        fail_after: None,
+    };
+    let mut rng = InsecureTestRng::seeded(99);
+    let p2 = write_challenge_to(&params, &w.identity, &mut rng, &mut work, &mut sink).unwrap();
+    assert_eq!(p1, p2);
+    assert_eq!(sink.bytes, buffered, "the same bytes, streamed");
+    assert!(sink.pieces > 10, "written in pieces, not held whole");
+    // The server accepts it and the client reads the response.
+    let reply = w.server.handle(&sink.bytes);
+    reply.outcome.unwrap();
+    let (licenses, _) = process(&reply.xml, &p2, &w.root).unwrap();
+    assert_eq!(licenses.len(), 2);
+    // A sink that fails: its error, at every point of the challenge.
+    for n in (0..sizes.challenge).step_by(97) {
+        let mut sink = PieceSink {
+            bytes: Vec::new(),
+            pieces: 0,
+            fail_after: Some(n),
+        };
+        assert_eq!(
+            write_challenge_to(&params, &w.identity, &mut rng, &mut work, &mut sink),
+            Err(Error::Platform),
+            "failing after {n} bytes"
+        );
+    }
+    // Bad parameters are refused before anything is written.
+    let params = ChallengeParams::new(&[], &server_key, TIME);
+    let mut sink = PieceSink {
+        bytes: Vec::new(),
+        pieces: 0,
+        fail_after: None,
+    };
+    assert_eq!(
+        write_challenge_to(&params, &w.identity, &mut rng, &mut work, &mut sink),
+        Err(Error::InvalidArgument)
+    );
+    assert!(sink.bytes.is_empty());
 }
 
 #[test]

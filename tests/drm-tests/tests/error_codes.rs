@@ -118,6 +118,10 @@ fn c_constants() -> Vec<(&'static str, u32)> {
         ("DRM_E_BUFFERTOOSMALL", c(DRM_E_BUFFERTOOSMALL)),
         ("DRM_E_INVALID_SIGNATURE", c(DRM_E_INVALID_SIGNATURE)),
         ("DRM_E_LICENSE_NOT_FOUND", c(DRM_E_LICENSE_NOT_FOUND)),
+        (
+            "DRM_E_LICENSE_KEY_NOT_FOUND",
+            c(DRM_E_LICENSE_KEY_NOT_FOUND),
+        ),
         ("DRM_E_LICENSE_EXPIRED", c(DRM_E_LICENSE_EXPIRED)),
         ("DRM_E_CLOCK_NOT_SET", c(DRM_E_CLOCK_NOT_SET)),
         ("DRM_E_DST_STORE_FULL", c(DRM_E_DST_STORE_FULL)),
