@@ -1163,10 +1163,16 @@ static void test_multi_key(void) {
               DRM_E_INVALIDARG);
     EXPECT_RC(Drm_KeyExchange_PrepareKey(D, &license, 70000, NULL, keys[0].alg, keys[0].op), DRM_E_INVALIDARG);
     EXPECT_RC(Drm_KeyExchange_PrepareKey(D, &license, 0, NULL, 9, keys[0].op), DRM_E_INVALIDARG);
-    EXPECT_RC(Drm_KeyExchange_PrepareKey(NULL, &license, 0, NULL, keys[0].alg, keys[0].op), DRM_E_INVALIDARG);
+    EXPECT_RC(Drm_KeyExchange_PrepareKey(NULL, &license, 0, NULL, keys[0].alg, keys[0].op),
+              DRM_E_CAPI_NOT_INITIALIZED);
     EXPECT_RC(Drm_KeyExchange_Close(D), DRM_E_CAPI_KX_NOT_OPEN);
-    /* Drm_KeyExchange_Prepare binds key 0 (the HMAC sign key), and only its operation. */
-    run_case(&keys[0], 1);
+    /* Drm_KeyExchange_Prepare (which names the license) binds key 0 (the HMAC sign key), and
+     * only its operation. */
+    {
+        struct kx_case first = keys[0];
+        memcpy(first.kid, FX_MULTI_KID, 16);
+        run_case(&first, 1);
+    }
     EXPECT_RC(Drm_KeyExchange_Prepare(D, &license, keys[1].alg, keys[1].op), DRM_E_KX_OPERATION_NOT_ALLOWED);
     /* After a reboot, from the flash: key 2 by its id. */
     EXPECT_RC(reboot(), DRM_SUCCESS);
