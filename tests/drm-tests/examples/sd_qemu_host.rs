@@ -29,6 +29,11 @@
 //!    (`/sim/devices`) one session deleted and two live licenses fewer;
 //! 6. writes the server's response to `DIR/sd_response.xml` for the firmware.
 //!
+//! With `--sd-only` (the firmware `bench_ops`, which stores its session `[0x5D; 16]` with the
+//! licenses of KIDs `[0x71; 16]`, `[0x72; 16]` itself, no license server run): steps 3 and 4 are
+//! left out, and the servers' records get that session as the license server would have
+//! recorded it when issuing them (own servers only).
+//!
 //! Exits 0 when every step passed; 1 with the reason otherwise.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -36,6 +41,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use drm_servers::TestRng;
+use drm_servers::backend::Totals;
 use drm_servers::crypto::KeyPair;
 use drm_servers::pki::{Authority, SL_2000, verify_device_chain};
 use drm_servers::soap::b64;
@@ -48,6 +54,10 @@ use drm_target_host::identity::{CHAIN_FILE, ENCRYPTION_KEY_FILE, SIGNING_KEY_FIL
 /// The firmware's first KID, granted a KeyExchangeLicense; its second (`[0x72; 16]`) is not
 /// registered, so it gets the servers' default, a persistent content license.
 const KX_KID: [u8; 16] = [0x71; 16];
+/// `--sd-only`: the session `bench_ops` stores with its two licenses (`bench/ops.rs`).
+const BENCH_SESSION: [u8; 16] = [0x5D; 16];
+/// `--sd-only`: the KIDs of the licenses of [`BENCH_SESSION`].
+const BENCH_KIDS: [[u8; 16]; 2] = [[0x71; 16], [0x72; 16]];
 /// What the firmware's key exchange key signs (`KX_DATA` of `bin/sd_roundtrip.rs`).
 const KX_DATA: &[u8] = b"drm-kit qemu round trip: a key exchange key acquired at run time";
 /// Longest wait for one file of the firmware.
@@ -158,7 +168,7 @@ fn running_servers(url: &str, state: &Path) -> Setup {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: sd_qemu_host DIR [--server URL --state STATE]";
+    let usage = "usage: sd_qemu_host DIR [--server URL --state STATE | --sd-only]";
     let dir = PathBuf::from(args.first().unwrap_or_else(|| fail(usage)));
     let flag = |name: &str| {
         args.iter()
@@ -166,9 +176,10 @@ fn main() {
             .map(|i| args.get(i + 1).unwrap_or_else(|| fail(usage)).clone())
     };
     std::fs::create_dir_all(&dir).expect("create the folder");
+    let sd_only = args.iter().any(|a| a == "--sd-only");
     let setup = match (flag("--server"), flag("--state")) {
         (None, None) => own_servers(&dir),
-        (Some(url), Some(state)) => running_servers(&url, Path::new(&state)),
+        (Some(url), Some(state)) if !sd_only => running_servers(&url, Path::new(&state)),
         _ => fail(usage),
     };
     let client = &setup.client;
@@ -198,6 +209,37 @@ fn main() {
     write_atomically(&dir, "la_server.bin", &la_server);
     write_atomically(&dir, "sd_device.bin", &device);
 
+    let (session, issued) = if sd_only {
+        // The firmware's own session: recorded as the license server would have.
+        let server = setup.started.as_ref().unwrap_or_else(|| fail(usage));
+        server
+            .backend()
+            .record_issue(&cert_id, &BENCH_SESSION, &BENCH_KIDS)
+            .unwrap_or_else(|e| fail(&format!("record the session: {e}")));
+        let issued = client
+            .device(&cert_id)
+            .unwrap_or_else(|e| fail(&format!("records: {e}")));
+        (BENCH_SESSION, issued)
+    } else {
+        acquire_and_exchange(&dir, client, &cert_id, &before)
+    };
+
+    // Secure Delete.
+    secure_delete(&dir, client, &cert_id, &session, &before, &issued);
+    if let Some(server) = setup.started {
+        server.stop();
+    }
+}
+
+/// Steps 3 and 4: the license acquisition over HTTP and the key exchange tag; the session and
+/// the device's records after the issue.
+fn acquire_and_exchange(
+    dir: &Path,
+    client: &Client,
+    cert_id: &[u8; 16],
+    before: &Totals,
+) -> ([u8; 16], Totals) {
+    let dir = dir.to_path_buf();
     // License acquisition.
     let challenge = wait_for(&dir, "la_challenge.xml");
     let reply = client
@@ -220,7 +262,7 @@ fn main() {
             ))
         });
     let issued = client
-        .device(&cert_id)
+        .device(cert_id)
         .unwrap_or_else(|e| fail(&format!("records: {e}")));
     if issued.sessions != before.sessions + 1
         || issued.live_persistent != before.live_persistent + 2
@@ -260,8 +302,19 @@ server's side of the key",
         KX_DATA.len()
     );
 
-    // Secure Delete.
-    let challenge = wait_for(&dir, "sd_challenge.xml");
+    (session, issued)
+}
+
+/// Steps 5 and 6: the Secure Delete challenge checked over HTTP, the records counted.
+fn secure_delete(
+    dir: &Path,
+    client: &Client,
+    cert_id: &[u8; 16],
+    session: &[u8; 16],
+    before: &Totals,
+    issued: &Totals,
+) {
+    let challenge = wait_for(dir, "sd_challenge.xml");
     let reply = client
         .secure_delete(&challenge)
         .unwrap_or_else(|e| fail(&format!("no answer from the Secure Delete server: {e}")));
@@ -279,11 +332,11 @@ server's side of the key",
         ));
     }
     let body = String::from_utf8_lossy(&reply.body);
-    if !body.contains(&format!("<SessionID>{}</SessionID>", b64(&session))) {
+    if !body.contains(&format!("<SessionID>{}</SessionID>", b64(session))) {
         fail("the response names another session");
     }
     let seen = client
-        .device(&cert_id)
+        .device(cert_id)
         .unwrap_or_else(|e| fail(&format!("records: {e}")));
     if seen.sessions_deleted != issued.sessions_deleted + 1
         || seen.licenses_deleted != issued.licenses_deleted + 2
@@ -293,7 +346,7 @@ server's side of the key",
             "the records did not count the deletion: {issued:?} -> {seen:?}"
         ));
     }
-    write_atomically(&dir, "sd_response.xml", &reply.body);
+    write_atomically(dir, "sd_response.xml", &reply.body);
     println!(
         "sd_qemu_host: Secure Delete challenge of {} bytes accepted over HTTP (POST \
 {}{SECURE_DELETE_PATH}: signature, decryption, chain); the session deleted in the records, live \
@@ -303,7 +356,4 @@ persistent licenses {} -> {}; response written",
         issued.live_persistent,
         seen.live_persistent
     );
-    if let Some(server) = setup.started {
-        server.stop();
-    }
 }
