@@ -58,6 +58,9 @@ pub const MAX_LICENSES: usize = 16;
 pub struct Features {
     /// KeyExchangeLicenses can be used (`KeyExchange`).
     pub key_exchange: bool,
+    /// KeyExchangeLicenses of several keys can be used (`KeyExchangeMultiple`, PlayReady 4.6;
+    /// format 2 of `docs/KEY-EXCHANGE-FORMAT.md`).
+    pub key_exchange_multiple: bool,
     /// Secure Delete is supported (`SecureDelete`).
     pub secure_delete: bool,
 }
@@ -66,12 +69,14 @@ impl Features {
     /// Everything this kit supports.
     pub const ALL: Features = Features {
         key_exchange: true,
+        key_exchange_multiple: true,
         secure_delete: true,
     };
 
     fn names(self) -> impl Iterator<Item = &'static str> {
         [
             (self.key_exchange, "KeyExchange"),
+            (self.key_exchange_multiple, "KeyExchangeMultiple"),
             (self.secure_delete, "SecureDelete"),
         ]
         .into_iter()

@@ -28,6 +28,9 @@ pub enum ServerError {
     Refused(u32),
     /// The server's records could not be read or written (its database); nothing changed.
     Storage(String),
+    /// A license was to be issued of a kind the client did not announce it can use: the feature
+    /// named (`KeyExchange`, `KeyExchangeMultiple`) is missing from its challenge's `Features`.
+    FeatureNotAnnounced(&'static str),
 }
 
 /// PlayReady server status: internal error (`DRM_E_SERVER_INTERNAL_ERROR`).
@@ -44,6 +47,7 @@ impl ServerError {
         match self {
             Self::Refused(code) => *code,
             Self::Storage(_) => STATUS_INTERNAL_ERROR,
+            Self::FeatureNotAnnounced(_) => STATUS_SERVICE_SPECIFIC,
             _ => STATUS_INVALID_MESSAGE,
         }
     }
@@ -62,6 +66,9 @@ impl fmt::Display for ServerError {
             Self::KeyMismatch => f.write_str("KeyInfo key is not the leaf's signing key"),
             Self::Refused(code) => write!(f, "refused with status 0x{code:08X}"),
             Self::Storage(m) => write!(f, "server records: {m}"),
+            Self::FeatureNotAnnounced(name) => {
+                write!(f, "the client did not announce the feature {name}")
+            }
         }
     }
 }

@@ -86,6 +86,26 @@ pub enum GrantKind {
     },
 }
 
+impl GrantKind {
+    /// The feature a client must have announced (`features`, as in its challenge) for a license
+    /// of this kind, when it has not: `KeyExchange` for any KeyExchangeLicense, and
+    /// `KeyExchangeMultiple` too for one of several keys. `None`: the client may have it.
+    #[must_use]
+    pub fn feature_needed(&self, features: &[String]) -> Option<&'static str> {
+        let has = |name: &str| features.iter().any(|f| f == name);
+        match self {
+            Self::Content { .. } => None,
+            Self::KeyExchange { .. } | Self::KeyExchangeMulti { .. } if !has("KeyExchange") => {
+                Some("KeyExchange")
+            }
+            Self::KeyExchangeMulti { .. } if !has("KeyExchangeMultiple") => {
+                Some("KeyExchangeMultiple")
+            }
+            Self::KeyExchange { .. } | Self::KeyExchangeMulti { .. } => None,
+        }
+    }
+}
+
 impl Grant {
     /// A persistent content license (AES-128-CTR, random key), level 150, no expiration.
     #[must_use]
@@ -410,6 +430,13 @@ impl LicenseServer {
             Decision::Issue(grants) => grants,
             Decision::Fault(status) => return Err(ServerError::Refused(status)),
         };
+        // A client gets only the kinds of license it announced it can use
+        // (KEY-EXCHANGE-FORMAT §4), checked before anything is drawn or recorded.
+        for (_, grant) in &grants {
+            if let Some(feature) = grant.kind.feature_needed(&request.features) {
+                return Err(ServerError::FeatureNotAnnounced(feature));
+            }
+        }
 
         let mut licenses = Vec::new();
         for (kid, grant) in grants {

@@ -134,7 +134,7 @@ fn server_accepts_the_challenge_and_the_client_reads_its_licenses() {
     assert_eq!(outcome.request.client_time, TIME);
     assert_eq!(
         outcome.request.features,
-        vec!["KeyExchange", "SecureDelete"]
+        vec!["KeyExchange", "KeyExchangeMultiple", "SecureDelete"]
     );
     // What the client read from the server's response.
     let (licenses, response_id) = client.unwrap();
@@ -256,6 +256,7 @@ fn features_and_client_version_are_what_the_caller_says() {
     let mut params = ChallengeParams::new(&ks, &server_key, 0);
     params.features = Features {
         key_exchange: true,
+        key_exchange_multiple: false,
         secure_delete: false,
     };
     params.client_version = "10.0.16384.10011";
@@ -267,18 +268,89 @@ fn features_and_client_version_are_what_the_caller_says() {
     assert_eq!(outcome.request.features, vec!["KeyExchange"]);
     params.features = Features {
         key_exchange: false,
+        key_exchange_multiple: false,
+        secure_delete: false,
+    };
+    // The KeyExchangeLicense asked for needs `KeyExchange`: refused by name, nothing issued.
+    let (pending, xml) = challenge_with(&mut w, &params);
+    let reply = w.server.handle(&xml);
+    assert!(matches!(
+        reply.outcome,
+        Err(ServerError::FeatureNotAnnounced("KeyExchange"))
+    ));
+    assert!(
+        reply
+            .xml
+            .contains("did not announce the feature KeyExchange")
+    );
+    assert_eq!(
+        process(&reply.xml, &pending, &w.root).err(),
+        Some(Error::SoapFault {
+            status: STATUS_SERVICE_SPECIFIC
+        })
+    );
+    // A content license needs no feature.
+    let content_only = [Kid::from_bytes(KID_CONTENT)];
+    params.kids = &content_only;
+    let (_, xml) = challenge_with(&mut w, &params);
+    let outcome = w.server.handle(&xml).outcome.unwrap();
+    assert!(outcome.request.features.is_empty());
+    assert_eq!(outcome.licenses.len(), 1);
+}
+
+/// A KeyExchangeLicense of several keys goes only to a client that announced
+/// `KeyExchangeMultiple` (KEY-EXCHANGE-FORMAT §4); the client announces it by default.
+#[test]
+fn several_keys_only_for_a_client_announcing_key_exchange_multiple() {
+    let mut w = world(31);
+    let keys = [
+        ([0x41; 16], KxAlgorithm::HmacSha256, KxOperation::Sign),
+        ([0x42; 16], KxAlgorithm::AesCbc, KxOperation::Decrypt),
+    ];
+    w.server.grant(KID_KX, Grant::key_exchange_multi(&keys));
+    let server_key = w.server_key;
+    let ks = [Kid::from_bytes(KID_KX)];
+    let mut params = ChallengeParams::new(&ks, &server_key, 0);
+    assert!(params.features.key_exchange_multiple);
+    let (pending, xml) = challenge_with(&mut w, &params);
+    let reply = w.server.handle(&xml);
+    assert_eq!(reply.outcome.unwrap().licenses.len(), 1);
+    assert_eq!(process(&reply.xml, &pending, &w.root).unwrap().0.len(), 1);
+    for (key_exchange, multiple, missing) in [
+        (true, false, "KeyExchangeMultiple"),
+        (false, true, "KeyExchange"),
+        (false, false, "KeyExchange"),
+    ] {
+        params.features = Features {
+            key_exchange,
+            key_exchange_multiple: multiple,
+            secure_delete: true,
+        };
+        let (pending, xml) = challenge_with(&mut w, &params);
+        let reply = w.server.handle(&xml);
+        assert!(
+            matches!(reply.outcome, Err(ServerError::FeatureNotAnnounced(f)) if f == missing),
+            "{missing}"
+        );
+        assert_eq!(
+            process(&reply.xml, &pending, &w.root).err(),
+            Some(Error::SoapFault {
+                status: STATUS_SERVICE_SPECIFIC
+            })
+        );
+    }
+    // A one-key KeyExchangeLicense needs only `KeyExchange`.
+    w.server.grant(
+        KID_KX,
+        Grant::key_exchange(KxAlgorithm::AesCbc, KxOperation::Decrypt),
+    );
+    params.features = Features {
+        key_exchange: true,
+        key_exchange_multiple: false,
         secure_delete: false,
     };
     let (_, xml) = challenge_with(&mut w, &params);
-    assert!(
-        w.server
-            .handle(&xml)
-            .outcome
-            .unwrap()
-            .request
-            .features
-            .is_empty()
-    );
+    assert_eq!(w.server.handle(&xml).outcome.unwrap().licenses.len(), 1);
 }
 
 #[test]

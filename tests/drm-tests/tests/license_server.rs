@@ -221,7 +221,7 @@ fn issues_every_license_kind_and_the_inverse_operations_agree() {
     assert_eq!(outcome.request.kids, asked);
     assert_eq!(
         outcome.request.features,
-        vec!["KeyExchange", "SecureDelete"]
+        vec!["KeyExchange", "KeyExchangeMultiple", "SecureDelete"]
     );
     assert_eq!(outcome.request.client_time, 1_700_000_000);
     assert_eq!(outcome.request.device.cert_id, w.dev.cert_id);

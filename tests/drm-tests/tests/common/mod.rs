@@ -115,7 +115,10 @@ pub fn la_challenge(
     nonce: &[u8; 16],
     rng: &mut TestRng,
 ) -> LaParts {
-    let plaintext = data_plaintext(chain, &["KeyExchange", "SecureDelete"]);
+    let plaintext = data_plaintext(
+        chain,
+        &["KeyExchange", "KeyExchangeMultiple", "SecureDelete"],
+    );
     let enc = encrypted_data_element(plaintext.as_bytes(), server, rng).unwrap();
     let kids: String = kids
         .iter()
