@@ -92,17 +92,15 @@ impl GrantKind {
     /// `KeyExchangeMultiple` too for one of several keys. `None`: the client may have it.
     #[must_use]
     pub fn feature_needed(&self, features: &[String]) -> Option<&'static str> {
-        let has = |name: &str| features.iter().any(|f| f == name);
-        match self {
-            Self::Content { .. } => None,
-            Self::KeyExchange { .. } | Self::KeyExchangeMulti { .. } if !has("KeyExchange") => {
-                Some("KeyExchange")
-            }
-            Self::KeyExchangeMulti { .. } if !has("KeyExchangeMultiple") => {
-                Some("KeyExchangeMultiple")
-            }
-            Self::KeyExchange { .. } | Self::KeyExchangeMulti { .. } => None,
-        }
+        let needs: &[&'static str] = match self {
+            Self::Content { .. } => &[],
+            Self::KeyExchange { .. } => &["KeyExchange"],
+            Self::KeyExchangeMulti { .. } => &["KeyExchange", "KeyExchangeMultiple"],
+        };
+        needs
+            .iter()
+            .copied()
+            .find(|name| !features.iter().any(|f| f == name))
     }
 }
 

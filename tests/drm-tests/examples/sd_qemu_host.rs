@@ -239,9 +239,8 @@ fn acquire_and_exchange(
     cert_id: &[u8; 16],
     before: &Totals,
 ) -> ([u8; 16], Totals) {
-    let dir = dir.to_path_buf();
     // License acquisition.
-    let challenge = wait_for(&dir, "la_challenge.xml");
+    let challenge = wait_for(dir, "la_challenge.xml");
     let reply = client
         .acquire_license(&challenge)
         .unwrap_or_else(|e| fail(&format!("no answer from the license server: {e}")));
@@ -271,7 +270,7 @@ fn acquire_and_exchange(
             "the records did not count the issue: {before:?} -> {issued:?}"
         ));
     }
-    write_atomically(&dir, "la_response.xml", &reply.body);
+    write_atomically(dir, "la_response.xml", &reply.body);
     println!(
         "sd_qemu_host: licenses acquired over HTTP: challenge of {} bytes (POST {}{LICENSE_PATH}, \
 SOAPAction AcquireLicense: signature, decryption, chain), 2 licenses issued in a response of {} \
@@ -285,7 +284,7 @@ bytes, session {} recorded (live persistent licenses {} -> {})",
     );
 
     // The key exchange key's tag, checked with the server's side of the key.
-    let tag = wait_for(&dir, "kx_tag.bin");
+    let tag = wait_for(dir, "kx_tag.bin");
     let valid = client
         .kx(
             &KX_KID,
