@@ -126,7 +126,7 @@ fn check_level<I: DeviceIdentity + ?Sized>(
 /// What a bind asks for: the key (by index or id), its algorithm and its operation. The
 /// operation is a value, not the `Op` type, here and below: this code is compiled once, not once
 /// per operation type a firmware uses.
-type Wanted = (KeyRef, KxAlgorithm, KxOperation);
+pub(crate) type Wanted = (KeyRef, KxAlgorithm, KxOperation);
 
 /// Checks a KeyExchangeLicense for the key, algorithm and operation `wanted` (steps 1 to 5),
 /// without touching any key.
@@ -204,6 +204,69 @@ fn unwrap_key_exchange<I: DeviceIdentity + ?Sized>(
     let starts = starts_first_use(&parsed, time.1);
     let (_, key) = xmr::verify_key(parsed, identity, wanted.0)?.into_parts();
     Ok((kid, key, starts))
+}
+
+/// The checks of [`unwrap_key_exchange`] (steps 1 to 5, and of step 6 what needs no secret:
+/// binding, signature type), the named key left wrapped for a key vault, which checks the
+/// signature as it unwraps ([`xmr::WrappedKey`]).
+pub(crate) fn wrap_key_exchange<'a, I: DeviceIdentity + ?Sized>(
+    license: &'a [u8],
+    identity: &I,
+    time: (TrustedTime, FirstUse),
+    wanted: Wanted,
+) -> Result<(Kid, xmr::WrappedKey<'a>, bool)> {
+    let parsed = check_key_exchange(license, identity, time, wanted)?;
+    let starts = starts_first_use(&parsed, time.1);
+    let wrapped = xmr::wrapped_key(&parsed, identity, wanted.0)?;
+    Ok((parsed.kid(), wrapped, starts))
+}
+
+/// Where a bind puts the key of the license it checked: the caller's [`KeySlot`] (the default
+/// path, the key unwrapped by the kit) or a key vault ([`crate::vault`], a handle). The checks
+/// and the store's bookkeeping around them ([`bind_stored`]) are the same code for both.
+pub(crate) trait Sink {
+    /// The key as [`Sink::take`] gives it.
+    type Key;
+    /// Every check of the module documentation on one license, then its named key.
+    fn take<I: DeviceIdentity + ?Sized>(
+        &mut self,
+        license: &[u8],
+        identity: &I,
+        time: (TrustedTime, FirstUse),
+        wanted: Wanted,
+    ) -> Result<(Kid, Self::Key, bool)>;
+    /// Keeps the key taken for the context to come.
+    fn keep(&mut self, key: Self::Key, wanted: Wanted) -> Result<()>;
+    /// Forgets a key taken but not kept.
+    fn discard(&mut self, key: Self::Key);
+    /// Forgets the key kept.
+    fn clear(&mut self);
+}
+
+impl Sink for KeySlot {
+    type Key = LicenseKey;
+
+    fn take<I: DeviceIdentity + ?Sized>(
+        &mut self,
+        license: &[u8],
+        identity: &I,
+        time: (TrustedTime, FirstUse),
+        wanted: Wanted,
+    ) -> Result<(Kid, LicenseKey, bool)> {
+        unwrap_key_exchange(license, identity, time, wanted)
+    }
+
+    fn keep(&mut self, key: LicenseKey, wanted: Wanted) -> Result<()> {
+        load_key(self, key, (wanted.1, wanted.2))
+    }
+
+    fn discard(&mut self, key: LicenseKey) {
+        drop(key);
+    }
+
+    fn clear(&mut self) {
+        KeySlot::clear(self);
+    }
 }
 
 /// Whether binding `license` now is its first use, to be recorded before its key is handed out.
@@ -391,13 +454,14 @@ where
     Ok(Context::loaded(slot, kid, identity.crypto().clone()))
 }
 
-/// [`prepare`] but for the typed context, compiled once for every `Op`: the trusted time, the
-/// first stored license of `kid` that passes every check for `wanted`, its key into `slot`, then
-/// the anti-rollback clock moved forward (on its failure the slot is cleared again, so a refusal
-/// leaves the slot clear and the store as it was).
+/// [`prepare`] but for the typed context, compiled once for every `Op` (and once for the key
+/// vault's [`Sink`]): the trusted time, the first stored license of `kid` that passes every
+/// check for `wanted`, its key into `sink`, then the anti-rollback clock moved forward (on its
+/// failure the sink is cleared again, so a refusal leaves the slot clear, or the vault without
+/// the key, and the store as it was).
 #[inline(never)]
-fn bind_stored<S, C, const PAGES: usize, H, I, K>(
-    slot: &mut KeySlot,
+pub(crate) fn bind_stored<Sk, S, C, const PAGES: usize, H, I, K>(
+    sink: &mut Sk,
     store: &mut Store<S, C, PAGES, H>,
     identity: &I,
     clock: &K,
@@ -405,6 +469,7 @@ fn bind_stored<S, C, const PAGES: usize, H, I, K>(
     wanted: Wanted,
 ) -> Result<Kid>
 where
+    Sk: Sink + ?Sized,
     S: NorFlash,
     C: MonotonicCounter,
     H: Sha256Engine,
@@ -413,17 +478,23 @@ where
 {
     let (now, observed) = trusted_time(store, clock)?;
     let ((kid, key, starts), lid) = first_usable(store, kid, |license, first| {
-        unwrap_key_exchange(license, identity, (now, first), wanted)
+        sink.take(license, identity, (now, first), wanted)
     })?;
     // The first use is on the flash before the key is handed out (a cut before: unused).
     if starts {
-        record_first_use(store, kid.as_bytes(), &lid, now.ok_or(Error::LogicBug)?)?;
+        let recorded = now
+            .ok_or(Error::LogicBug)
+            .and_then(|now| record_first_use(store, kid.as_bytes(), &lid, now));
+        if let Err(e) = recorded {
+            sink.discard(key);
+            return Err(e);
+        }
     }
-    load_key(slot, key, (wanted.1, wanted.2))?;
+    sink.keep(key, wanted)?;
     if let Some(now) = now
         && let Err(e) = ANTI_ROLLBACK.advance_observed(store, observed, now)
     {
-        slot.clear();
+        sink.clear();
         return Err(e.into());
     }
     Ok(kid)

@@ -281,14 +281,6 @@ impl<'s, Op: Operation, X: Crypto> Context<'s, Op, X> {
     pub fn close(self) {
         drop(self);
     }
-
-    fn aes_key(&self) -> Result<Aes128Key> {
-        Ok(Aes128Key::from_bytes(*self.slot.head::<16>()?))
-    }
-
-    fn hmac_key(&self) -> Result<HmacKey> {
-        Ok(HmacKey::from_bytes(*self.slot.head::<32>()?))
-    }
 }
 
 impl<Op: Operation, X: Crypto> Drop for Context<'_, Op, X> {
@@ -315,8 +307,7 @@ impl<X: Crypto> Context<'_, AesCbcEncrypt, X> {
     /// multiple of 16 (`data` unchanged).
     #[inline(never)]
     pub fn encrypt(&self, iv: &[u8; 16], data: &mut [u8]) -> Result<()> {
-        self.crypto.aes128_cbc_encrypt(&self.aes_key()?, iv, data)?;
-        Ok(())
+        aes_cbc_encrypt(&self.crypto, self.slot, iv, data)
     }
 }
 
@@ -328,8 +319,7 @@ impl<X: Crypto> Context<'_, AesCbcDecrypt, X> {
     /// multiple of 16 (`data` unchanged).
     #[inline(never)]
     pub fn decrypt(&self, iv: &[u8; 16], data: &mut [u8]) -> Result<()> {
-        self.crypto.aes128_cbc_decrypt(&self.aes_key()?, iv, data)?;
-        Ok(())
+        aes_cbc_decrypt(&self.crypto, self.slot, iv, data)
     }
 }
 
@@ -340,7 +330,7 @@ impl<X: Crypto> Context<'_, HmacSign, X> {
     /// Only [`Error::LogicBug`] (never expected).
     #[inline(never)]
     pub fn sign(&self, data: &[u8]) -> Result<[u8; 32]> {
-        Ok(self.crypto.hmac_sha256(&self.hmac_key()?, data))
+        hmac_sign(&self.crypto, self.slot, data)
     }
 }
 
@@ -352,10 +342,7 @@ impl<X: Crypto> Context<'_, HmacVerify, X> {
     /// that is not 32 bytes).
     #[inline(never)]
     pub fn verify(&self, data: &[u8], tag: &[u8]) -> Result<()> {
-        let mut mac = self.crypto.hmac(&self.hmac_key()?);
-        mac.update(data);
-        mac.verify(tag)?;
-        Ok(())
+        hmac_verify(&self.crypto, self.slot, data, tag)
     }
 }
 
@@ -366,10 +353,7 @@ impl<X: Crypto> Context<'_, EcdsaSign, X> {
     /// [`Error::LogicBug`] if the slot does not hold a valid scalar (it was checked at bind).
     #[inline(never)]
     pub fn sign(&self, msg: &[u8]) -> Result<[u8; 64]> {
-        let key = EccPrivateKey::from_bytes(*self.slot.head::<32>()?);
-        self.crypto
-            .ecdsa_p256_sign(&key, msg)
-            .map_err(|_| Error::LogicBug)
+        ecdsa_sign(&self.crypto, self.slot, msg)
     }
 }
 
@@ -380,8 +364,71 @@ impl<X: Crypto> Context<'_, EcdsaVerify, X> {
     /// [`Error::Core`] with [`drm_core::Error::VerificationFailed`] for a bad signature.
     #[inline(never)]
     pub fn verify(&self, msg: &[u8], signature: &[u8]) -> Result<()> {
-        self.crypto
-            .ecdsa_p256_verify(self.slot.head::<64>()?, msg, signature)?;
-        Ok(())
+        ecdsa_verify(&self.crypto, self.slot, msg, signature)
     }
+}
+
+// Perform on a loaded slot: the one code of every operation, for [`Context`] and for
+// [`crate::vault::SoftVault`] (so both give the same bytes).
+
+/// AES-128-CBC encryption with the slot's key (see [`Context::encrypt`]).
+pub(crate) fn aes_cbc_encrypt<X: Crypto>(
+    crypto: &X,
+    slot: &KeySlot,
+    iv: &[u8; 16],
+    data: &mut [u8],
+) -> Result<()> {
+    let key = Aes128Key::from_bytes(*slot.head::<16>()?);
+    crypto.aes128_cbc_encrypt(&key, iv, data)?;
+    Ok(())
+}
+
+/// AES-128-CBC decryption with the slot's key (see [`Context::decrypt`]).
+pub(crate) fn aes_cbc_decrypt<X: Crypto>(
+    crypto: &X,
+    slot: &KeySlot,
+    iv: &[u8; 16],
+    data: &mut [u8],
+) -> Result<()> {
+    let key = Aes128Key::from_bytes(*slot.head::<16>()?);
+    crypto.aes128_cbc_decrypt(&key, iv, data)?;
+    Ok(())
+}
+
+/// The HMAC-SHA256 tag of `data` with the slot's key.
+pub(crate) fn hmac_sign<X: Crypto>(crypto: &X, slot: &KeySlot, data: &[u8]) -> Result<[u8; 32]> {
+    let key = HmacKey::from_bytes(*slot.head::<32>()?);
+    Ok(crypto.hmac_sha256(&key, data))
+}
+
+/// Checks an HMAC-SHA256 `tag` of `data` with the slot's key, in constant time.
+pub(crate) fn hmac_verify<X: Crypto>(
+    crypto: &X,
+    slot: &KeySlot,
+    data: &[u8],
+    tag: &[u8],
+) -> Result<()> {
+    let mut mac = crypto.hmac(&HmacKey::from_bytes(*slot.head::<32>()?));
+    mac.update(data);
+    mac.verify(tag)?;
+    Ok(())
+}
+
+/// The ECDSA-P256-SHA256 signature of `msg` with the slot's private scalar.
+pub(crate) fn ecdsa_sign<X: Crypto>(crypto: &X, slot: &KeySlot, msg: &[u8]) -> Result<[u8; 64]> {
+    let key = EccPrivateKey::from_bytes(*slot.head::<32>()?);
+    crypto
+        .ecdsa_p256_sign(&key, msg)
+        .map_err(|_| Error::LogicBug)
+}
+
+/// Checks an ECDSA-P256-SHA256 `signature` of `msg` with the slot's public key.
+pub(crate) fn ecdsa_verify<X: Crypto>(
+    crypto: &X,
+    slot: &KeySlot,
+    msg: &[u8],
+    signature: &[u8],
+) -> Result<()> {
+    crypto.ecdsa_p256_verify(slot.head::<64>()?, msg, signature)?;
+    Ok(())
 }

@@ -32,6 +32,12 @@ pub enum Error {
     TooManyLicenses,
     /// A license is longer than [`crate::MAX_LICENSE_LEN`].
     LicenseTooLarge,
+    /// A key vault ([`crate::vault::KeyVault`]) has no free slot for another key: release one
+    /// (close a context) first.
+    VaultFull,
+    /// A key vault was given a handle it does not hold (released already, or never its own), or
+    /// one whose key is for another operation.
+    UnknownKeyHandle,
     /// An internal invariant did not hold. A bug in this crate, reported instead of a panic.
     LogicBug,
 }
@@ -49,6 +55,8 @@ impl Error {
             Error::KeyExchangeLicenseNotContentKey => 0x8004_D703,
             Error::TooManyLicenses => 0x8004_D704,
             Error::LicenseTooLarge => 0x8004_D705,
+            Error::VaultFull => 0x8004_D706,
+            Error::UnknownKeyHandle => 0x8004_D707,
             Error::LogicBug => 0x8004_D7FF,
         }
     }
@@ -80,6 +88,8 @@ impl fmt::Display for Error {
             Error::KeyExchangeLicenseNotContentKey => "a key exchange license has no content key",
             Error::TooManyLicenses => "too many licenses",
             Error::LicenseTooLarge => "license too large",
+            Error::VaultFull => "key vault full",
+            Error::UnknownKeyHandle => "unknown key handle",
             Error::LogicBug => "internal logic error",
         };
         write!(f, "{text} (0x{:08X})", self.code())
@@ -104,6 +114,8 @@ mod tests {
             (Error::KeyExchangeLicenseNotContentKey, 0x8004_D703),
             (Error::TooManyLicenses, 0x8004_D704),
             (Error::LicenseTooLarge, 0x8004_D705),
+            (Error::VaultFull, 0x8004_D706),
+            (Error::UnknownKeyHandle, 0x8004_D707),
             (Error::LogicBug, 0x8004_D7FF),
         ];
         for (i, (e, code)) in own.iter().enumerate() {

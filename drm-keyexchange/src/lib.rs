@@ -9,6 +9,7 @@ pub mod context;
 pub mod delivery;
 pub mod error;
 pub mod licenses;
+pub mod vault;
 
 pub use calls::{
     ANTI_ROLLBACK, MAX_LICENSE_LEN, TrustedTime, bind, bind_content_key, bind_key, content_key,

@@ -30,7 +30,7 @@ mod verify;
 
 pub use parse::{ContentKeyObject, KeyExchangeKeyObject, KxKey, ParsedLicense};
 pub use policy::{KeyExchangePolicy, KeyRef, KeyType, KxAlgorithm, KxOperation};
-pub use verify::{LicenseKey, VerifiedLicense, verify, verify_key};
+pub use verify::{LicenseKey, VerifiedLicense, WrappedKey, verify, verify_key, wrapped_key};
 
 /// `"XMR\0"`, the first four bytes of every license.
 pub const MAGIC: [u8; 4] = *b"XMR\0";

@@ -155,22 +155,160 @@ fn authenticate<I: DeviceIdentity + ?Sized>(
     parsed: &ParsedLicense<'_>,
     identity: &I,
 ) -> Result<Aes128Key> {
+    check_bound(parsed, identity)?;
+    unwrap_ck(
+        identity,
+        parsed.content_key.encrypted,
+        parsed.signed_bytes(),
+        parsed.signature,
+    )
+}
+
+/// The checks of [`authenticate`] that need no secret: the license is bound to this device and
+/// signed with AES-128-CMAC.
+#[inline(always)]
+fn check_bound<I: DeviceIdentity + ?Sized>(parsed: &ParsedLicense<'_>, identity: &I) -> Result<()> {
     if *parsed.device_key != identity.encryption_public_key() {
         return Err(Error::NotBound);
     }
     match parsed.signature_type {
-        SIG_AES_CMAC => {}
-        SIG_HMAC_SHA256 => return Err(Error::UnsupportedSignatureType),
-        _ => return Err(Error::Unsupported),
+        SIG_AES_CMAC => Ok(()),
+        SIG_HMAC_SHA256 => Err(Error::UnsupportedSignatureType),
+        _ => Err(Error::Unsupported),
     }
-    let (ci, ck) = identity
-        .elgamal_decrypt(parsed.content_key.encrypted)?
-        .split_aes128();
-    identity
-        .crypto()
-        .cmac_verify(&ci, parsed.signed_bytes(), parsed.signature)?;
+}
+
+/// The secret part of [`authenticate`]: `CI ‖ CK` decrypted with the identity's key, the
+/// AES-128-CMAC `signature` of `signed` checked with `CI` (constant time), `CK` returned.
+#[inline(always)]
+fn unwrap_ck<I: DeviceIdentity + ?Sized>(
+    identity: &I,
+    encrypted: &[u8; 128],
+    signed: &[u8],
+    signature: &[u8],
+) -> Result<Aes128Key> {
+    let (ci, ck) = identity.elgamal_decrypt(encrypted)?.split_aes128();
+    identity.crypto().cmac_verify(&ci, signed, signature)?;
     drop(ci);
     Ok(ck)
+}
+
+/// One key of a KeyExchangeLicense checked up to its unwrap, still wrapped: what a key store that
+/// keeps keys away from the kit (a TEE, a secure element) needs to unwrap it itself. Made by
+/// [`wrapped_key`] after the checks that need no secret (the key is in the license, the license
+/// is bound to this device and signed with AES-128-CMAC); the signature itself is checked by
+/// [`WrappedKey::unwrap`] (its key `CI` is a secret). Holds no secret: only the license's bytes.
+#[derive(Clone, Copy, Debug)]
+pub struct WrappedKey<'a> {
+    encrypted: &'a [u8; 128],
+    signed: &'a [u8],
+    signature: &'a [u8],
+    policy: KeyExchangePolicy,
+    object: Option<KeyExchangeKeyObject<'a>>,
+}
+
+impl<'a> WrappedKey<'a> {
+    /// The content key object's ElGamal ciphertext of `CI ‖ CK` (128 bytes), for the device's
+    /// encryption key.
+    #[must_use]
+    pub const fn encrypted_keys(&self) -> &'a [u8; 128] {
+        self.encrypted
+    }
+
+    /// The bytes the license's AES-128-CMAC signature covers (keyed with `CI`).
+    #[must_use]
+    pub const fn signed_bytes(&self) -> &'a [u8] {
+        self.signed
+    }
+
+    /// The license's AES-128-CMAC signature (16 bytes in a well-formed license).
+    #[must_use]
+    pub const fn signature(&self) -> &'a [u8] {
+        self.signature
+    }
+
+    /// The key's algorithm.
+    #[must_use]
+    pub const fn algorithm(&self) -> KxAlgorithm {
+        self.policy.algorithm
+    }
+
+    /// The key's one operation.
+    #[must_use]
+    pub const fn operation(&self) -> KxOperation {
+        self.policy.operation
+    }
+
+    /// The key object (`0x7E02`: IV and the key wrapped with `CK`); `None` for the AES-128-CBC
+    /// key of a format-1 license, which is `CK` itself.
+    #[must_use]
+    pub const fn key_object(&self) -> Option<KeyExchangeKeyObject<'a>> {
+        self.object
+    }
+
+    /// The wrapped key from its parts, as a key store receives them (a TEE rebuilding what the
+    /// kit sent it): the accessors' values. Nothing is checked here; [`WrappedKey::unwrap`]
+    /// checks the signature.
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] for an algorithm and operation KEY-EXCHANGE-FORMAT §2 does not list.
+    pub const fn from_parts(
+        encrypted: &'a [u8; 128],
+        signed: &'a [u8],
+        signature: &'a [u8],
+        (algorithm, operation): (KxAlgorithm, KxOperation),
+        key_object: Option<(&'a [u8; 16], &'a [u8])>,
+    ) -> Result<Self> {
+        let policy = match KeyExchangePolicy::new(algorithm, operation) {
+            Ok(p) => p,
+            Err(e) => return Err(e),
+        };
+        let object = match key_object {
+            Some((iv, wrapped)) => Some(KeyExchangeKeyObject { iv, wrapped }),
+            None => None,
+        };
+        Ok(Self {
+            encrypted,
+            signed,
+            signature,
+            policy,
+            object,
+        })
+    }
+
+    /// Unwraps the key in software with `identity`: the same code as [`verify_key`]'s steps 2
+    /// to 4 (`CI ‖ CK` decrypted, the signature checked in constant time, the key object
+    /// decrypted with `CK` and the key checked).
+    ///
+    /// # Errors
+    /// The identity's error, or [`Error::VerificationFailed`] (opaque).
+    pub fn unwrap<I: DeviceIdentity + ?Sized>(&self, identity: &I) -> Result<LicenseKey> {
+        let ck = unwrap_ck(identity, self.encrypted, self.signed, self.signature)?;
+        kx_key(identity.crypto(), &self.policy, self.object.as_ref(), ck)
+    }
+}
+
+/// The key `key` names in the KeyExchangeLicense `parsed`, checked as [`verify_key`] checks it
+/// before any secret is used (the key is in the license, binding, signature type), and left
+/// wrapped: [`WrappedKey::unwrap`] (or a key store's own code) does the rest.
+///
+/// # Errors
+/// [`Error::LicenseKeyNotFound`], [`Error::NotBound`], [`Error::UnsupportedSignatureType`],
+/// [`Error::Unsupported`], as [`verify_key`].
+pub fn wrapped_key<'a, I: DeviceIdentity + ?Sized>(
+    parsed: &ParsedLicense<'a>,
+    identity: &I,
+    key: KeyRef,
+) -> Result<WrappedKey<'a>> {
+    let named = parsed.kx_key(key)?;
+    check_bound(parsed, identity)?;
+    Ok(WrappedKey {
+        encrypted: parsed.content_key.encrypted,
+        signed: parsed.signed_bytes(),
+        signature: parsed.signature,
+        policy: named.policy,
+        object: named.object,
+    })
 }
 
 /// The key exchange key of `policy`: `CK` itself when there is no key object (format-1

@@ -89,6 +89,8 @@ fn rows() -> Vec<Row> {
         K::KeyExchangeLicenseNotContentKey,
         K::TooManyLicenses,
         K::LicenseTooLarge,
+        K::VaultFull,
+        K::UnknownKeyHandle,
         K::LogicBug,
     ] {
         v.push(row("drm-keyexchange", &e, e.code()));
