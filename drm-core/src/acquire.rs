@@ -39,7 +39,7 @@ use crate::xml::dsig::{self, Encrypted, SignatureFields, SignaturePaths, SignedP
 use crate::xml::ns;
 use crate::xml::path::{self, Each, Field, Step};
 use crate::xml::reader::{Event, Limits, Reader};
-use crate::xml::writer::{Attr, CountingSink, Name, Sink, SliceSink, Writer};
+use crate::xml::writer::{Attr, CountingSink, Name, Sink, SliceSink, Writer, WriterRef};
 use rand_core::TryCryptoRng;
 
 /// The PlayReady header namespace of `WRMHEADER`.
@@ -141,7 +141,7 @@ pub fn challenge_sizes(params: &ChallengeParams<'_>, chain_len: usize) -> Result
     {
         let mut counter = Writer::new(&mut count as &mut dyn Sink);
         write_plaintext(
-            &mut counter,
+            &mut counter.view(),
             &mut core::iter::repeat_n(0u8, chain_len),
             params.features,
         )?;
@@ -158,7 +158,7 @@ pub fn challenge_sizes(params: &ChallengeParams<'_>, chain_len: usize) -> Result
     {
         let mut counter = Writer::new(&mut count as &mut dyn Sink);
         write_envelope(
-            &mut counter,
+            &mut counter.view(),
             params,
             &[0; 16],
             &encrypted,
@@ -225,7 +225,7 @@ where
     {
         let mut plain = Writer::new(&mut plain_sink as &mut dyn Sink);
         write_plaintext(
-            &mut plain,
+            &mut plain.view(),
             &mut identity.certificate_chain().iter().copied(),
             params.features,
         )?;
@@ -237,7 +237,7 @@ where
 
     let mut w = Writer::new(sink);
     write_envelope(
-        &mut w,
+        &mut w.view(),
         params,
         &nonce,
         &encrypted,
@@ -281,7 +281,7 @@ fn check_params<X: Crypto>(crypto: &X, params: &ChallengeParams<'_>) -> Result<(
 /// The writing functions of the challenge take a `Writer<&mut dyn Sink>` and byte iterators as
 /// `&mut dyn Iterator`: the counting pass and the writing pass share one compiled copy of them.
 fn write_plaintext(
-    w: &mut Writer<'static, &mut dyn Sink>,
+    w: &mut WriterRef<'_, 'static>,
     chain: &mut dyn Iterator<Item = u8>,
     features: Features,
 ) -> Result<()> {
@@ -306,7 +306,7 @@ fn write_plaintext(
 /// The whole challenge. `ciphertext` is `None` when only counting (zeros of the same length).
 #[allow(clippy::too_many_arguments)]
 fn write_envelope<'p, H: Hasher>(
-    w: &mut Writer<'p, &mut dyn Sink, 16, 24, H>,
+    w: &mut WriterRef<'_, 'p, H>,
     params: &ChallengeParams<'p>,
     nonce: &[u8; 16],
     encrypted: &Encrypted,

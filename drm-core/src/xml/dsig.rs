@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::xml::ns;
 use crate::xml::path::{Field, Step};
 use crate::xml::reader::{Event, RawText, Reader};
-use crate::xml::writer::{Attr, ByteSource, FromIter, Name, Sink, Writer};
+use crate::xml::writer::{Attr, ByteSource, FromIter, Name, WriterRef};
 use rand_core::TryCryptoRng;
 
 /// `CanonicalizationMethod` algorithm (the seed's example).
@@ -109,15 +109,8 @@ pub fn encrypt_in_place<X: Crypto, R: TryCryptoRng + ?Sized>(
 ///
 /// # Errors
 /// The writer's errors.
-pub fn write_encrypted_data<
-    's,
-    S: Sink,
-    I: IntoIterator<Item = u8>,
-    const NS: usize,
-    const DEPTH: usize,
-    H: Hasher,
->(
-    w: &mut Writer<'s, S, NS, DEPTH, H>,
+pub fn write_encrypted_data<'s, I: IntoIterator<Item = u8>, H: Hasher>(
+    w: &mut WriterRef<'_, 's, H>,
     wrapped_key: &[u8; 128],
     iv_and_ciphertext: I,
 ) -> Result<()> {
@@ -129,15 +122,8 @@ pub fn write_encrypted_data<
 ///
 /// # Errors
 /// The writer's and the source's errors.
-pub fn write_encrypted_data_from<
-    's,
-    S: Sink,
-    B: ByteSource + ?Sized,
-    const NS: usize,
-    const DEPTH: usize,
-    H: Hasher,
->(
-    w: &mut Writer<'s, S, NS, DEPTH, H>,
+pub fn write_encrypted_data_from<'s, B: ByteSource + ?Sized, H: Hasher>(
+    w: &mut WriterRef<'_, 's, H>,
     wrapped_key: &[u8; 128],
     iv_and_ciphertext: &mut B,
 ) -> Result<()> {
@@ -179,8 +165,8 @@ pub fn write_encrypted_data_from<
 ///
 /// # Errors
 /// The writer's errors.
-pub fn write_challenge_opening<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher>(
-    w: &mut Writer<'s, S, NS, DEPTH, H>,
+pub fn write_challenge_opening<'s, H: Hasher>(
+    w: &mut WriterRef<'_, 's, H>,
     operation: &'s str,
 ) -> Result<()> {
     w.declaration()?;
@@ -201,8 +187,8 @@ pub fn write_challenge_opening<'s, S: Sink, const NS: usize, const DEPTH: usize,
 ///
 /// # Errors
 /// The writer's errors; `sign`'s error.
-pub fn write_signature<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher>(
-    w: &mut Writer<'s, S, NS, DEPTH, H>,
+pub fn write_signature<'s, H: Hasher>(
+    w: &mut WriterRef<'_, 's, H>,
     hasher: H,
     digest: &[u8; 32],
     signing_public_key: &[u8; 64],
@@ -219,8 +205,8 @@ pub fn write_signature<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hash
 ///
 /// # Errors
 /// The writer's errors.
-pub fn write_signed_info<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher>(
-    w: &mut Writer<'s, S, NS, DEPTH, H>,
+pub fn write_signed_info<'s, H: Hasher>(
+    w: &mut WriterRef<'_, 's, H>,
     hasher: H,
     digest: &[u8; 32],
 ) -> Result<[u8; 32]> {
@@ -252,8 +238,8 @@ pub fn write_signed_info<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Ha
 ///
 /// # Errors
 /// The writer's errors.
-pub fn write_signature_end<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher>(
-    w: &mut Writer<'s, S, NS, DEPTH, H>,
+pub fn write_signature_end<'s, H: Hasher>(
+    w: &mut WriterRef<'_, 's, H>,
     signature: &[u8; 64],
     signing_public_key: &[u8; 64],
 ) -> Result<()> {
