@@ -460,8 +460,83 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher> Writer<'s, S, 
     }
 }
 
+/// What a [`Step`] writes after its end tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// Nothing more.
+    Close,
+    /// A start tag ([`Writer::start`]).
+    Start,
+    /// An apex start tag ([`Writer::start_apex`]).
+    Apex,
+    /// A whole element with no content ([`Writer::empty`]).
+    Empty,
+    /// Text ([`Writer::text`]): the step's `local`.
+    Text,
+}
+
+/// One step of a fixed sequence of elements, written by [`WriterRef::steps`]: first `close`
+/// end tags, then `op` on the element `{ns}local` (no prefix) with `attrs`. A sequence kept as a
+/// table of steps, walked by one loop, takes less flash than the calls it stands for.
+#[derive(Debug, Clone, Copy)]
+pub struct Step<'s> {
+    /// End tags written first.
+    pub close: u8,
+    /// What is written then.
+    pub op: Op,
+    /// The element's namespace (unused by [`Op::Close`] and [`Op::Text`]).
+    pub ns: &'s str,
+    /// The element's local name; the text of [`Op::Text`].
+    pub local: &'s str,
+    /// The element's attributes.
+    pub attrs: &'s [Attr<'s, 's>],
+}
+
+impl<'s> Step<'s> {
+    const fn op(op: Op, ns: &'s str, local: &'s str, attrs: &'s [Attr<'s, 's>]) -> Self {
+        Self {
+            close: 0,
+            op,
+            ns,
+            local,
+            attrs,
+        }
+    }
+    /// Starts `{ns}local` with `attrs`.
+    #[must_use]
+    pub const fn start(ns: &'s str, local: &'s str, attrs: &'s [Attr<'s, 's>]) -> Self {
+        Self::op(Op::Start, ns, local, attrs)
+    }
+    /// Starts `{ns}local` with `attrs` as an apex.
+    #[must_use]
+    pub const fn apex(ns: &'s str, local: &'s str, attrs: &'s [Attr<'s, 's>]) -> Self {
+        Self::op(Op::Apex, ns, local, attrs)
+    }
+    /// Writes the empty element `{ns}local` with `attrs`.
+    #[must_use]
+    pub const fn empty(ns: &'s str, local: &'s str, attrs: &'s [Attr<'s, 's>]) -> Self {
+        Self::op(Op::Empty, ns, local, attrs)
+    }
+    /// Writes `text`.
+    #[must_use]
+    pub const fn text(text: &'s str) -> Self {
+        Self::op(Op::Text, "", text, &[])
+    }
+    /// Only `n` end tags.
+    #[must_use]
+    pub const fn close(n: u8) -> Self {
+        Self::op(Op::Close, "", "", &[]).after(n)
+    }
+    /// This step after `n` end tags.
+    #[must_use]
+    pub const fn after(mut self, n: u8) -> Self {
+        self.close = n;
+        self
+    }
+}
+
 /// A [`ByteSource`] that may be unsized, behind a reference that can become `&mut dyn`.
-struct Unsized<'a, B: ?Sized>(&'a mut B);
+pub(crate) struct Unsized<'a, B: ?Sized>(pub(crate) &'a mut B);
 
 impl<B: ByteSource + ?Sized> ByteSource for Unsized<'_, B> {
     fn fill(&mut self, out: &mut [u8]) -> Result<usize> {
@@ -649,6 +724,27 @@ impl<'s, H: Hasher> WriterRef<'_, 's, H> {
             frames: self.frames,
         };
         self.state.leaf(self.sink, stacks, name, attrs, text)
+    }
+
+    /// Writes `steps` in order (see [`Step`]).
+    ///
+    /// # Errors
+    /// As the calls the steps stand for.
+    pub fn steps(&mut self, steps: &[Step<'s>]) -> Result<()> {
+        for step in steps {
+            for _ in 0..step.close {
+                self.end()?;
+            }
+            let name = Name::new(step.ns, step.local);
+            match step.op {
+                Op::Close => {}
+                Op::Start => self.start(name, step.attrs)?,
+                Op::Apex => self.start_apex(name, step.attrs)?,
+                Op::Empty => self.empty(name, step.attrs)?,
+                Op::Text => self.text(step.local)?,
+            }
+        }
+        Ok(())
     }
 
     /// As [`Writer::empty`].
