@@ -39,7 +39,9 @@ use crate::xml::dsig::{self, Encrypted, SignatureFields, SignaturePaths, SignedP
 use crate::xml::ns;
 use crate::xml::path::{self, Each, Field, Step};
 use crate::xml::reader::{Event, Limits, Reader};
-use crate::xml::writer::{Attr, CountingSink, Name, Sink, SliceSink, Writer, WriterRef};
+use crate::xml::writer::{
+    Attr, CountingSink, Name, Sink, SliceSink, Step as WStep, Writer, WriterRef,
+};
 use rand_core::TryCryptoRng;
 
 /// The PlayReady header namespace of `WRMHEADER`.
@@ -315,47 +317,24 @@ fn write_envelope<'p, H: Hasher>(
     sign: &mut dyn FnMut(&[u8; 32]) -> Result<[u8; 64]>,
     new_hasher: &dyn Fn() -> H,
 ) -> Result<()> {
-    let p = |local| Name::new(ns::PROTOCOLS, local);
     dsig::write_challenge_opening(w, "AcquireLicense")?;
 
     w.begin_digest_with(new_hasher())?;
-    w.start_apex(
-        p("LA"),
-        &[
-            Attr::new("Id", dsig::SIGNED_ID),
-            Attr::xml("space", "preserve"),
-        ],
-    )?;
-    w.leaf(p("Version"), &[], "1")?;
-    w.start(p("ContentHeader"), &[])?;
-    w.start(
-        Name::new(NS_WRMHEADER, "WRMHEADER"),
-        &[Attr::new("version", WRMHEADER_VERSION)],
-    )?;
-    let h = |local| Name::new(NS_WRMHEADER, local);
-    w.start(h("DATA"), &[])?;
-    w.start(h("PROTECTINFO"), &[])?;
-    w.start(h("KIDS"), &[])?;
+    w.steps(&LA_HEADER)?;
     for kid in params.kids {
         let mut b64 = [0u8; crate::ids::BASE64_LEN];
         let value = kid.write_base64(&mut b64);
         w.empty(h("KID"), &[Attr::new("VALUE", value)])?;
     }
-    for _ in 0..5 {
-        w.end()?;
-    }
-    w.start(p("CLIENTINFO"), &[])?;
-    w.leaf(p("CLIENTVERSION"), &[], params.client_version)?;
-    w.end()?;
-    w.start(p("LicenseNonce"), &[])?;
+    // KIDS, PROTECTINFO, DATA, WRMHEADER, ContentHeader.
+    w.steps(&[pr("CLIENTINFO").after(5), pr("CLIENTVERSION")])?;
+    w.text(params.client_version)?;
+    w.steps(&[pr("LicenseNonce").after(2)])?;
     w.base64(nonce.iter().copied())?;
-    w.end()?;
+    w.steps(&[pr("ClientTime").after(1)])?;
     let mut digits = [0u8; 20];
-    w.leaf(
-        p("ClientTime"),
-        &[],
-        decimal(params.client_time, &mut digits)?,
-    )?;
+    w.text(decimal(params.client_time, &mut digits)?)?;
+    w.end()?;
     let iv = encrypted.iv.iter().copied();
     let (mut real, mut zeros);
     let data: &mut dyn Iterator<Item = u8> = match ciphertext {
@@ -373,11 +352,39 @@ fn write_envelope<'p, H: Hasher>(
     let digest = w.end_digest()?;
     dsig::write_signature(w, new_hasher(), &digest, signing_public_key, sign)?;
     // Challenge, challenge, AcquireLicense, Body, Envelope.
-    for _ in 0..5 {
-        w.end()?;
-    }
-    Ok(())
+    w.steps(&[WStep::close(5)])
 }
+
+const fn pr(local: &'static str) -> WStep<'static> {
+    WStep::start(ns::PROTOCOLS, local, &[])
+}
+
+const fn h(local: &'static str) -> Name<'static> {
+    Name::new(NS_WRMHEADER, local)
+}
+
+/// `LA` up to `KIDS`.
+static LA_HEADER: [WStep<'static>; 8] = [
+    WStep::apex(
+        ns::PROTOCOLS,
+        "LA",
+        &[
+            Attr::new("Id", dsig::SIGNED_ID),
+            Attr::xml("space", "preserve"),
+        ],
+    ),
+    pr("Version"),
+    WStep::text("1"),
+    pr("ContentHeader").after(1),
+    WStep::start(
+        NS_WRMHEADER,
+        "WRMHEADER",
+        &[Attr::new("version", WRMHEADER_VERSION)],
+    ),
+    WStep::start(NS_WRMHEADER, "DATA", &[]),
+    WStep::start(NS_WRMHEADER, "PROTECTINFO", &[]),
+    WStep::start(NS_WRMHEADER, "KIDS", &[]),
+];
 
 /// `(value / 10, value % 10)` by long division in 16-bit steps, with 32-bit divisions only: a
 /// 64-bit division links compiler-builtins' `u64_div_rem` (780 bytes of `fp_all`, M4F "z").

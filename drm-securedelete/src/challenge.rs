@@ -26,7 +26,7 @@ use drm_core::secret::Secret32;
 use drm_core::xml::dsig;
 use drm_core::xml::ns;
 use drm_core::xml::writer::{
-    Attr, ByteSource, CountingSink, Name, Sink, SliceSink, Writer, WriterRef,
+    Attr, ByteSource, CountingSink, Sink, SliceSink, Step, Writer, WriterRef,
 };
 use drm_core::{Kid, SessionId};
 use zeroize::Zeroize;
@@ -225,15 +225,26 @@ fn write_end<I: DeviceIdentity, H: Hasher>(
     identity: &I,
 ) -> Result<()> {
     dsig::write_signature_end(w, signature, &identity.signing_public_key())?;
-    for _ in 0..5 {
-        w.end()?; // Challenge, challenge, ProcessDeleteLicenseData, Body, Envelope
-    }
+    // Challenge, challenge, ProcessDeleteLicenseData, Body, Envelope.
+    w.steps(&[Step::close(5)])?;
     Ok(())
 }
 
-const fn p(local: &'static str) -> Name<'static> {
-    Name::new(ns::PROTOCOLS, local)
+const fn p(local: &'static str) -> Step<'static> {
+    Step::start(ns::PROTOCOLS, local, &[])
 }
+
+/// `DeleteLicenseData` up to `SessionID`.
+static SIGNED_HEADER: [Step<'static>; 4] = [
+    Step::apex(
+        ns::PROTOCOLS,
+        "DeleteLicenseData",
+        &[Attr::new("Id", dsig::SIGNED_ID)],
+    ),
+    p("Version"),
+    Step::text("1"),
+    p("SessionID").after(1),
+];
 
 /// The document up to the end of `SignedInfo`; the digest of `SignedInfo`, to sign.
 #[inline(never)]
@@ -248,14 +259,11 @@ fn write_signed_part<I: DeviceIdentity, V: Values>(
     // The signed element, hashed as it is written.
     let crypto = request.identity.crypto();
     w.begin_digest_with(crypto.sha().hasher())?;
-    w.start_apex(p("DeleteLicenseData"), &[Attr::new("Id", dsig::SIGNED_ID)])?;
-    w.leaf(p("Version"), &[], "1")?;
-    w.start(p("SessionID"), &[])?;
+    w.steps(&SIGNED_HEADER)?;
     w.base64(request.session.to_bytes())?;
-    w.end()?;
-    w.start(p("KIDS"), &[])?;
+    w.steps(&[p("KIDS").after(1)])?;
     for kid in request.kids {
-        w.start(p("KID"), &[])?;
+        w.steps(&[p("KID")])?;
         w.base64(kid.to_bytes())?;
         w.end()?;
     }

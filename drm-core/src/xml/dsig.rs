@@ -208,8 +208,10 @@ pub fn write_challenge_opening<'s, H: Hasher>(
     )?;
     w.start(Name::prefixed("soap", ns::SOAP, "Body"), &[])?;
     w.start(Name::new(ns::PROTOCOLS, operation), &[])?;
-    w.start(Name::new(ns::PROTOCOLS, "challenge"), &[])?;
-    w.start(Name::new(ns::MESSAGES, "Challenge"), &[])
+    w.steps(&[
+        Step::start(ns::PROTOCOLS, "challenge", &[]),
+        Step::start(ns::MESSAGES, "Challenge", &[]),
+    ])
 }
 
 /// The same as [`write_signed_info`], `sign`, then [`write_signature_end`]. A caller short of
