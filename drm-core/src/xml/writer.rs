@@ -923,15 +923,13 @@ impl<H: Hasher> State<H> {
         self.emit(sink, b"<")?;
         self.qname(sink, name)?;
         for (p, u) in decls.iter() {
-            if p.is_empty() {
-                self.emit(sink, b" xmlns=\"")?;
+            // ` xmlns="u"` or ` xmlns:p="u"`, written as an attribute is.
+            let decl = if p.is_empty() {
+                Name::new("", "xmlns")
             } else {
-                self.emit(sink, b" xmlns:")?;
-                self.emit(sink, p.as_bytes())?;
-                self.emit(sink, b"=\"")?;
-            }
-            self.escaped(sink, u, true)?;
-            self.emit(sink, b"\"")?;
+                Name::prefixed("xmlns", "", p)
+            };
+            self.attribute(sink, decl, u)?;
         }
         // Attributes in canonical order: by (namespace URI, local name); selection without a
         // scratch array.
@@ -943,11 +941,7 @@ impl<H: Hasher> State<H> {
                 .min_by(|a, b| (a.name.ns, a.name.local).cmp(&(b.name.ns, b.name.local)))
                 .ok_or(Error::LogicBug)?;
             last = Some((next.name.ns, next.name.local));
-            self.emit(sink, b" ")?;
-            self.qname(sink, next.name)?;
-            self.emit(sink, b"=\"")?;
-            self.escaped(sink, next.value, true)?;
-            self.emit(sink, b"\"")?;
+            self.attribute(sink, next.name, next.value)?;
         }
         self.emit(sink, b">")?;
 
@@ -963,6 +957,15 @@ impl<H: Hasher> State<H> {
             self.in_apex = true;
         }
         Ok(())
+    }
+
+    /// ` name="value"`, the value escaped.
+    fn attribute(&mut self, sink: &mut dyn Sink, name: Name<'_>, value: &str) -> Result<()> {
+        self.emit(sink, b" ")?;
+        self.qname(sink, name)?;
+        self.emit(sink, b"=\"")?;
+        self.escaped(sink, value, true)?;
+        self.emit(sink, b"\"")
     }
 
     fn qname(&mut self, sink: &mut dyn Sink, name: Name<'_>) -> Result<()> {
