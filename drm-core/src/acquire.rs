@@ -140,15 +140,13 @@ pub struct PendingAcquisition {
 pub fn challenge_sizes(params: &ChallengeParams<'_>, chain_len: usize) -> Result<ChallengeSizes> {
     check_params(&DEFAULT, params)?;
     let mut count = CountingSink::new();
-    {
-        let mut counter = Writer::new(&mut count as &mut dyn Sink);
+    write_document::<Sha256>(&mut count, &mut |w| {
         write_plaintext(
-            &mut counter.view(),
+            w,
             &mut core::iter::repeat_n(0u8, chain_len),
             params.features,
-        )?;
-        finished(&counter)?;
-    }
+        )
+    })?;
     let plaintext = count.len();
     let work = dsig::padded_len(plaintext);
     let encrypted = Encrypted {
@@ -157,10 +155,9 @@ pub fn challenge_sizes(params: &ChallengeParams<'_>, chain_len: usize) -> Result
         len: work,
     };
     let mut count = CountingSink::new();
-    {
-        let mut counter = Writer::new(&mut count as &mut dyn Sink);
+    write_document(&mut count, &mut |w| {
         write_envelope(
-            &mut counter.view(),
+            w,
             params,
             &[0; 16],
             &encrypted,
@@ -168,9 +165,8 @@ pub fn challenge_sizes(params: &ChallengeParams<'_>, chain_len: usize) -> Result
             &[0; 64],
             &mut |_| Ok([0; 64]),
             &Sha256::new,
-        )?;
-        finished(&counter)?;
-    }
+        )
+    })?;
     Ok(ChallengeSizes {
         work,
         challenge: count.len(),
@@ -224,32 +220,43 @@ where
     rng.try_fill_bytes(&mut nonce).map_err(|_| Error::Rng)?;
 
     let mut plain_sink = SliceSink::new(work);
-    {
-        let mut plain = Writer::new(&mut plain_sink as &mut dyn Sink);
+    write_document::<Sha256>(&mut plain_sink, &mut |w| {
         write_plaintext(
-            &mut plain.view(),
+            w,
             &mut identity.certificate_chain().iter().copied(),
             params.features,
-        )?;
-        finished(&plain)?;
-    }
+        )
+    })?;
     let plaintext_len = plain_sink.len();
     let encrypted = dsig::encrypt_in_place(crypto, work, plaintext_len, params.server_key, rng)?;
     let ciphertext = work.get(..encrypted.len).ok_or(Error::LogicBug)?;
 
-    let mut w = Writer::new(sink);
-    write_envelope(
-        &mut w.view(),
-        params,
-        &nonce,
-        &encrypted,
-        Some(ciphertext),
-        &identity.signing_public_key(),
-        &mut |digest| identity.sign_digest(digest),
-        &|| crypto.sha().hasher(),
-    )?;
-    finished(&w)?;
+    write_document(sink, &mut |w| {
+        write_envelope(
+            w,
+            params,
+            &nonce,
+            &encrypted,
+            Some(ciphertext),
+            &identity.signing_public_key(),
+            &mut |digest| identity.sign_digest(digest),
+            &|| crypto.sha().hasher(),
+        )
+    })?;
     Ok(PendingAcquisition { nonce })
+}
+
+/// Runs `write` on a fresh writer over `sink` and checks that the document is complete: one
+/// copy for the four documents of an acquisition (the plaintext and the envelope, each counted
+/// and written), the writer built in this frame instead of each caller's.
+#[inline(never)]
+fn write_document<'s, H: Hasher>(
+    sink: &mut dyn Sink,
+    write: &mut dyn FnMut(&mut WriterRef<'_, 's, H>) -> Result<()>,
+) -> Result<()> {
+    let mut w = Writer::<'s, &mut dyn Sink, 16, 24, H>::new(sink);
+    write(&mut w.view())?;
+    finished(&w)
 }
 
 /// [`Writer::finish`]'s check without moving the writer: a move copies the whole writer (its
