@@ -39,7 +39,9 @@ use crate::xml::dsig::{self, Encrypted, SignatureFields, SignaturePaths, SignedP
 use crate::xml::ns;
 use crate::xml::path::{self, Each, Field, Step};
 use crate::xml::reader::{Event, Limits, Reader};
-use crate::xml::writer::{Attr, CountingSink, Name, Sink, SliceSink, Writer};
+use crate::xml::writer::{
+    Attr, CountingSink, Name, Sink, SliceSink, Step as WStep, Writer, WriterRef,
+};
 use rand_core::TryCryptoRng;
 
 /// The PlayReady header namespace of `WRMHEADER`.
@@ -138,15 +140,13 @@ pub struct PendingAcquisition {
 pub fn challenge_sizes(params: &ChallengeParams<'_>, chain_len: usize) -> Result<ChallengeSizes> {
     check_params(&DEFAULT, params)?;
     let mut count = CountingSink::new();
-    {
-        let mut counter = Writer::new(&mut count as &mut dyn Sink);
+    write_document::<Sha256>(&mut count, &mut |w| {
         write_plaintext(
-            &mut counter,
+            w,
             &mut core::iter::repeat_n(0u8, chain_len),
             params.features,
-        )?;
-        finished(&counter)?;
-    }
+        )
+    })?;
     let plaintext = count.len();
     let work = dsig::padded_len(plaintext);
     let encrypted = Encrypted {
@@ -155,10 +155,9 @@ pub fn challenge_sizes(params: &ChallengeParams<'_>, chain_len: usize) -> Result
         len: work,
     };
     let mut count = CountingSink::new();
-    {
-        let mut counter = Writer::new(&mut count as &mut dyn Sink);
+    write_document(&mut count, &mut |w| {
         write_envelope(
-            &mut counter,
+            w,
             params,
             &[0; 16],
             &encrypted,
@@ -166,9 +165,8 @@ pub fn challenge_sizes(params: &ChallengeParams<'_>, chain_len: usize) -> Result
             &[0; 64],
             &mut |_| Ok([0; 64]),
             &Sha256::new,
-        )?;
-        finished(&counter)?;
-    }
+        )
+    })?;
     Ok(ChallengeSizes {
         work,
         challenge: count.len(),
@@ -222,32 +220,43 @@ where
     rng.try_fill_bytes(&mut nonce).map_err(|_| Error::Rng)?;
 
     let mut plain_sink = SliceSink::new(work);
-    {
-        let mut plain = Writer::new(&mut plain_sink as &mut dyn Sink);
+    write_document::<Sha256>(&mut plain_sink, &mut |w| {
         write_plaintext(
-            &mut plain,
+            w,
             &mut identity.certificate_chain().iter().copied(),
             params.features,
-        )?;
-        finished(&plain)?;
-    }
+        )
+    })?;
     let plaintext_len = plain_sink.len();
     let encrypted = dsig::encrypt_in_place(crypto, work, plaintext_len, params.server_key, rng)?;
     let ciphertext = work.get(..encrypted.len).ok_or(Error::LogicBug)?;
 
-    let mut w = Writer::new(sink);
-    write_envelope(
-        &mut w,
-        params,
-        &nonce,
-        &encrypted,
-        Some(ciphertext),
-        &identity.signing_public_key(),
-        &mut |digest| identity.sign_digest(digest),
-        &|| crypto.sha().hasher(),
-    )?;
-    finished(&w)?;
+    write_document(sink, &mut |w| {
+        write_envelope(
+            w,
+            params,
+            &nonce,
+            &encrypted,
+            Some(ciphertext),
+            &identity.signing_public_key(),
+            &mut |digest| identity.sign_digest(digest),
+            &|| crypto.sha().hasher(),
+        )
+    })?;
     Ok(PendingAcquisition { nonce })
+}
+
+/// Runs `write` on a fresh writer over `sink` and checks that the document is complete: one
+/// copy for the four documents of an acquisition (the plaintext and the envelope, each counted
+/// and written), the writer built in this frame instead of each caller's.
+#[inline(never)]
+fn write_document<'s, H: Hasher>(
+    sink: &mut dyn Sink,
+    write: &mut dyn FnMut(&mut WriterRef<'_, 's, H>) -> Result<()>,
+) -> Result<()> {
+    let mut w = Writer::<'s, &mut dyn Sink, 16, 24, H>::new(sink);
+    write(&mut w.view())?;
+    finished(&w)
 }
 
 /// [`Writer::finish`]'s check without moving the writer: a move copies the whole writer (its
@@ -281,7 +290,7 @@ fn check_params<X: Crypto>(crypto: &X, params: &ChallengeParams<'_>) -> Result<(
 /// The writing functions of the challenge take a `Writer<&mut dyn Sink>` and byte iterators as
 /// `&mut dyn Iterator`: the counting pass and the writing pass share one compiled copy of them.
 fn write_plaintext(
-    w: &mut Writer<'static, &mut dyn Sink>,
+    w: &mut WriterRef<'_, 'static>,
     chain: &mut dyn Iterator<Item = u8>,
     features: Features,
 ) -> Result<()> {
@@ -306,7 +315,7 @@ fn write_plaintext(
 /// The whole challenge. `ciphertext` is `None` when only counting (zeros of the same length).
 #[allow(clippy::too_many_arguments)]
 fn write_envelope<'p, H: Hasher>(
-    w: &mut Writer<'p, &mut dyn Sink, 16, 24, H>,
+    w: &mut WriterRef<'_, 'p, H>,
     params: &ChallengeParams<'p>,
     nonce: &[u8; 16],
     encrypted: &Encrypted,
@@ -315,47 +324,24 @@ fn write_envelope<'p, H: Hasher>(
     sign: &mut dyn FnMut(&[u8; 32]) -> Result<[u8; 64]>,
     new_hasher: &dyn Fn() -> H,
 ) -> Result<()> {
-    let p = |local| Name::new(ns::PROTOCOLS, local);
     dsig::write_challenge_opening(w, "AcquireLicense")?;
 
     w.begin_digest_with(new_hasher())?;
-    w.start_apex(
-        p("LA"),
-        &[
-            Attr::new("Id", dsig::SIGNED_ID),
-            Attr::xml("space", "preserve"),
-        ],
-    )?;
-    w.leaf(p("Version"), &[], "1")?;
-    w.start(p("ContentHeader"), &[])?;
-    w.start(
-        Name::new(NS_WRMHEADER, "WRMHEADER"),
-        &[Attr::new("version", WRMHEADER_VERSION)],
-    )?;
-    let h = |local| Name::new(NS_WRMHEADER, local);
-    w.start(h("DATA"), &[])?;
-    w.start(h("PROTECTINFO"), &[])?;
-    w.start(h("KIDS"), &[])?;
+    w.steps(&LA_HEADER)?;
     for kid in params.kids {
         let mut b64 = [0u8; crate::ids::BASE64_LEN];
         let value = kid.write_base64(&mut b64);
         w.empty(h("KID"), &[Attr::new("VALUE", value)])?;
     }
-    for _ in 0..5 {
-        w.end()?;
-    }
-    w.start(p("CLIENTINFO"), &[])?;
-    w.leaf(p("CLIENTVERSION"), &[], params.client_version)?;
-    w.end()?;
-    w.start(p("LicenseNonce"), &[])?;
+    // KIDS, PROTECTINFO, DATA, WRMHEADER, ContentHeader.
+    w.steps(&[pr("CLIENTINFO").after(5), pr("CLIENTVERSION")])?;
+    w.text(params.client_version)?;
+    w.steps(&[pr("LicenseNonce").after(2)])?;
     w.base64(nonce.iter().copied())?;
-    w.end()?;
+    w.steps(&[pr("ClientTime").after(1)])?;
     let mut digits = [0u8; 20];
-    w.leaf(
-        p("ClientTime"),
-        &[],
-        decimal(params.client_time, &mut digits)?,
-    )?;
+    w.text(decimal(params.client_time, &mut digits)?)?;
+    w.end()?;
     let iv = encrypted.iv.iter().copied();
     let (mut real, mut zeros);
     let data: &mut dyn Iterator<Item = u8> = match ciphertext {
@@ -373,11 +359,39 @@ fn write_envelope<'p, H: Hasher>(
     let digest = w.end_digest()?;
     dsig::write_signature(w, new_hasher(), &digest, signing_public_key, sign)?;
     // Challenge, challenge, AcquireLicense, Body, Envelope.
-    for _ in 0..5 {
-        w.end()?;
-    }
-    Ok(())
+    w.steps(&[WStep::close(5)])
 }
+
+const fn pr(local: &'static str) -> WStep<'static> {
+    WStep::start(ns::PROTOCOLS, local, &[])
+}
+
+const fn h(local: &'static str) -> Name<'static> {
+    Name::new(NS_WRMHEADER, local)
+}
+
+/// `LA` up to `KIDS`.
+static LA_HEADER: [WStep<'static>; 8] = [
+    WStep::apex(
+        ns::PROTOCOLS,
+        "LA",
+        &[
+            Attr::new("Id", dsig::SIGNED_ID),
+            Attr::xml("space", "preserve"),
+        ],
+    ),
+    pr("Version"),
+    WStep::text("1"),
+    pr("ContentHeader").after(1),
+    WStep::start(
+        NS_WRMHEADER,
+        "WRMHEADER",
+        &[Attr::new("version", WRMHEADER_VERSION)],
+    ),
+    WStep::start(NS_WRMHEADER, "DATA", &[]),
+    WStep::start(NS_WRMHEADER, "PROTECTINFO", &[]),
+    WStep::start(NS_WRMHEADER, "KIDS", &[]),
+];
 
 /// `(value / 10, value % 10)` by long division in 16-bit steps, with 32-bit divisions only: a
 /// 64-bit division links compiler-builtins' `u64_div_rem` (780 bytes of `fp_all`, M4F "z").

@@ -25,7 +25,9 @@ use drm_core::platform::{DeviceIdentity, TryCryptoRng};
 use drm_core::secret::Secret32;
 use drm_core::xml::dsig;
 use drm_core::xml::ns;
-use drm_core::xml::writer::{Attr, ByteSource, CountingSink, Name, Sink, SliceSink, Writer};
+use drm_core::xml::writer::{
+    Attr, ByteSource, CountingSink, Sink, SliceSink, Step, Writer, WriterRef,
+};
 use drm_core::{Kid, SessionId};
 use zeroize::Zeroize;
 
@@ -55,10 +57,10 @@ trait Values {
     ) -> Result<(Secret32, [u8; 128])>;
     /// Writes `EncryptedData` with `wrapped` and `IV ‖ ciphertext`: `chain` in the `Data` shape
     /// encrypted with `point`.
-    fn write_data<S: Sink, X: Crypto>(
+    fn write_data<X: Crypto>(
         &self,
         crypto: &X,
-        w: &mut ChallengeWriter<'_, S, HasherOf<X>>,
+        w: &mut WriterRef<'_, '_, HasherOf<X>>,
         wrapped: &[u8; 128],
         point: &Secret32,
         chain: &[u8],
@@ -78,10 +80,10 @@ impl Values for Placeholder {
         Ok((Secret32::from_bytes([0; 32]), [0; 128]))
     }
     /// Zeros of the length of the real data (nothing encrypted: only the length counts).
-    fn write_data<S: Sink, X: Crypto>(
+    fn write_data<X: Crypto>(
         &self,
         _: &X,
-        w: &mut ChallengeWriter<'_, S, HasherOf<X>>,
+        w: &mut WriterRef<'_, '_, HasherOf<X>>,
         wrapped: &[u8; 128],
         _: &Secret32,
         chain: &[u8],
@@ -114,10 +116,10 @@ impl<R: TryCryptoRng + ?Sized> Values for Real<'_, R> {
     ) -> Result<(Secret32, [u8; 128])> {
         Ok(crypto.elgamal_encrypt_random_point(server_key, self.0)?)
     }
-    fn write_data<S: Sink, X: Crypto>(
+    fn write_data<X: Crypto>(
         &self,
         crypto: &X,
-        w: &mut ChallengeWriter<'_, S, HasherOf<X>>,
+        w: &mut WriterRef<'_, '_, HasherOf<X>>,
         wrapped: &[u8; 128],
         point: &Secret32,
         chain: &[u8],
@@ -205,9 +207,9 @@ fn write_document<S: Sink, I: DeviceIdentity, V: Values>(
     // the signature.
     {
         let mut w = ChallengeWriter::<_, HasherOf<I::Crypto>>::new(&mut sink);
-        let info_digest = write_signed_part(&mut w, request, point, values)?;
+        let info_digest = write_signed_part(&mut w.view(), request, point, values)?;
         let signature = values.sign(request.identity, &info_digest)?;
-        write_end(&mut w, &signature, request.identity)?;
+        write_end(&mut w.view(), &signature, request.identity)?;
         if !w.is_finished() {
             return Err(Error::logic());
         }
@@ -217,26 +219,37 @@ fn write_document<S: Sink, I: DeviceIdentity, V: Values>(
 
 /// The rest of the document after `SignedInfo`, in a frame of its own (see [`write_document`]).
 #[inline(never)]
-fn write_end<S: Sink, I: DeviceIdentity, H: Hasher>(
-    w: &mut ChallengeWriter<'_, S, H>,
+fn write_end<I: DeviceIdentity, H: Hasher>(
+    w: &mut WriterRef<'_, '_, H>,
     signature: &[u8; 64],
     identity: &I,
 ) -> Result<()> {
     dsig::write_signature_end(w, signature, &identity.signing_public_key())?;
-    for _ in 0..5 {
-        w.end()?; // Challenge, challenge, ProcessDeleteLicenseData, Body, Envelope
-    }
+    // Challenge, challenge, ProcessDeleteLicenseData, Body, Envelope.
+    w.steps(&[Step::close(5)])?;
     Ok(())
 }
 
-const fn p(local: &'static str) -> Name<'static> {
-    Name::new(ns::PROTOCOLS, local)
+const fn p(local: &'static str) -> Step<'static> {
+    Step::start(ns::PROTOCOLS, local, &[])
 }
+
+/// `DeleteLicenseData` up to `SessionID`.
+static SIGNED_HEADER: [Step<'static>; 4] = [
+    Step::apex(
+        ns::PROTOCOLS,
+        "DeleteLicenseData",
+        &[Attr::new("Id", dsig::SIGNED_ID)],
+    ),
+    p("Version"),
+    Step::text("1"),
+    p("SessionID").after(1),
+];
 
 /// The document up to the end of `SignedInfo`; the digest of `SignedInfo`, to sign.
 #[inline(never)]
-fn write_signed_part<S: Sink, I: DeviceIdentity, V: Values>(
-    w: &mut ChallengeWriter<'_, S, HasherOf<I::Crypto>>,
+fn write_signed_part<I: DeviceIdentity, V: Values>(
+    w: &mut WriterRef<'_, 'static, HasherOf<I::Crypto>>,
     request: &Request<'_, I>,
     (point, wrapped): &(Secret32, [u8; 128]),
     values: &V,
@@ -246,14 +259,11 @@ fn write_signed_part<S: Sink, I: DeviceIdentity, V: Values>(
     // The signed element, hashed as it is written.
     let crypto = request.identity.crypto();
     w.begin_digest_with(crypto.sha().hasher())?;
-    w.start_apex(p("DeleteLicenseData"), &[Attr::new("Id", dsig::SIGNED_ID)])?;
-    w.leaf(p("Version"), &[], "1")?;
-    w.start(p("SessionID"), &[])?;
+    w.steps(&SIGNED_HEADER)?;
     w.base64(request.session.to_bytes())?;
-    w.end()?;
-    w.start(p("KIDS"), &[])?;
+    w.steps(&[p("KIDS").after(1)])?;
     for kid in request.kids {
-        w.start(p("KID"), &[])?;
+        w.steps(&[p("KID")])?;
         w.base64(kid.to_bytes())?;
         w.end()?;
     }

@@ -268,16 +268,16 @@ struct Stacks<'a, 's> {
 }
 
 impl<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher> Writer<'s, S, NS, DEPTH, H> {
-    /// The state, the sink and the stacks, borrowed apart for `State`'s methods.
-    fn parts(&mut self) -> (&mut State<H>, &mut S, Stacks<'_, 's>) {
-        (
-            &mut self.state,
-            &mut self.sink,
-            Stacks {
-                bindings: &mut self.bindings,
-                frames: &mut self.stack,
-            },
-        )
+    /// The writer seen through `&mut dyn Sink` and slices: code that takes a [`WriterRef`] is
+    /// compiled once for every sink and bound (a counting pass and a writing pass, or two
+    /// documents with other bounds, share it).
+    pub fn view(&mut self) -> WriterRef<'_, 's, H> {
+        WriterRef {
+            state: &mut self.state,
+            sink: &mut self.sink,
+            bindings: &mut self.bindings,
+            frames: &mut self.stack,
+        }
     }
 
     /// A writer at the start of a document.
@@ -321,7 +321,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher> Writer<'s, S, 
     /// which spares a copy of the writer that moving it into `finish` can cost on the stack.
     #[must_use]
     pub fn is_finished(&self) -> bool {
-        self.state.depth == 0 && self.state.digest.is_none()
+        self.state.is_finished()
     }
 
     /// Ends the document and gives the sink back.
@@ -340,13 +340,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher> Writer<'s, S, 
     /// # Errors
     /// [`Error::InvalidArgument`] if anything was written before; the sink's error.
     pub fn declaration(&mut self) -> Result<()> {
-        if !self.sink.is_empty() || self.state.digest.is_some() {
-            return Err(Error::InvalidArgument);
-        }
-        self.state.emit(
-            &mut self.sink,
-            b"<?xml version=\"1.0\" encoding=\"utf-8\"?>",
-        )
+        self.view().declaration()
     }
 
     /// Starts hashing every byte written from now on with a fresh `H` (SHA-256).
@@ -366,11 +360,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher> Writer<'s, S, 
     /// # Errors
     /// [`Error::InvalidArgument`] if a digest is already running.
     pub fn begin_digest_with(&mut self, hasher: H) -> Result<()> {
-        if self.state.digest.is_some() {
-            return Err(Error::InvalidArgument);
-        }
-        self.state.digest = Some(hasher);
-        Ok(())
+        self.view().begin_digest_with(hasher)
     }
 
     /// Stops hashing; the SHA-256 of the bytes written since [`Self::begin_digest`].
@@ -378,11 +368,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher> Writer<'s, S, 
     /// # Errors
     /// [`Error::InvalidArgument`] if no digest is running.
     pub fn end_digest(&mut self) -> Result<[u8; 32]> {
-        self.state
-            .digest
-            .take()
-            .map(H::finalize)
-            .ok_or(Error::InvalidArgument)
+        self.view().end_digest()
     }
 
     /// Starts an element, canonical relative to the ancestors written by this writer.
@@ -392,8 +378,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher> Writer<'s, S, 
     /// attributes; [`Error::XmlTooDeep`] / [`Error::XmlTooLarge`] when the fixed stacks are
     /// full; the sink's error.
     pub fn start(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>]) -> Result<()> {
-        let (state, sink, stacks) = self.parts();
-        state.open(sink, stacks, name, attrs, &[], false)
+        self.view().start(name, attrs)
     }
 
     /// Starts an element written as the apex of an exclusive canonicalisation: every namespace it
@@ -404,8 +389,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher> Writer<'s, S, 
     /// element in no namespace under a default namespace (it would need `xmlns=""`, which its
     /// canonical form leaves out).
     pub fn start_apex(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>]) -> Result<()> {
-        let (state, sink, stacks) = self.parts();
-        state.open(sink, stacks, name, attrs, &[], true)
+        self.view().start_apex(name, attrs)
     }
 
     /// Starts an element that also declares `extra` namespaces it does not use itself (the SOAP
@@ -420,8 +404,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher> Writer<'s, S, 
         attrs: &[Attr<'s, '_>],
         extra: &[NsDecl<'s>],
     ) -> Result<()> {
-        let (state, sink, stacks) = self.parts();
-        state.open(sink, stacks, name, attrs, extra, false)
+        self.view().start_declaring(name, attrs, extra)
     }
 
     /// Writes text content (escaped).
@@ -430,7 +413,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher> Writer<'s, S, 
     /// [`Error::InvalidArgument`] outside an element or for a character XML does not allow; the
     /// sink's error.
     pub fn text(&mut self, text: &str) -> Result<()> {
-        self.state.text(&mut self.sink, text)
+        self.view().text(text)
     }
 
     /// Writes the base64 (RFC 4648 §4, with padding) of `data` as text, in pieces, without a
@@ -439,7 +422,7 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher> Writer<'s, S, 
     /// # Errors
     /// [`Error::InvalidArgument`] outside an element; the sink's error.
     pub fn base64<I: IntoIterator<Item = u8>>(&mut self, data: I) -> Result<()> {
-        self.base64_from(&mut FromIter(data.into_iter()))
+        self.view().base64(data)
     }
 
     /// [`Self::base64`] of the bytes `source` produces, taken a piece at a time (a producer that
@@ -449,6 +432,255 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher> Writer<'s, S, 
     /// # Errors
     /// As [`Self::base64`]; the source's error.
     pub fn base64_from<B: ByteSource + ?Sized>(&mut self, source: &mut B) -> Result<()> {
+        self.view().base64_from(source)
+    }
+
+    /// Ends the innermost open element.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] if none is open; the sink's error.
+    pub fn end(&mut self) -> Result<()> {
+        self.view().end()
+    }
+
+    /// Writes a whole element holding only `text`.
+    ///
+    /// # Errors
+    /// As [`Self::start`] and [`Self::text`].
+    pub fn leaf(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>], text: &str) -> Result<()> {
+        self.view().leaf(name, attrs, text)
+    }
+
+    /// Writes a whole element with no content (`<x ...></x>`).
+    ///
+    /// # Errors
+    /// As [`Self::start`].
+    pub fn empty(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>]) -> Result<()> {
+        self.view().empty(name, attrs)
+    }
+}
+
+/// What a [`Step`] writes after its end tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// Nothing more.
+    Close,
+    /// A start tag ([`Writer::start`]).
+    Start,
+    /// An apex start tag ([`Writer::start_apex`]).
+    Apex,
+    /// A whole element with no content ([`Writer::empty`]).
+    Empty,
+    /// Text ([`Writer::text`]): the step's `local`.
+    Text,
+}
+
+/// One step of a fixed sequence of elements, written by [`WriterRef::steps`]: first `close`
+/// end tags, then `op` on the element `{ns}local` (no prefix) with `attrs`. A sequence kept as a
+/// table of steps, walked by one loop, takes less flash than the calls it stands for.
+#[derive(Debug, Clone, Copy)]
+pub struct Step<'s> {
+    /// End tags written first.
+    pub close: u8,
+    /// What is written then.
+    pub op: Op,
+    /// The element's namespace (unused by [`Op::Close`] and [`Op::Text`]).
+    pub ns: &'s str,
+    /// The element's local name; the text of [`Op::Text`].
+    pub local: &'s str,
+    /// The element's attributes.
+    pub attrs: &'s [Attr<'s, 's>],
+}
+
+impl<'s> Step<'s> {
+    const fn op(op: Op, ns: &'s str, local: &'s str, attrs: &'s [Attr<'s, 's>]) -> Self {
+        Self {
+            close: 0,
+            op,
+            ns,
+            local,
+            attrs,
+        }
+    }
+    /// Starts `{ns}local` with `attrs`.
+    #[must_use]
+    pub const fn start(ns: &'s str, local: &'s str, attrs: &'s [Attr<'s, 's>]) -> Self {
+        Self::op(Op::Start, ns, local, attrs)
+    }
+    /// Starts `{ns}local` with `attrs` as an apex.
+    #[must_use]
+    pub const fn apex(ns: &'s str, local: &'s str, attrs: &'s [Attr<'s, 's>]) -> Self {
+        Self::op(Op::Apex, ns, local, attrs)
+    }
+    /// Writes the empty element `{ns}local` with `attrs`.
+    #[must_use]
+    pub const fn empty(ns: &'s str, local: &'s str, attrs: &'s [Attr<'s, 's>]) -> Self {
+        Self::op(Op::Empty, ns, local, attrs)
+    }
+    /// Writes `text`.
+    #[must_use]
+    pub const fn text(text: &'s str) -> Self {
+        Self::op(Op::Text, "", text, &[])
+    }
+    /// Only `n` end tags.
+    #[must_use]
+    pub const fn close(n: u8) -> Self {
+        Self::op(Op::Close, "", "", &[]).after(n)
+    }
+    /// This step after `n` end tags.
+    #[must_use]
+    pub const fn after(mut self, n: u8) -> Self {
+        self.close = n;
+        self
+    }
+}
+
+/// A [`ByteSource`] that may be unsized, behind a reference that can become `&mut dyn`.
+pub(crate) struct Unsized<'a, B: ?Sized>(pub(crate) &'a mut B);
+
+impl<B: ByteSource + ?Sized> ByteSource for Unsized<'_, B> {
+    fn fill(&mut self, out: &mut [u8]) -> Result<usize> {
+        self.0.fill(out)
+    }
+}
+
+/// A [`Writer`] borrowed through `&mut dyn Sink`, its stacks as slices ([`Writer::view`]): the
+/// same methods, compiled once whatever the writer's sink and bounds. The XML-signature pieces
+/// and the challenges take one, so a firmware carries one copy of them.
+pub struct WriterRef<'w, 's, H: Hasher = Sha256> {
+    state: &'w mut State<H>,
+    sink: &'w mut dyn Sink,
+    bindings: &'w mut [NsDecl<'s>],
+    frames: &'w mut [Frame<'s>],
+}
+
+impl<'s, H: Hasher> WriterRef<'_, 's, H> {
+    /// Bytes written so far.
+    pub fn len(&self) -> usize {
+        self.sink.len()
+    }
+
+    /// Whether nothing was written yet.
+    pub fn is_empty(&self) -> bool {
+        self.sink.is_empty()
+    }
+
+    /// As [`Writer::is_finished`].
+    #[must_use]
+    pub fn is_finished(&self) -> bool {
+        self.state.is_finished()
+    }
+
+    /// As [`Writer::declaration`].
+    ///
+    /// # Errors
+    /// As [`Writer::declaration`].
+    pub fn declaration(&mut self) -> Result<()> {
+        if !self.sink.is_empty() || self.state.digest.is_some() {
+            return Err(Error::InvalidArgument);
+        }
+        self.state
+            .emit(self.sink, b"<?xml version=\"1.0\" encoding=\"utf-8\"?>")
+    }
+
+    /// As [`Writer::begin_digest`].
+    ///
+    /// # Errors
+    /// As [`Writer::begin_digest`].
+    pub fn begin_digest(&mut self) -> Result<()>
+    where
+        H: Default,
+    {
+        self.begin_digest_with(H::default())
+    }
+
+    /// As [`Writer::begin_digest_with`].
+    ///
+    /// # Errors
+    /// As [`Writer::begin_digest_with`].
+    pub fn begin_digest_with(&mut self, hasher: H) -> Result<()> {
+        if self.state.digest.is_some() {
+            return Err(Error::InvalidArgument);
+        }
+        self.state.digest = Some(hasher);
+        Ok(())
+    }
+
+    /// As [`Writer::end_digest`].
+    ///
+    /// # Errors
+    /// As [`Writer::end_digest`].
+    pub fn end_digest(&mut self) -> Result<[u8; 32]> {
+        self.state
+            .digest
+            .take()
+            .map(H::finalize)
+            .ok_or(Error::InvalidArgument)
+    }
+
+    /// As [`Writer::start`].
+    ///
+    /// # Errors
+    /// As [`Writer::start`].
+    pub fn start(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>]) -> Result<()> {
+        self.start_declaring(name, attrs, &[])
+    }
+
+    /// As [`Writer::start_apex`].
+    ///
+    /// # Errors
+    /// As [`Writer::start_apex`].
+    pub fn start_apex(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>]) -> Result<()> {
+        let stacks = Stacks {
+            bindings: self.bindings,
+            frames: self.frames,
+        };
+        self.state.open(self.sink, stacks, name, attrs, &[], true)
+    }
+
+    /// As [`Writer::start_declaring`].
+    ///
+    /// # Errors
+    /// As [`Writer::start_declaring`].
+    pub fn start_declaring(
+        &mut self,
+        name: Name<'s>,
+        attrs: &[Attr<'s, '_>],
+        extra: &[NsDecl<'s>],
+    ) -> Result<()> {
+        let stacks = Stacks {
+            bindings: self.bindings,
+            frames: self.frames,
+        };
+        self.state
+            .open(self.sink, stacks, name, attrs, extra, false)
+    }
+
+    /// As [`Writer::text`].
+    ///
+    /// # Errors
+    /// As [`Writer::text`].
+    pub fn text(&mut self, text: &str) -> Result<()> {
+        self.state.text(self.sink, text)
+    }
+
+    /// As [`Writer::base64`].
+    ///
+    /// # Errors
+    /// As [`Writer::base64`].
+    pub fn base64<I: IntoIterator<Item = u8>>(&mut self, data: I) -> Result<()> {
+        self.base64_from(&mut FromIter(data.into_iter()))
+    }
+
+    /// As [`Writer::base64_from`].
+    ///
+    /// # Errors
+    /// As [`Writer::base64_from`].
+    pub fn base64_from<B: ByteSource + ?Sized>(&mut self, source: &mut B) -> Result<()> {
+        self.base64_dyn(&mut Unsized(source))
+    }
+
+    fn base64_dyn(&mut self, source: &mut dyn ByteSource) -> Result<()> {
         if self.state.depth == 0 {
             return Err(Error::InvalidArgument);
         }
@@ -466,43 +698,69 @@ impl<'s, S: Sink, const NS: usize, const DEPTH: usize, H: Hasher> Writer<'s, S, 
                 .filter(|&m| m <= chunk.len())
                 .ok_or(Error::LogicBug)?;
             if n == chunk.len() {
-                self.state.base64_chunk(&mut self.sink, &chunk)?;
+                self.state.base64_chunk(self.sink, &chunk)?;
                 n = 0;
             }
         }
         let rest = chunk.get(..n).ok_or(Error::LogicBug)?;
-        self.state.base64_chunk(&mut self.sink, rest)
+        self.state.base64_chunk(self.sink, rest)
     }
 
-    /// Ends the innermost open element.
+    /// As [`Writer::end`].
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] if none is open; the sink's error.
+    /// As [`Writer::end`].
     pub fn end(&mut self) -> Result<()> {
-        self.state.end(&mut self.sink, &self.stack)
+        self.state.end(self.sink, self.frames)
     }
 
-    /// Writes a whole element holding only `text`.
+    /// As [`Writer::leaf`].
     ///
     /// # Errors
-    /// As [`Self::start`] and [`Self::text`].
+    /// As [`Writer::leaf`].
     pub fn leaf(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>], text: &str) -> Result<()> {
-        let (state, sink, stacks) = self.parts();
-        state.leaf(sink, stacks, name, attrs, text)
+        let stacks = Stacks {
+            bindings: self.bindings,
+            frames: self.frames,
+        };
+        self.state.leaf(self.sink, stacks, name, attrs, text)
     }
 
-    /// Writes a whole element with no content (`<x ...></x>`).
+    /// Writes `steps` in order (see [`Step`]).
     ///
     /// # Errors
-    /// As [`Self::start`].
+    /// As the calls the steps stand for.
+    pub fn steps(&mut self, steps: &[Step<'s>]) -> Result<()> {
+        for step in steps {
+            for _ in 0..step.close {
+                self.end()?;
+            }
+            let name = Name::new(step.ns, step.local);
+            match step.op {
+                Op::Close => {}
+                Op::Start => self.start(name, step.attrs)?,
+                Op::Apex => self.start_apex(name, step.attrs)?,
+                Op::Empty => self.empty(name, step.attrs)?,
+                Op::Text => self.text(step.local)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// As [`Writer::empty`].
+    ///
+    /// # Errors
+    /// As [`Writer::empty`].
     pub fn empty(&mut self, name: Name<'s>, attrs: &[Attr<'s, '_>]) -> Result<()> {
-        let (state, sink, stacks) = self.parts();
-        state.open(sink, stacks, name, attrs, &[], false)?;
-        self.state.end(&mut self.sink, &self.stack)
+        self.start(name, attrs)?;
+        self.end()
     }
 }
-
 impl<H: Hasher> State<H> {
+    fn is_finished(&self) -> bool {
+        self.depth == 0 && self.digest.is_none()
+    }
+
     fn emit(&mut self, sink: &mut dyn Sink, bytes: &[u8]) -> Result<()> {
         sink.write(bytes)?;
         if let Some(h) = self.digest.as_mut() {
@@ -665,15 +923,13 @@ impl<H: Hasher> State<H> {
         self.emit(sink, b"<")?;
         self.qname(sink, name)?;
         for (p, u) in decls.iter() {
-            if p.is_empty() {
-                self.emit(sink, b" xmlns=\"")?;
+            // ` xmlns="u"` or ` xmlns:p="u"`, written as an attribute is.
+            let decl = if p.is_empty() {
+                Name::new("", "xmlns")
             } else {
-                self.emit(sink, b" xmlns:")?;
-                self.emit(sink, p.as_bytes())?;
-                self.emit(sink, b"=\"")?;
-            }
-            self.escaped(sink, u, true)?;
-            self.emit(sink, b"\"")?;
+                Name::prefixed("xmlns", "", p)
+            };
+            self.attribute(sink, decl, u)?;
         }
         // Attributes in canonical order: by (namespace URI, local name); selection without a
         // scratch array.
@@ -685,11 +941,7 @@ impl<H: Hasher> State<H> {
                 .min_by(|a, b| (a.name.ns, a.name.local).cmp(&(b.name.ns, b.name.local)))
                 .ok_or(Error::LogicBug)?;
             last = Some((next.name.ns, next.name.local));
-            self.emit(sink, b" ")?;
-            self.qname(sink, next.name)?;
-            self.emit(sink, b"=\"")?;
-            self.escaped(sink, next.value, true)?;
-            self.emit(sink, b"\"")?;
+            self.attribute(sink, next.name, next.value)?;
         }
         self.emit(sink, b">")?;
 
@@ -705,6 +957,15 @@ impl<H: Hasher> State<H> {
             self.in_apex = true;
         }
         Ok(())
+    }
+
+    /// ` name="value"`, the value escaped.
+    fn attribute(&mut self, sink: &mut dyn Sink, name: Name<'_>, value: &str) -> Result<()> {
+        self.emit(sink, b" ")?;
+        self.qname(sink, name)?;
+        self.emit(sink, b"=\"")?;
+        self.escaped(sink, value, true)?;
+        self.emit(sink, b"\"")
     }
 
     fn qname(&mut self, sink: &mut dyn Sink, name: Name<'_>) -> Result<()> {
