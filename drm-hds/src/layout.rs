@@ -2,6 +2,7 @@
 //! index entries and root records. No flash access here.
 
 use drm_core::crypto::backend::{Hasher, Hmac, Sha256Engine};
+use drm_core::secret::HmacKey;
 use subtle::ConstantTimeEq;
 
 use crate::Namespace;
@@ -221,14 +222,13 @@ pub struct Row {
     pub generation: u32,
 }
 
-/// The keyed functions of the format, over the device-bound store key with the SHA-256 engine
-/// `H`: an HMAC already keyed with it (the store keys it once, so each MAC starts from the two
-/// keyed states instead of hashing the padded key again: two compressions fewer per MAC).
-pub struct Keyed<'a, H: Sha256Engine>(pub &'a Hmac<H>);
+/// The keyed functions of the format, over the device-bound store key.
+/// with the SHA-256 engine `H`.
+pub struct Keyed<'a, H>(pub &'a HmacKey, pub &'a H);
 
 impl<H: Sha256Engine> Keyed<'_, H> {
     fn mac(&self) -> Hmac<H> {
-        self.0.clone()
+        Hmac::new(self.1, self.0)
     }
 
     /// The bucket of `(ns, k1)`: HMAC(key, BUCKET ‖ ns ‖ k1) as a little-endian u32, mod `buckets`.

@@ -35,7 +35,7 @@ use drm_core::secret::Aes128Key;
 use drm_core::xmr::{self, KeyRef, KxAlgorithm, KxOperation, LicenseKey, NO_END, ParsedLicense};
 use drm_hds::Store;
 
-use crate::clock::{AntiRollbackClock, Observed};
+use crate::clock::AntiRollbackClock;
 use embedded_storage::nor_flash::NorFlash;
 
 use crate::context::{Context, KeySlot, Operation, load_key};
@@ -58,20 +58,18 @@ pub const ANTI_ROLLBACK: AntiRollbackClock =
     AntiRollbackClock::new(AntiRollbackClock::DEFAULT_GRACE_SECONDS, 60);
 
 /// The time the anti-rollback clock vouches for: the clock's time, or `None` when the clock does
-/// not know the time or was found rolled back, and the clock's state as read (for
-/// [`AntiRollbackClock::advance_observed`]). Reads the store; writes nothing.
+/// not know the time or was found rolled back. Reads the store; writes nothing.
 fn trusted_time<S, C, const PAGES: usize, H, K>(
     store: &mut Store<S, C, PAGES, H>,
     clock: &K,
-) -> Result<(TrustedTime, Observed)>
+) -> Result<TrustedTime>
 where
     S: NorFlash,
     C: MonotonicCounter,
     H: Sha256Engine,
     K: Clock + ?Sized,
 {
-    let (status, observed) = ANTI_ROLLBACK.observe(store, clock)?;
-    Ok((status.trusted_now().ok(), observed))
+    Ok(ANTI_ROLLBACK.status(store, clock)?.trusted_now().ok())
 }
 
 /// Time as the anti-rollback clock vouches for it: seconds since 1970, or `None` when the clock
@@ -476,7 +474,7 @@ where
     I: DeviceIdentity + ?Sized,
     K: Clock + ?Sized,
 {
-    let (now, observed) = trusted_time(store, clock)?;
+    let now = trusted_time(store, clock)?;
     let ((kid, key, starts), lid) = first_usable(store, kid, |license, first| {
         sink.take(license, identity, (now, first), wanted)
     })?;
@@ -492,7 +490,7 @@ where
     }
     sink.keep(key, wanted)?;
     if let Some(now) = now
-        && let Err(e) = ANTI_ROLLBACK.advance_observed(store, observed, now)
+        && let Err(e) = ANTI_ROLLBACK.advance(store, now)
     {
         sink.clear();
         return Err(e.into());
@@ -519,7 +517,7 @@ where
     I: DeviceIdentity + ?Sized,
     K: Clock + ?Sized,
 {
-    let (now, _) = trusted_time(store, clock)?;
+    let now = trusted_time(store, clock)?;
     let ((key, starts), lid) = first_usable(store, kid, |license, first| {
         content_key_checked(license, identity, (now, first))
     })?;

@@ -98,10 +98,6 @@ impl Default for AntiRollbackClock {
     }
 }
 
-/// The clock's saved state as [`AntiRollbackClock::observe`] read it.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Observed(Option<State>);
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct State {
     rolled_back: bool,
@@ -145,20 +141,7 @@ impl AntiRollbackClock {
         store: &mut Store<S, C, P, H>,
         clock: &(impl Clock + ?Sized),
     ) -> Result<ClockStatus> {
-        Ok(self.observe(store, clock)?.0)
-    }
-
-    /// [`AntiRollbackClock::status`] and the saved state it read, for
-    /// [`AntiRollbackClock::advance_observed`] after a success: one read of the clock's record
-    /// instead of two (Prepare).
-    #[inline(never)]
-    pub(crate) fn observe<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
-        &self,
-        store: &mut Store<S, C, P, H>,
-        clock: &(impl Clock + ?Sized),
-    ) -> Result<(ClockStatus, Observed)> {
-        let state = load(store)?;
-        Ok((self.evaluate(state, clock.now()), Observed(state)))
+        Ok(self.evaluate(load(store)?, clock.now()))
     }
 
     /// Checks the device clock against the last known time, records a rollback or forward
@@ -204,24 +187,6 @@ impl AntiRollbackClock {
         now: u64,
     ) -> Result<()> {
         let state = load(store)?;
-        self.advance_observed(store, Observed(state), now)
-    }
-
-    /// [`AntiRollbackClock::advance`] from the state [`AntiRollbackClock::observe`] read. The
-    /// caller must not have written the clock's record since (nothing else writes it: the
-    /// store is borrowed mutably throughout).
-    pub(crate) fn advance_observed<
-        S: NorFlash,
-        C: MonotonicCounter,
-        const P: usize,
-        H: Sha256Engine,
-    >(
-        &self,
-        store: &mut Store<S, C, P, H>,
-        observed: Observed,
-        now: u64,
-    ) -> Result<()> {
-        let state = observed.0;
         if state.is_some_and(|s| s.rolled_back) || !self.due(state, now) {
             return Ok(());
         }
@@ -328,7 +293,7 @@ fn save<S: NorFlash, C: MonotonicCounter, const P: usize, H: Sha256Engine>(
 
 /// The secure store (PROTOCOL §5): the store restricted to [`SECURE_STORE`].
 #[derive(Debug)]
-pub struct SecureStore<'s, S, C, const P: usize, H: Sha256Engine> {
+pub struct SecureStore<'s, S, C, const P: usize, H> {
     store: &'s mut Store<S, C, P, H>,
 }
 

@@ -52,7 +52,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
             fps,
             changes,
         } = scratch;
-        let keyed = Keyed(&self.mac);
+        let keyed = Keyed(&self.key, &self.sha);
         // (a) Buckets and room needed, without flash access.
         let mut npend = 0usize;
         for (i, op) in txn.ops().enumerate() {
@@ -244,7 +244,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
         data: &[u8],
     ) -> Result<()> {
         let len = u16::try_from(data.len()).map_err(|_| Error::InvalidArgument)?;
-        let mut mac = Keyed(&self.mac).record_mac(b, generation, slot, len);
+        let mut mac = Keyed(&self.key, &self.sha).record_mac(b, generation, slot, len);
         mac.update(ns.as_bytes());
         mac.update(k1);
         mac.update(k2);

@@ -85,7 +85,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
     ) -> Result<()> {
         let (b, old_gen, old_slot, src) = from;
         let (new_gen, new_slot, dst) = to;
-        let keyed = Keyed(&self.mac);
+        let keyed = Keyed(&self.key, &self.sha);
         let mut old_mac = keyed.record_mac(b, old_gen, old_slot, len);
         let mut new_mac = keyed.record_mac(b, new_gen, new_slot, len);
         let total = layout::record_len(usize::from(len));

@@ -40,7 +40,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
         k1: &[u8; 16],
         k2: &[u8; 16],
     ) -> Result<Located> {
-        let keyed = Keyed(&self.mac);
+        let keyed = Keyed(&self.key, &self.sha);
         let bucket = keyed.bucket(ns, k1, self.geo.buckets);
         let fp = keyed.fingerprint(ns, k1, k2);
         let mut idx = [0u8; INDEX_BUF];
@@ -87,8 +87,12 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
         let rec_len = layout::record_len(len);
         let content = RECORD_HEADER_LEN + len;
         let tag_at = rec_len - RECORD_TAG_LEN;
-        let mut mac =
-            Keyed(&self.mac).record_mac(loc.bucket, row.generation, found.slot, found.entry.len);
+        let mut mac = Keyed(&self.key, &self.sha).record_mac(
+            loc.bucket,
+            row.generation,
+            found.slot,
+            found.entry.len,
+        );
         let mut header = [0u8; RECORD_HEADER_LEN];
         let mut tag = [0u8; RECORD_TAG_LEN];
         if let Some(whole) = buf.get_mut(..rec_len) {
@@ -162,7 +166,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
         addr: u32,
         len: u16,
     ) -> Result<[u8; RECORD_HEADER_LEN]> {
-        let mut mac = Keyed(&self.mac).record_mac(b, generation, slot, len);
+        let mut mac = Keyed(&self.key, &self.sha).record_mac(b, generation, slot, len);
         let mut header = [0u8; RECORD_HEADER_LEN];
         let mut tag = [0u8; RECORD_TAG_LEN];
         self.stream(addr, len, |pos, chunk, content| {

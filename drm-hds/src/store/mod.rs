@@ -12,7 +12,7 @@
 
 use core::ops::ControlFlow;
 
-use drm_core::crypto::backend::{DEFAULT_SHA256, DefaultSha256, Hmac, Sha256Engine};
+use drm_core::crypto::backend::{DEFAULT_SHA256, DefaultSha256, Sha256Engine};
 use drm_core::platform::MonotonicCounter;
 use drm_core::secret::HmacKey;
 use embedded_storage::nor_flash::{MultiwriteNorFlash, NorFlash, NorFlashError};
@@ -254,10 +254,9 @@ struct CommitScratch<'a> {
 /// it manages (RAM use grows with it, about 40 bytes per page; see `FORMAT.md` "RAM").
 /// Construct with [`Store::format`] or [`Store::mount`]; hand the flash back with
 /// [`Store::release`].
-pub struct Store<S, C = NoCounter, const PAGES: usize = 32, H: Sha256Engine = DefaultSha256> {
+pub struct Store<S, C = NoCounter, const PAGES: usize = 32, H = DefaultSha256> {
     flash: S,
-    /// HMAC keyed with the store key (zeroized on drop, as every keyed hash of the engine).
-    mac: Hmac<H>,
+    key: HmacKey,
     sha: H,
     counter: Option<C>,
     wear_threshold: u32,
@@ -284,7 +283,7 @@ pub enum Opened {
     FormattedBlank,
 }
 
-impl<S, C, const PAGES: usize, H: Sha256Engine> core::fmt::Debug for Store<S, C, PAGES, H> {
+impl<S, C, const PAGES: usize, H> core::fmt::Debug for Store<S, C, PAGES, H> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Store")
             .field("pages", &self.geo.pages)
@@ -355,7 +354,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
     ) -> Self {
         Self {
             flash,
-            mac: Hmac::new(&config.sha, &key),
+            key,
             sha: config.sha,
             counter: config.counter,
             wear_threshold: config.wear_threshold,
@@ -493,7 +492,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
         self.ensure_loaded()?;
         let r = match k1 {
             Some(k1) => {
-                let b = Keyed(&self.mac).bucket(ns, k1, self.geo.buckets);
+                let b = Keyed(&self.key, &self.sha).bucket(ns, k1, self.geo.buckets);
                 self.walk_bucket(b, ns, Some(k1), &mut f).map(|_| ())
             }
             None => {

@@ -52,7 +52,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
             return Err(Error::LogicBug);
         }
         let rows_b = rows.get(..buckets).ok_or(Error::LogicBug)?;
-        let tag = layout::root_record_tag(&Keyed(&self.mac), head, rows_b, &combined);
+        let tag = layout::root_record_tag(&Keyed(&self.key, &self.sha), head, rows_b, &combined);
         let addr = self.geo.page_addr(self.root_page)
             + HEADER_LEN as u32
             + u32::from(self.root_next) * self.geo.root_len;
@@ -151,7 +151,7 @@ impl<S: NorFlash, C: MonotonicCounter, const PAGES: usize, H: Sha256Engine> Stor
         let rows_at = layout::ROOT_FIXED_LEN;
         let comb_at = rows_at + layout::ROOT_ROW_LEN * rows.len();
         let tag_at = comb_at + ROOT_HASH_LEN;
-        let mut mac = Keyed(&self.mac).root_mac();
+        let mut mac = Keyed(&self.key, &self.sha).root_mac();
         let mut fixed = [0u8; layout::ROOT_FIXED_LEN];
         let mut comb = [0u8; ROOT_HASH_LEN];
         let mut tag = [0u8; ROOT_HASH_LEN];
